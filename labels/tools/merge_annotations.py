@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Assemble labels/sentences.csv from the annotators' files and measure agreement.
+
+No label is computed here: every label is copied from an annotator's file. For sentences read
+twice, the final label is the one both readings agree on, or else the third reading's
+(labels/annotations/adjudicated.csv).
+
+Usage: python3 labels/tools/merge_annotations.py POOL.csv labels/annotations labels
+"""
+import collections
+import csv
+import sys
+from pathlib import Path
+
+TASKS = ["assad", "russia", "sentiment"]
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def kappa(a, b):
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = collections.Counter(a), collections.Counter(b)
+    pe = sum(ca[k] * cb[k] for k in set(a) | set(b)) / (n * n)
+    return po, (po - pe) / (1 - pe)
+
+
+def main():
+    pool_path, ann, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    pool = {}
+    for row in read(pool_path):
+        pool.setdefault(row["id"], row)
+    first = {}
+    for f in sorted(ann.glob("first-reading-*.csv")):
+        for row in read(f):
+            first.setdefault(row["id"], row)
+    second = {}
+    for row in read(ann / "second-reading.csv"):
+        second.setdefault(row["id"], row)
+    adjudicated = {row["id"]: row for row in read(ann / "adjudicated.csv")}
+
+    final, seen_text = [], set()
+    for sid, p in pool.items():
+        if p["text"] in seen_text:  # the same sentence published twice: keep one copy
+            continue
+        seen_text.add(p["text"])
+        labels = first[sid]
+        if sid in second and any(second[sid][t] != first[sid][t] for t in TASKS):
+            labels = adjudicated[sid]
+        final.append([sid, p["article_id"], p["outlet"], p["text"]] + [labels[t] for t in TASKS])
+    with open(out / "sentences.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "article_id", "outlet", "text"] + TASKS)
+        w.writerows(final)
+
+    both = [sid for sid in second if sid in first]
+    lines = [f"double-read sentences: {len(both)}"]
+    for t in TASKS:
+        po, k = kappa([first[s][t] for s in both], [second[s][t] for s in both])
+        lines.append(f"{t}: observed agreement {po:.3f}, Cohen's kappa {k:.3f}")
+    dis = sum(any(first[s][t] != second[s][t] for t in TASKS) for s in both)
+    lines.append(f"sentences with any disagreement: {dis} (settled by a third reading)")
+    counts = {t: collections.Counter(r[4 + i] for r in final) for i, t in enumerate(TASKS)}
+    lines.append(f"sentences: {len(final)}, articles: {len({r[1] for r in final})}, "
+                 f"outlets: {len({r[2] for r in final})}")
+    for t in TASKS:
+        lines.append(f"{t}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts[t].items())))
+    about = sum(1 for r in final if r[4] != "neutral" or r[5] != "neutral")
+    lines.append(f"sentences with a non-neutral stance toward Assad's side or Russia's side: {about}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+//! `train`: fit one stance or sentiment model per task column of labeled CSVs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use newsstance::{
+    train, Balance, Error, FeatureSettings, LabeledCsvOptions, LabeledSet, Language, Location,
+    ModelBundle, Provenance, Result, TrainSettings, DEFAULT_META_COLUMNS,
+};
+
+mod common;
+
+/// Train sentence classifiers (one per task column) from labeled CSV files.
+///
+/// Each CSV has a header, a text column (default `text`), an optional `id`, metadata columns,
+/// and one column per task: `sentiment`, `assad`, `russia`, or any other name, with any label
+/// values. A blank cell means "not labeled for this task". Every task is cross-validated over a
+/// grid of C, then fitted on all its rows; the report goes to stdout, progress to stderr.
+///
+/// Example: train --input labels/sentences.csv --task sentiment --out models/mine
+#[derive(Parser, Debug)]
+#[command(
+    version,
+    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error."
+)]
+struct Args {
+    /// Labeled CSV file (repeatable). Default: every .csv directly in labels/.
+    #[arg(long = "input", value_name = "CSV")]
+    inputs: Vec<PathBuf>,
+    /// Column holding the sentence.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_column: String,
+    /// Task column to train (repeatable). Default: every column except id, the text column and
+    /// the metadata columns.
+    #[arg(long = "task", value_name = "NAME")]
+    tasks: Vec<String>,
+    /// Metadata column that is not a task (repeatable; replaces the default list:
+    /// article_id, outlet, source, date, url, title, annotator, notes).
+    #[arg(long = "meta", value_name = "NAME")]
+    meta: Vec<String>,
+    /// Directory to write the model bundle to (replaced atomically).
+    #[arg(long, default_value = "models/default", value_name = "DIR")]
+    out: PathBuf,
+    /// Cross-validation folds (0 or 1 skips cross-validation; then give --c).
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    cv: usize,
+    /// Fixed inverse regularization C (as in scikit-learn); skips the grid search.
+    #[arg(long, value_name = "C")]
+    c: Option<f64>,
+    /// Values of C tried by cross-validation.
+    #[arg(long, value_delimiter = ',', default_value = "0.3,1,3,10,30", value_name = "C,C,...")]
+    c_grid: Vec<f64>,
+    /// Class balancing of training rows (linfa-logistic takes no sample weights).
+    #[arg(long, value_enum, default_value_t = Balance::Oversample)]
+    balance: Balance,
+    /// Word n-gram range MIN,MAX (at most 3).
+    #[arg(long, value_delimiter = ',', num_args = 2, default_values_t = [1, 2], value_name = "MIN,MAX")]
+    ngrams: Vec<usize>,
+    /// Character n-gram range MIN,MAX within words (off by default).
+    #[arg(long, value_delimiter = ',', num_args = 2, value_name = "MIN,MAX")]
+    char_ngrams: Option<Vec<usize>>,
+    /// Minimum number of sentences a term must occur in.
+    #[arg(long, default_value_t = 2)]
+    min_df: usize,
+    /// Maximum fraction of sentences a term may occur in.
+    #[arg(long, default_value_t = 1.0)]
+    max_df: f64,
+    /// Keep at most this many terms (0: no cap). Bounds training memory: rows x features x 8 bytes.
+    #[arg(long, default_value_t = 20_000)]
+    max_features: usize,
+    /// Do not stem tokens.
+    #[arg(long)]
+    no_stem: bool,
+    /// Drop English function words.
+    #[arg(long)]
+    stop_words: bool,
+    /// CSV of token aliases (header `alias,token`): each alias is replaced by its token before
+    /// stemming, e.g. to fold the names of one actor together.
+    #[arg(long, value_name = "CSV")]
+    aliases: Option<PathBuf>,
+    /// L-BFGS iteration limit per fit.
+    #[arg(long, default_value_t = 500)]
+    max_iterations: u64,
+    /// Seed for folds and balancing.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Worker threads for cross-validation folds (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => common::report("train", e),
+    }
+}
+
+fn run(args: Args) -> Result<()> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| {
+            Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
+        })?;
+    }
+    let inputs = if args.inputs.is_empty() {
+        default_inputs(Path::new("labels"))?
+    } else {
+        args.inputs.clone()
+    };
+    let options = LabeledCsvOptions {
+        text_column: args.text_column.clone(),
+        tasks: args.tasks.clone(),
+        meta: if args.meta.is_empty() {
+            DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect()
+        } else {
+            args.meta.clone()
+        },
+    };
+    let quiet = args.quiet;
+    let progress = move |line: &str| {
+        if !quiet {
+            eprintln!("train: {line}");
+        }
+    };
+    let set = LabeledSet::read(&inputs, &options)?;
+    progress(&format!(
+        "read {} sentences from {} file(s); tasks: {}",
+        set.texts.len(),
+        inputs.len(),
+        set.tasks.join(", ")
+    ));
+    let settings = TrainSettings {
+        features: FeatureSettings {
+            word_ngrams: (args.ngrams[0], args.ngrams[1]),
+            char_ngrams: args.char_ngrams.as_ref().map(|v| (v[0], v[1])),
+            min_df: args.min_df,
+            max_df: args.max_df,
+            max_features: (args.max_features > 0).then_some(args.max_features),
+            sublinear_tf: true,
+            stop_words: args.stop_words,
+            stemming: (!args.no_stem).then_some(Language::English),
+            aliases: match &args.aliases {
+                Some(path) => read_aliases(path)?,
+                None => BTreeMap::new(),
+            },
+        },
+        folds: args.cv,
+        c_grid: args.c_grid.clone(),
+        c: args.c,
+        balance: args.balance,
+        max_iterations: args.max_iterations,
+        seed: args.seed,
+        ..TrainSettings::default()
+    };
+    let trained = train(&set, &settings, &progress)?;
+    let provenance = Provenance {
+        crate_version: env!("CARGO_PKG_VERSION").into(),
+        inputs: set.sources.clone(),
+        text_column: args.text_column.clone(),
+        sentences: set.texts.len(),
+        seed: args.seed,
+    };
+    let bundle = ModelBundle::new(trained, provenance);
+    let report = render_report(&bundle);
+    let path = bundle.save(&args.out)?;
+    print!("{report}");
+    progress(&format!("model written to {}", path.display()));
+    Ok(())
+}
+
+fn default_inputs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::input(
+            Location::file(dir),
+            format!("cannot list the default input directory: {e}"),
+            "pass labeled CSV files with --input FILE.csv",
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::input(
+            Location::file(dir),
+            "no .csv files here",
+            "pass labeled CSV files with --input FILE.csv",
+        ));
+    }
+    Ok(files)
+}
+
+fn read_aliases(path: &Path) -> Result<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        Error::input(Location::file(path), e.to_string(), "give a CSV with header alias,token")
+    })?;
+    let mut map = BTreeMap::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| {
+            Error::input(
+                Location::line(path, i as u64 + 2),
+                e.to_string(),
+                "each row is alias,token",
+            )
+        })?;
+        let (Some(alias), Some(token)) = (row.get(0), row.get(1)) else {
+            return Err(Error::input(
+                Location::line(path, i as u64 + 2),
+                "expected two fields",
+                "each row is alias,token",
+            ));
+        };
+        let tokens = newsstance::Tokenizer::new().tokens(alias);
+        let target = newsstance::Tokenizer::new().tokens(token);
+        if tokens.len() != 1 || target.len() != 1 {
+            return Err(Error::input(
+                Location::line(path, i as u64 + 2),
+                format!("'{alias}' -> '{token}' is not one word to one word"),
+                "aliases replace single words; write one row per word",
+            ));
+        }
+        map.insert(tokens[0].clone(), target[0].clone());
+    }
+    Ok(map)
+}
+
+fn render_report(bundle: &ModelBundle) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "newsstance {} — {} sentences, {} features",
+        bundle.provenance.crate_version,
+        bundle.provenance.sentences,
+        bundle.vocabulary.len()
+    );
+    for input in &bundle.provenance.inputs {
+        let _ = writeln!(
+            s,
+            "input {} ({} rows, sha256 {})",
+            input.path,
+            input.rows,
+            &input.sha256[..16]
+        );
+    }
+    for task in &bundle.tasks {
+        let t = &task.training;
+        let counts: Vec<String> =
+            task.classes.iter().zip(&t.class_counts).map(|(c, n)| format!("{c} {n}")).collect();
+        let _ = writeln!(s, "\n== task {}: {} rows ({})", task.name, t.rows, counts.join(", "));
+        let _ = writeln!(s, "C = {} ({}), balance {}, final fit converged: {} (gradient norm {:.2e}, tolerance {:.2e})", t.c, t.c_source, t.balance, if t.converged { "yes" } else { "NO" }, t.gradient_norm, t.gradient_tolerance);
+        if let Some(cv) = &t.cv {
+            let grid: Vec<String> = cv.grid.iter().map(|(c, f)| format!("C={c}: {f:.3}")).collect();
+            let folds: Vec<String> = cv.fold_macro_f1.iter().map(|f| format!("{f:.3}")).collect();
+            let _ = writeln!(s, "{}-fold CV mean macro-F1 by C: {}", cv.folds, grid.join(", "));
+            let _ = writeln!(
+                s,
+                "fold macro-F1 at chosen C: {}; unconverged fits: {}",
+                folds.join(" "),
+                cv.unconverged_fits
+            );
+            let _ = write!(s, "{}", cv.report);
+        }
+    }
+    s
+}

@@ -1,0 +1,245 @@
+//! Text to terms: tokens, aliases, stop words, stems, then word and character n-grams.
+//!
+//! Training and prediction share this code. Word n-grams are never built as strings on the
+//! hot path: each stem maps to a `u32` id and an n-gram is the ids packed into one `u64` key.
+
+use std::borrow::Cow;
+
+use crate::features::settings::FeatureSettings;
+use crate::features::stopwords::is_stop_word;
+use crate::text::{StemCache, Stemmer, Tokenizer};
+
+/// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
+pub const UNKNOWN_STEM: u32 = u32::MAX;
+
+const ID_BITS: u32 = 21;
+/// Largest stem id an n-gram key can hold.
+pub const MAX_STEM_ID: u32 = (1 << ID_BITS) - 2;
+
+/// Packs the stem ids of one word n-gram (1 to 3 ids below [`MAX_STEM_ID`]) into a key.
+pub fn ngram_key(ids: &[u32]) -> u64 {
+    ids.iter().fold(0u64, |key, &id| (key << ID_BITS) | u64::from(id + 1))
+}
+
+/// The stem ids packed in an n-gram key, in order.
+pub fn ngram_ids(mut key: u64) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(3);
+    while key != 0 {
+        ids.push((key & ((1 << ID_BITS) - 1)) as u32 - 1);
+        key >>= ID_BITS;
+    }
+    ids.reverse();
+    ids
+}
+
+/// Prefix of character n-gram terms, which word terms can never carry (tokens hold no `:`).
+pub const CHAR_TERM_PREFIX: &str = "c:";
+
+/// One term occurrence found by [`Analyzer::analyze`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term<'a> {
+    /// A word n-gram, as its packed stem-id key (see [`ngram_key`]).
+    Word(u64),
+    /// A character n-gram, without [`CHAR_TERM_PREFIX`].
+    Char(&'a str),
+}
+
+/// Applies [`FeatureSettings`] to text.
+#[derive(Debug)]
+pub struct Analyzer {
+    settings: FeatureSettings,
+    stemmer: Option<Stemmer>,
+    tokenizer: Tokenizer,
+}
+
+/// Reusable buffers for [`Analyzer::analyze`], one per thread.
+#[derive(Debug)]
+pub struct AnalyzerScratch {
+    /// Token to stem id, so each distinct token is stemmed and looked up once.
+    pub cache: StemCache<u32>,
+    stems: Vec<u32>,
+    chars: String,
+}
+
+impl Default for AnalyzerScratch {
+    fn default() -> Self {
+        AnalyzerScratch {
+            cache: StemCache::with_capacity(1 << 18),
+            stems: Vec::new(),
+            chars: String::new(),
+        }
+    }
+}
+
+impl Analyzer {
+    /// An analyzer for `settings` (assumed validated).
+    pub fn new(settings: FeatureSettings) -> Self {
+        let stemmer = settings.stemming.map(Stemmer::new);
+        Analyzer { settings, stemmer, tokenizer: Tokenizer::new() }
+    }
+
+    /// The settings this analyzer applies.
+    pub fn settings(&self) -> &FeatureSettings {
+        &self.settings
+    }
+
+    /// The stem of a token after aliases, as a term would spell it.
+    pub fn stem_of<'a>(&self, token: &'a str) -> Cow<'a, str> {
+        let token = match self.settings.aliases.get(token) {
+            Some(alias) => return Cow::Owned(alias.clone()),
+            None => token,
+        };
+        match &self.stemmer {
+            Some(stemmer) => stemmer.stem(token),
+            None => Cow::Borrowed(token),
+        }
+    }
+
+    /// Analyzes `text`: `stem_id` maps a stem to its id (or [`UNKNOWN_STEM`]); `emit` receives
+    /// every term occurrence, repeats included.
+    pub fn analyze(
+        &self,
+        text: &str,
+        scratch: &mut AnalyzerScratch,
+        stem_id: &mut impl FnMut(&str) -> u32,
+        emit: &mut impl FnMut(Term<'_>),
+    ) {
+        let AnalyzerScratch { cache, stems, chars } = scratch;
+        stems.clear();
+        let stop_words = self.settings.stop_words;
+        let char_ngrams = self.settings.char_ngrams;
+        self.tokenizer.for_each_token(text, |token| {
+            if let Some((lo, hi)) = char_ngrams {
+                char_grams(token, lo, hi, chars, &mut |g| emit(Term::Char(g)));
+            }
+            if stop_words && is_stop_word(token) {
+                return;
+            }
+            let id = cache.get_or_insert_with(token, |t| stem_id(&self.stem_of(t)));
+            stems.push(id);
+        });
+        let (lo, hi) = self.settings.word_ngrams;
+        for n in lo..=hi {
+            for window in stems.windows(n) {
+                if !window.contains(&UNKNOWN_STEM) {
+                    emit(Term::Word(ngram_key(window)));
+                }
+            }
+        }
+    }
+}
+
+fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl FnMut(&str)) {
+    buf.clear();
+    buf.push(' ');
+    buf.push_str(token);
+    buf.push(' ');
+    let bounds: Vec<usize> = buf.char_indices().map(|(i, _)| i).chain([buf.len()]).collect();
+    let n_chars = bounds.len() - 1;
+    for n in lo..=hi.min(n_chars) {
+        for start in 0..=n_chars - n {
+            f(&buf[bounds[start]..bounds[start + n]]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn terms(settings: FeatureSettings, text: &str) -> Vec<String> {
+        let analyzer = Analyzer::new(settings);
+        let mut names: Vec<String> = Vec::new();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut out = Vec::new();
+        let mut chars = Vec::new();
+        analyzer.analyze(
+            text,
+            &mut AnalyzerScratch::default(),
+            &mut |s| {
+                *ids.entry(s.to_string()).or_insert_with(|| {
+                    names.push(s.to_string());
+                    names.len() as u32 - 1
+                })
+            },
+            &mut |t| match t {
+                Term::Word(k) => out.push(k),
+                Term::Char(g) => chars.push(format!("{CHAR_TERM_PREFIX}{g}")),
+            },
+        );
+        let mut words: Vec<String> = out
+            .into_iter()
+            .map(|k| {
+                ngram_ids(k)
+                    .iter()
+                    .map(|&i| names[i as usize].clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        words.extend(chars);
+        words
+    }
+
+    #[test]
+    fn ngram_keys_round_trip() {
+        for ids in [&[0u32][..], &[5, 7], &[MAX_STEM_ID, 0, 3]] {
+            assert_eq!(ngram_ids(ngram_key(ids)), ids);
+        }
+        assert_ne!(ngram_key(&[1, 2]), ngram_key(&[2, 1]));
+    }
+
+    #[test]
+    fn unigrams_and_bigrams_of_stems() {
+        let t = terms(FeatureSettings::default(), "Rebels bombed villages");
+        assert_eq!(t, ["rebel", "bomb", "villag", "rebel bomb", "bomb villag"]);
+    }
+
+    #[test]
+    fn stemming_off_keeps_surface_forms() {
+        let s = FeatureSettings { stemming: None, word_ngrams: (1, 1), ..Default::default() };
+        assert_eq!(terms(s, "Rebels bombed"), ["rebels", "bombed"]);
+    }
+
+    #[test]
+    fn stop_words_are_dropped_before_ngrams() {
+        let s = FeatureSettings { stop_words: true, ..Default::default() };
+        assert_eq!(terms(s, "the army of Syria"), ["armi", "syria", "armi syria"]);
+    }
+
+    #[test]
+    fn aliases_fold_names_into_one_token() {
+        let mut s = FeatureSettings { word_ngrams: (1, 1), ..Default::default() };
+        s.aliases.insert("bashar".into(), "assad".into());
+        s.aliases.insert("kremlin".into(), "russia".into());
+        assert_eq!(terms(s, "Bashar Kremlin Assad"), ["assad", "russia", "assad"]);
+    }
+
+    #[test]
+    fn character_ngrams_are_padded_and_prefixed() {
+        let s = FeatureSettings {
+            word_ngrams: (1, 1),
+            char_ngrams: Some((3, 3)),
+            ..Default::default()
+        };
+        assert_eq!(terms(s, "War"), ["war", "c: wa", "c:war", "c:ar "]);
+    }
+
+    #[test]
+    fn unknown_stems_break_ngrams() {
+        let analyzer = Analyzer::new(FeatureSettings::default());
+        let mut keys = Vec::new();
+        analyzer.analyze(
+            "army shelled town",
+            &mut AnalyzerScratch::default(),
+            &mut |s| if s == "shell" { UNKNOWN_STEM } else { s.len() as u32 },
+            &mut |t| {
+                if let Term::Word(k) = t {
+                    keys.push(ngram_ids(k))
+                }
+            },
+        );
+        assert_eq!(keys, vec![vec![4], vec![4]]);
+    }
+}

@@ -1,0 +1,12 @@
+//! Features: TF-IDF rows from analyzed text (word and character n-grams of stems).
+
+mod analyzer;
+mod settings;
+mod sparse;
+mod stopwords;
+mod vocabulary;
+
+pub use analyzer::{Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX};
+pub use settings::FeatureSettings;
+pub use sparse::SparseRow;
+pub use vocabulary::{AnalyzedCorpus, FeatureIndex, VectorizerScratch, Vocabulary};

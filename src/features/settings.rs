@@ -1,0 +1,83 @@
+//! Feature settings: everything that decides how a sentence becomes a TF-IDF row.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::text::Language;
+
+/// How sentences are turned into features. Stored in the model bundle, so prediction analyzes
+/// text exactly as training did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureSettings {
+    /// Word n-gram sizes, inclusive: `(1, 2)` is unigrams and bigrams. At most 3.
+    pub word_ngrams: (usize, usize),
+    /// Character n-gram sizes within word boundaries (padded with a space), or none.
+    pub char_ngrams: Option<(usize, usize)>,
+    /// A term must occur in at least this many training sentences.
+    pub min_df: usize,
+    /// A term occurring in more than this fraction of training sentences is dropped.
+    pub max_df: f64,
+    /// Keep at most this many terms (the most frequent; ties by term). Bounds the dense
+    /// training matrix: rows x max_features x 8 bytes.
+    pub max_features: Option<usize>,
+    /// Use `1 + ln(count)` instead of the raw count.
+    pub sublinear_tf: bool,
+    /// Drop common English function words before forming n-grams.
+    pub stop_words: bool,
+    /// Snowball stemming language, or none to keep surface forms.
+    pub stemming: Option<Language>,
+    /// Token replacements applied before stemming (e.g. several names of one actor folded into
+    /// one token). Keys and values are lowercase tokens.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            word_ngrams: (1, 2),
+            char_ngrams: None,
+            min_df: 2,
+            max_df: 1.0,
+            max_features: Some(20_000),
+            sublinear_tf: true,
+            stop_words: false,
+            stemming: Some(Language::English),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+impl FeatureSettings {
+    /// Checks the settings once, before any work, with a message for each mistake.
+    pub fn validate(&self) -> Result<()> {
+        let (lo, hi) = self.word_ngrams;
+        if lo == 0 || lo > hi || hi > 3 {
+            return Err(Error::setting(
+                format!("word n-gram range {lo}..={hi} is not valid"),
+                "use 1 <= min <= max <= 3, e.g. --ngrams 1,2",
+            ));
+        }
+        if let Some((lo, hi)) = self.char_ngrams {
+            if lo == 0 || lo > hi || hi > 8 {
+                return Err(Error::setting(
+                    format!("character n-gram range {lo}..={hi} is not valid"),
+                    "use 1 <= min <= max <= 8, e.g. --char-ngrams 3,5",
+                ));
+            }
+        }
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return Err(Error::setting(
+                format!("max_df {} is not in (0, 1]", self.max_df),
+                "give max_df as a fraction of sentences, e.g. 0.9",
+            ));
+        }
+        if self.max_features == Some(0) {
+            return Err(Error::setting("max_features is 0", "give a positive number, or none"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! Sparse TF-IDF rows.
+
+/// One L2-normalized TF-IDF row: sorted feature indices and their values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseRow {
+    /// Feature indices, strictly increasing.
+    pub indices: Vec<u32>,
+    /// Values, one per index.
+    pub values: Vec<f64>,
+}
+
+impl SparseRow {
+    /// Builds a row from one feature index per term occurrence (sorted in place).
+    pub fn from_feature_hits(hits: &mut [u32], idf: &[f64], sublinear_tf: bool) -> Self {
+        let mut row = SparseRow::default();
+        row.fill_from_feature_hits(hits, idf, sublinear_tf);
+        row
+    }
+
+    /// Refills this row from feature hits, reusing its buffers: counts, tf (raw or `1 + ln`),
+    /// times idf, then L2 normalization.
+    pub fn fill_from_feature_hits(&mut self, hits: &mut [u32], idf: &[f64], sublinear_tf: bool) {
+        self.indices.clear();
+        self.values.clear();
+        hits.sort_unstable();
+        let mut i = 0;
+        while i < hits.len() {
+            let f = hits[i];
+            let mut j = i + 1;
+            while j < hits.len() && hits[j] == f {
+                j += 1;
+            }
+            let count = (j - i) as f64;
+            let tf = if sublinear_tf { 1.0 + count.ln() } else { count };
+            self.indices.push(f);
+            self.values.push(tf * idf[f as usize]);
+            i = j;
+        }
+        let norm = self.values.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            self.values.iter_mut().for_each(|v| *v /= norm);
+        }
+    }
+
+    /// Number of stored features.
+    pub fn nnz(&self) -> usize {
+        self.indices.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_weights_and_normalizes() {
+        let mut hits = vec![2, 0, 2, 2];
+        let row = SparseRow::from_feature_hits(&mut hits, &[1.0, 1.0, 2.0], false);
+        assert_eq!(row.indices, [0, 2]);
+        // raw: [1, 3 * 2 = 6] normalized by sqrt(37)
+        let n = 37f64.sqrt();
+        assert!((row.values[0] - 1.0 / n).abs() < 1e-12 && (row.values[1] - 6.0 / n).abs() < 1e-12);
+        let row = SparseRow::from_feature_hits(&mut [1, 1, 1], &[1.0, 3.0], true);
+        assert_eq!(row.indices, [1]);
+        assert!((row.values[0] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_hits_give_empty_row() {
+        assert_eq!(SparseRow::from_feature_hits(&mut [], &[], true).nnz(), 0);
+    }
+}

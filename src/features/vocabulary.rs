@@ -1,0 +1,333 @@
+//! The fitted TF-IDF vocabulary and the fast index that vectorizes text at prediction time.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::features::analyzer::{
+    ngram_ids, ngram_key, Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX, MAX_STEM_ID,
+    UNKNOWN_STEM,
+};
+use crate::features::settings::FeatureSettings;
+use crate::features::sparse::SparseRow;
+
+/// Terms (sorted, so feature order is deterministic) and their inverse document frequencies.
+///
+/// A word term is its stems joined by one space ("rebel bomb"); a character n-gram term starts
+/// with [`CHAR_TERM_PREFIX`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    /// Terms in feature order.
+    pub terms: Vec<String>,
+    /// Smoothed idf per term: `ln((1 + n) / (1 + df)) + 1`.
+    pub idf: Vec<f64>,
+}
+
+impl Vocabulary {
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// True when there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Documents analyzed into term ids over a corpus-wide term table, so that vocabularies for any
+/// subset of documents (cross-validation folds) are fitted without analyzing text again.
+#[derive(Debug, Default)]
+pub struct AnalyzedCorpus {
+    /// Every term seen, by term id.
+    pub term_names: Vec<String>,
+    /// Per document, the term id of each occurrence.
+    pub docs: Vec<Vec<u32>>,
+}
+
+impl AnalyzedCorpus {
+    /// Analyzes every text.
+    pub fn analyze<'a>(analyzer: &Analyzer, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut stems: Vec<String> = Vec::new();
+        let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut word_terms: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut char_terms: FxHashMap<String, u32> = FxHashMap::default();
+        let mut corpus = AnalyzedCorpus::default();
+        let mut scratch = AnalyzerScratch::default();
+        for text in texts {
+            let mut doc = Vec::new();
+            let mut word_keys = Vec::new();
+            let mut char_list: Vec<String> = Vec::new();
+            analyzer.analyze(
+                text,
+                &mut scratch,
+                &mut |stem| {
+                    if let Some(&id) = stem_ids.get(stem) {
+                        return id;
+                    }
+                    if stems.len() as u32 > MAX_STEM_ID {
+                        return UNKNOWN_STEM;
+                    }
+                    stems.push(stem.to_string());
+                    stem_ids.insert(stem.to_string(), stems.len() as u32 - 1);
+                    stems.len() as u32 - 1
+                },
+                &mut |term| match term {
+                    Term::Word(key) => word_keys.push(key),
+                    Term::Char(gram) => char_list.push(gram.to_string()),
+                },
+            );
+            for key in word_keys {
+                let next = corpus.term_names.len() as u32;
+                let id = *word_terms.entry(key).or_insert_with(|| {
+                    let name: Vec<&str> =
+                        ngram_ids(key).iter().map(|&i| stems[i as usize].as_str()).collect();
+                    corpus.term_names.push(name.join(" "));
+                    next
+                });
+                doc.push(id);
+            }
+            for gram in char_list {
+                let next = corpus.term_names.len() as u32;
+                let id = *char_terms.entry(gram).or_insert_with_key(|g| {
+                    corpus.term_names.push(format!("{CHAR_TERM_PREFIX}{g}"));
+                    next
+                });
+                doc.push(id);
+            }
+            corpus.docs.push(doc);
+        }
+        corpus
+    }
+
+    /// Fits a vocabulary on the documents `rows` (indices into `docs`): document frequencies,
+    /// `min_df`/`max_df` filtering, the `max_features` most frequent terms, smoothed idf.
+    /// Returns the vocabulary and, per corpus term id, its feature index (or `u32::MAX`).
+    pub fn fit_vocabulary(
+        &self,
+        settings: &FeatureSettings,
+        rows: &[usize],
+    ) -> (Vocabulary, Vec<u32>) {
+        let n_terms = self.term_names.len();
+        let mut df = vec![0u32; n_terms];
+        let mut tf = vec![0u64; n_terms];
+        let mut seen = vec![u32::MAX; n_terms];
+        for (pos, &r) in rows.iter().enumerate() {
+            for &t in &self.docs[r] {
+                tf[t as usize] += 1;
+                if seen[t as usize] != pos as u32 {
+                    seen[t as usize] = pos as u32;
+                    df[t as usize] += 1;
+                }
+            }
+        }
+        let n_docs = rows.len();
+        let max_df = (settings.max_df * n_docs as f64).floor() as u32;
+        let mut kept: Vec<u32> = (0..n_terms as u32)
+            .filter(|&t| {
+                let d = df[t as usize];
+                d > 0 && d as usize >= settings.min_df && d <= max_df.max(1)
+            })
+            .collect();
+        if let Some(cap) = settings.max_features {
+            if kept.len() > cap {
+                // Most frequent first; ties broken by the term itself so the cut is reproducible.
+                kept.sort_by(|&a, &b| {
+                    tf[b as usize]
+                        .cmp(&tf[a as usize])
+                        .then_with(|| self.term_names[a as usize].cmp(&self.term_names[b as usize]))
+                });
+                kept.truncate(cap);
+            }
+        }
+        kept.sort_by(|&a, &b| self.term_names[a as usize].cmp(&self.term_names[b as usize]));
+        let mut feature_of = vec![u32::MAX; n_terms];
+        let mut terms = Vec::with_capacity(kept.len());
+        let mut idf = Vec::with_capacity(kept.len());
+        for (feature, &t) in kept.iter().enumerate() {
+            feature_of[t as usize] = feature as u32;
+            terms.push(self.term_names[t as usize].clone());
+            idf.push(((1.0 + n_docs as f64) / (1.0 + f64::from(df[t as usize]))).ln() + 1.0);
+        }
+        (Vocabulary { terms, idf }, feature_of)
+    }
+
+    /// The TF-IDF row of document `doc` under a fitted vocabulary (`feature_of` from
+    /// [`AnalyzedCorpus::fit_vocabulary`]).
+    pub fn row(
+        &self,
+        doc: usize,
+        vocabulary: &Vocabulary,
+        feature_of: &[u32],
+        sublinear_tf: bool,
+    ) -> SparseRow {
+        let mut features: Vec<u32> = self.docs[doc]
+            .iter()
+            .map(|&t| feature_of[t as usize])
+            .filter(|&f| f != u32::MAX)
+            .collect();
+        SparseRow::from_feature_hits(&mut features, &vocabulary.idf, sublinear_tf)
+    }
+}
+
+/// Vectorizes text against a fitted [`Vocabulary`], without building term strings.
+#[derive(Debug)]
+pub struct FeatureIndex {
+    analyzer: Analyzer,
+    idf: Vec<f64>,
+    stem_ids: FxHashMap<Box<str>, u32>,
+    words: FxHashMap<u64, u32>,
+    chars: FxHashMap<Box<str>, u32>,
+}
+
+impl FeatureIndex {
+    /// Builds the index for a vocabulary fitted with `settings`.
+    pub fn new(settings: FeatureSettings, vocabulary: &Vocabulary) -> Self {
+        let mut stem_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut words = FxHashMap::default();
+        let mut chars = FxHashMap::default();
+        for (feature, term) in vocabulary.terms.iter().enumerate() {
+            if let Some(gram) = term.strip_prefix(CHAR_TERM_PREFIX) {
+                chars.insert(gram.into(), feature as u32);
+                continue;
+            }
+            let ids: Vec<u32> = term
+                .split(' ')
+                .map(|stem| {
+                    let next = stem_ids.len() as u32;
+                    *stem_ids.entry(stem.into()).or_insert(next)
+                })
+                .collect();
+            words.insert(ngram_key(&ids), feature as u32);
+        }
+        FeatureIndex {
+            analyzer: Analyzer::new(settings),
+            idf: vocabulary.idf.clone(),
+            stem_ids,
+            words,
+            chars,
+        }
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.idf.len()
+    }
+
+    /// True when there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.idf.is_empty()
+    }
+
+    /// The L2-normalized TF-IDF row of `text`, written into `row`.
+    pub fn transform_into(&self, text: &str, scratch: &mut VectorizerScratch, row: &mut SparseRow) {
+        let VectorizerScratch { analyzer, hits } = scratch;
+        hits.clear();
+        let stem_ids = &self.stem_ids;
+        self.analyzer.analyze(
+            text,
+            analyzer,
+            &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
+            &mut |term| {
+                let feature = match term {
+                    Term::Word(key) => self.words.get(&key),
+                    Term::Char(gram) => self.chars.get(gram),
+                };
+                if let Some(&f) = feature {
+                    hits.push(f);
+                }
+            },
+        );
+        row.fill_from_feature_hits(hits, &self.idf, self.analyzer.settings().sublinear_tf);
+    }
+
+    /// The TF-IDF row of `text` (allocating; see [`FeatureIndex::transform_into`]).
+    pub fn transform(&self, text: &str) -> SparseRow {
+        let mut row = SparseRow::default();
+        self.transform_into(text, &mut VectorizerScratch::default(), &mut row);
+        row
+    }
+}
+
+/// Per-thread buffers for [`FeatureIndex::transform_into`].
+#[derive(Debug, Default)]
+pub struct VectorizerScratch {
+    analyzer: AnalyzerScratch,
+    hits: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(texts: &[&str], settings: &FeatureSettings) -> AnalyzedCorpus {
+        AnalyzedCorpus::analyze(&Analyzer::new(settings.clone()), texts.iter().copied())
+    }
+
+    #[test]
+    fn vocabulary_is_sorted_with_smoothed_idf() {
+        let s = FeatureSettings { min_df: 1, word_ngrams: (1, 1), ..Default::default() };
+        let c = corpus(&["army shells town", "army retakes town", "rebels shell army"], &s);
+        let (v, _) = c.fit_vocabulary(&s, &[0, 1, 2]);
+        assert_eq!(v.terms, ["armi", "rebel", "retak", "shell", "town"]);
+        // "armi" in 3 of 3 documents: ln(4/4) + 1 = 1; "rebel" in 1: ln(4/2) + 1.
+        assert!((v.idf[0] - 1.0).abs() < 1e-12);
+        assert!((v.idf[1] - (2f64.ln() + 1.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn min_df_max_df_and_max_features_filter_terms() {
+        let texts = ["army town", "army town", "army rebel", "army siege"];
+        let s = FeatureSettings { min_df: 2, word_ngrams: (1, 1), ..Default::default() };
+        let c = corpus(&texts, &s);
+        assert_eq!(c.fit_vocabulary(&s, &[0, 1, 2, 3]).0.terms, ["armi", "town"]);
+        let s =
+            FeatureSettings { min_df: 1, max_df: 0.5, word_ngrams: (1, 1), ..Default::default() };
+        assert_eq!(c.fit_vocabulary(&s, &[0, 1, 2, 3]).0.terms, ["rebel", "sieg", "town"]);
+        let s = FeatureSettings {
+            min_df: 1,
+            max_features: Some(2),
+            word_ngrams: (1, 1),
+            ..Default::default()
+        };
+        assert_eq!(c.fit_vocabulary(&s, &[0, 1, 2, 3]).0.terms, ["armi", "town"]);
+    }
+
+    #[test]
+    fn vocabulary_uses_only_the_given_rows() {
+        let s = FeatureSettings { min_df: 1, word_ngrams: (1, 1), ..Default::default() };
+        let c = corpus(&["army", "rebels"], &s);
+        assert_eq!(c.fit_vocabulary(&s, &[1]).0.terms, ["rebel"]);
+    }
+
+    #[test]
+    fn index_transform_matches_corpus_rows() {
+        let s = FeatureSettings { min_df: 1, char_ngrams: Some((2, 3)), ..Default::default() };
+        let texts = [
+            "The army shelled the town.",
+            "Rebels shelled the army base, the army said.",
+            "Talks in Geneva",
+        ];
+        let c = corpus(&texts, &s);
+        let (v, feature_of) = c.fit_vocabulary(&s, &[0, 1, 2]);
+        let index = FeatureIndex::new(s.clone(), &v);
+        for (i, text) in texts.iter().enumerate() {
+            let expected = c.row(i, &v, &feature_of, s.sublinear_tf);
+            let got = index.transform(text);
+            assert_eq!(got.indices, expected.indices);
+            for (a, b) in got.values.iter().zip(&expected.values) {
+                assert!((a - b).abs() < 1e-12);
+            }
+            let norm: f64 = got.values.iter().map(|v| v * v).sum();
+            assert!((norm - 1.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn unseen_words_give_an_empty_row() {
+        let s = FeatureSettings { min_df: 1, ..Default::default() };
+        let c = corpus(&["army"], &s);
+        let (v, _) = c.fit_vocabulary(&s, &[0]);
+        let row = FeatureIndex::new(s, &v).transform("zebra quantum");
+        assert!(row.indices.is_empty());
+    }
+}

@@ -1,0 +1,281 @@
+//! The labeled CSV: a header row, a text column, an optional `id`, metadata columns, and one
+//! column per task. A blank cell means "not labeled for this task".
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+
+/// Metadata columns that are never tasks unless asked for with `--task`.
+pub const DEFAULT_META_COLUMNS: &[&str] =
+    &["article_id", "outlet", "source", "date", "url", "title", "annotator", "notes"];
+
+/// How to read labeled CSVs.
+#[derive(Debug, Clone)]
+pub struct LabeledCsvOptions {
+    /// The column holding the sentence.
+    pub text_column: String,
+    /// Tasks to read; empty means every column except `id`, the text column and `meta`.
+    pub tasks: Vec<String>,
+    /// Columns that are metadata, not tasks.
+    pub meta: Vec<String>,
+}
+
+impl Default for LabeledCsvOptions {
+    fn default() -> Self {
+        LabeledCsvOptions {
+            text_column: "text".into(),
+            tasks: Vec::new(),
+            meta: DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// A labeled CSV file that went into a set, for provenance.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceFile {
+    /// Path as given.
+    pub path: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+/// Labeled sentences from one or more CSV files.
+#[derive(Debug, Clone, Default)]
+pub struct LabeledSet {
+    /// Sentence texts.
+    pub texts: Vec<String>,
+    /// Where each row came from.
+    pub locations: Vec<Location>,
+    /// Task names, in column order of first appearance.
+    pub tasks: Vec<String>,
+    /// `labels[t][row]`: the label of row for task t, if labeled.
+    pub labels: Vec<Vec<Option<String>>>,
+    /// The files read.
+    pub sources: Vec<SourceFile>,
+}
+
+impl LabeledSet {
+    /// Reads and checks every file. Errors name the file, the line and what to do.
+    pub fn read(paths: &[PathBuf], options: &LabeledCsvOptions) -> Result<LabeledSet> {
+        if paths.is_empty() {
+            return Err(Error::setting(
+                "no labeled CSV given",
+                "pass --input FILE.csv, or put CSV files in labels/",
+            ));
+        }
+        let mut set = LabeledSet::default();
+        let mut seen_ids: HashMap<String, Location> = HashMap::new();
+        for path in paths {
+            set.read_file(path, options, &mut seen_ids)?;
+        }
+        for task in &options.tasks {
+            if !set.tasks.contains(task) {
+                return Err(Error::setting(
+                    format!("task '{task}' is not a column of {}", list_paths(paths)),
+                    "check the spelling against the CSV header, or leave out --task to train every task column",
+                ));
+            }
+        }
+        if set.tasks.is_empty() {
+            return Err(Error::input(
+                Location::file(&paths[0]),
+                "no task columns found",
+                "add a column per task (e.g. sentiment) beside the text column, or name one with --task",
+            ));
+        }
+        Ok(set)
+    }
+
+    /// Row indices labeled for task `t`, with their labels.
+    pub fn labeled_rows(&self, t: usize) -> Vec<(usize, &str)> {
+        self.labels[t]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.as_deref().map(|l| (i, l)))
+            .collect()
+    }
+
+    fn read_file(
+        &mut self,
+        path: &Path,
+        options: &LabeledCsvOptions,
+        seen_ids: &mut HashMap<String, Location>,
+    ) -> Result<()> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let sha256 = crate::io::sha256_hex(&bytes);
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::input(
+                Location::file(path),
+                "the file is empty",
+                format!("write a header row with a '{}' column and one column per task, then one row per sentence", options.text_column),
+            ));
+        }
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+        let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let text_col = col(&options.text_column).ok_or_else(|| {
+            Error::input(
+                Location::line(path, 1),
+                format!(
+                    "no '{}' column in the header ({})",
+                    options.text_column,
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+                "name the sentence column with --text-column, or rename it in the header",
+            )
+        })?;
+        let id_col = col("id");
+        let task_cols: Vec<(usize, usize)> = headers
+            .iter()
+            .enumerate()
+            .filter(|&(i, h)| {
+                let h = h.trim();
+                if options.tasks.is_empty() {
+                    i != text_col
+                        && Some(i) != id_col
+                        && !options.meta.iter().any(|m| m == h)
+                        && !h.is_empty()
+                } else {
+                    options.tasks.iter().any(|t| t == h)
+                }
+            })
+            .map(|(i, h)| {
+                let name = h.trim().to_string();
+                let t = match self.tasks.iter().position(|t| *t == name) {
+                    Some(t) => t,
+                    None => {
+                        self.tasks.push(name);
+                        self.labels.push(vec![None; self.texts.len()]);
+                        self.tasks.len() - 1
+                    }
+                };
+                (i, t)
+            })
+            .collect();
+        let mut rows = 0;
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(csv_error(path, e)),
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let location = Location::line(path, line);
+            let text = record.get(text_col).unwrap_or("").trim();
+            if text.is_empty() {
+                return Err(Error::input(
+                    location.with_column(text_col as u64 + 1),
+                    format!("the '{}' cell is empty", options.text_column),
+                    "fill in the sentence or delete the row",
+                ));
+            }
+            if let Some(id) =
+                id_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty())
+            {
+                if let Some(first) = seen_ids.insert(id.to_string(), location.clone()) {
+                    return Err(Error::input(
+                        location,
+                        format!("id '{id}' was already used at {first}"),
+                        "ids must be unique across the labeled files: rename or delete one of the rows",
+                    ));
+                }
+            }
+            self.texts.push(text.to_string());
+            self.locations.push(location);
+            for labels in &mut self.labels {
+                labels.push(None);
+            }
+            for &(c, t) in &task_cols {
+                let cell = record.get(c).unwrap_or("").trim();
+                if !cell.is_empty() {
+                    *self.labels[t].last_mut().expect("pushed above") = Some(cell.to_string());
+                }
+            }
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(Error::input(
+                Location::file(path),
+                "the file has a header but no rows",
+                "add labeled sentences below the header",
+            ));
+        }
+        self.sources.push(SourceFile { path: path.display().to_string(), sha256, rows });
+        Ok(())
+    }
+}
+
+fn list_paths(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
+    let location = if line > 0 { Location::line(path, line) } else { Location::file(path) };
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
+            location,
+            format!("this row has {len} fields but the header has {expected_len}"),
+            "quote cells that contain commas (\"like, this\"), or fix the number of cells in the row",
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => Error::input(
+            location.with_column(err.field() as u64 + 1),
+            "the row is not valid UTF-8",
+            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+        ),
+        _ => Error::input(location, format!("cannot parse CSV: {e}"), "check quoting near this line: a quote opened in a cell must be closed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read(content: &[u8], options: &LabeledCsvOptions) -> Result<LabeledSet> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content).unwrap();
+        LabeledSet::read(&[f.path().to_path_buf()], options)
+    }
+
+    #[test]
+    fn blank_cells_mean_unlabeled_and_meta_is_not_a_task() {
+        let set = read(
+            b"id,text,outlet,assad,sentiment\n1,A b.,x,pro,\n2,C d.,y,,negative\n",
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(set.tasks, ["assad", "sentiment"]);
+        assert_eq!(set.labels[0], [Some("pro".into()), None]);
+        assert_eq!(set.labeled_rows(1), [(1, "negative")]);
+    }
+
+    #[test]
+    fn bom_and_crlf_just_work() {
+        let set =
+            read(b"\xEF\xBB\xBFtext,stance\r\nHello there.,pro\r\n", &Default::default()).unwrap();
+        assert_eq!(set.texts, ["Hello there."]);
+        assert_eq!(set.tasks, ["stance"]);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_fix() {
+        let o = LabeledCsvOptions::default();
+        let msg = |c: &[u8], o: &LabeledCsvOptions| read(c, o).unwrap_err().to_string();
+        assert!(msg(b"", &o).contains("empty"));
+        assert!(msg(b"sentence,assad\nx,pro\n", &o).contains("no 'text' column"));
+        let m = msg(b"text,assad\nx,pro\ny,pro,extra\n", &o);
+        assert!(m.contains(":3") && m.contains("3 fields but the header has 2"), "{m}");
+        let m = msg(b"id,text,a\n7,x,p\n7,y,q\n", &o);
+        assert!(m.contains("already used") && m.contains(":3"), "{m}");
+        let unknown = LabeledCsvOptions { tasks: vec!["russia".into()], ..Default::default() };
+        assert!(msg(b"text,assad\nx,pro\n", &unknown).contains("task 'russia' is not a column"));
+        assert!(msg(b"text,a\n\xff\xfe,p\n", &o).contains("UTF-8"));
+    }
+}

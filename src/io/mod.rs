@@ -1,0 +1,18 @@
+//! Input and output: labeled CSVs, articles to score, prediction records, model bundles.
+
+mod bundle;
+mod input;
+mod labeled;
+mod output;
+
+pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
+pub use input::{InputReader, InputSource, Item, Record, Skip};
+pub use labeled::{LabeledCsvOptions, LabeledSet, SourceFile, DEFAULT_META_COLUMNS};
+pub use output::{json_string, OutputFormat, OutputUnit, RecordWriter, Unit};
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

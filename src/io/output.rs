@@ -1,0 +1,303 @@
+//! Prediction records as JSONL or CSV, formatted into byte buffers so worker threads format in
+//! parallel and one writer emits them in input order.
+
+use std::io::Write;
+
+use crate::model::TaskHead;
+
+/// Output format of `predict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per line.
+    #[default]
+    Jsonl,
+    /// A header row, then one row per unit.
+    Csv,
+}
+
+/// What one input record is scored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Unit {
+    /// Split each record into sentences and score each sentence.
+    #[default]
+    Article,
+    /// Score each record as one unit, unsplit.
+    Sentence,
+}
+
+/// One output unit: a sentence (or whole record) and, unless splitting only, its probabilities.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputUnit<'a> {
+    /// Record id.
+    pub id: &'a str,
+    /// Index of the sentence within its record.
+    pub sentence: usize,
+    /// Byte offset of the sentence in the record's text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The sentence.
+    pub text: &'a str,
+    /// Page furniture (only written when asked to keep it).
+    pub furniture: bool,
+    /// Concatenated class probabilities of every task, or none when splitting only.
+    pub probabilities: Option<&'a [f64]>,
+}
+
+/// Formats [`OutputUnit`]s for a set of tasks.
+#[derive(Debug, Clone)]
+pub struct RecordWriter {
+    format: OutputFormat,
+    heads: Vec<TaskHead>,
+    /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
+    json_task_keys: Vec<String>,
+    json_class_keys: Vec<Vec<String>>,
+}
+
+impl RecordWriter {
+    /// A writer for `heads` (empty when splitting only).
+    pub fn new(format: OutputFormat, heads: &[TaskHead]) -> Self {
+        let json_task_keys = heads
+            .iter()
+            .map(|h| {
+                let mut s = Vec::new();
+                json_string(&mut s, &h.name);
+                String::from_utf8(s).expect("utf-8") + ":{\"label\":"
+            })
+            .collect();
+        let json_class_keys = heads
+            .iter()
+            .map(|h| {
+                h.classes
+                    .iter()
+                    .map(|c| {
+                        let mut s = Vec::new();
+                        json_string(&mut s, c);
+                        String::from_utf8(s).expect("utf-8")
+                    })
+                    .collect()
+            })
+            .collect();
+        RecordWriter { format, heads: heads.to_vec(), json_task_keys, json_class_keys }
+    }
+
+    /// The CSV header line (empty for JSONL).
+    pub fn header(&self) -> Vec<u8> {
+        if self.format != OutputFormat::Csv {
+            return Vec::new();
+        }
+        let mut cols: Vec<String> =
+            ["id", "sentence", "start", "end", "text"].map(String::from).to_vec();
+        for h in &self.heads {
+            cols.push(h.name.clone());
+            cols.extend(h.classes.iter().map(|c| format!("{}_p_{}", h.name, c)));
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&cols).expect("writing to memory");
+        w.into_inner().expect("writing to memory")
+    }
+
+    /// Appends one unit to `out`.
+    pub fn write(&self, out: &mut Vec<u8>, unit: &OutputUnit<'_>) {
+        match self.format {
+            OutputFormat::Jsonl => self.write_json(out, unit),
+            OutputFormat::Csv => self.write_csv(out, unit),
+        }
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
+        out.extend_from_slice(b"{\"id\":");
+        json_string(out, u.id);
+        let _ = write!(
+            out,
+            ",\"sentence\":{},\"start\":{},\"end\":{},\"text\":",
+            u.sentence, u.start, u.end
+        );
+        json_string(out, u.text);
+        if u.furniture {
+            out.extend_from_slice(b",\"furniture\":true");
+        }
+        if let Some(p) = u.probabilities {
+            out.extend_from_slice(b",\"predictions\":{");
+            for (t, h) in self.heads.iter().enumerate() {
+                if t > 0 {
+                    out.push(b',');
+                }
+                let probs = &p[h.offset..h.offset + h.classes.len()];
+                out.extend_from_slice(self.json_task_keys[t].as_bytes());
+                out.extend_from_slice(self.json_class_keys[t][argmax(probs)].as_bytes());
+                out.extend_from_slice(b",\"probabilities\":{");
+                for (c, &v) in probs.iter().enumerate() {
+                    if c > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(self.json_class_keys[t][c].as_bytes());
+                    out.push(b':');
+                    probability(out, v);
+                }
+                out.extend_from_slice(b"}}");
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
+    fn write_csv(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(std::mem::take(out));
+        let mut fields: Vec<Vec<u8>> = vec![
+            u.id.as_bytes().to_vec(),
+            u.sentence.to_string().into_bytes(),
+            u.start.to_string().into_bytes(),
+            u.end.to_string().into_bytes(),
+            u.text.as_bytes().to_vec(),
+        ];
+        for h in &self.heads {
+            match u.probabilities {
+                Some(p) => {
+                    let probs = &p[h.offset..h.offset + h.classes.len()];
+                    fields.push(h.classes[argmax(probs)].as_bytes().to_vec());
+                    for &v in probs {
+                        let mut b = Vec::new();
+                        probability(&mut b, v);
+                        fields.push(b);
+                    }
+                }
+                None => fields.extend(std::iter::repeat_n(Vec::new(), 1 + h.classes.len())),
+            }
+        }
+        w.write_record(&fields).expect("writing to memory");
+        *out = w.into_inner().expect("writing to memory");
+    }
+}
+
+/// Index of the largest value (the first on ties).
+pub fn argmax(values: &[f64]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| if v > best.1 { (i, v) } else { best })
+        .0
+}
+
+/// Writes a probability with four decimals ("0.7123", "1.0000").
+fn probability(out: &mut Vec<u8>, p: f64) {
+    let v = (p.clamp(0.0, 1.0) * 10_000.0).round() as u32;
+    let digits = [
+        b'0' + (v / 10_000) as u8,
+        b'.',
+        b'0' + (v / 1000 % 10) as u8,
+        b'0' + (v / 100 % 10) as u8,
+        b'0' + (v / 10 % 10) as u8,
+        b'0' + (v % 10) as u8,
+    ];
+    out.extend_from_slice(&digits);
+}
+
+/// Writes `s` as a JSON string literal.
+pub fn json_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads() -> Vec<TaskHead> {
+        vec![TaskHead {
+            name: "assad".into(),
+            classes: vec!["anti".into(), "neutral".into(), "pro".into()],
+            offset: 0,
+        }]
+    }
+
+    #[test]
+    fn json_escapes_parse_back() {
+        for s in
+            ["plain", "quote \" and \\ back", "line\nbreak\ttab\u{1}", "curly “quotes” and ünïcode"]
+        {
+            let mut out = Vec::new();
+            json_string(&mut out, s);
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn jsonl_record_has_label_and_probabilities() {
+        let w = RecordWriter::new(OutputFormat::Jsonl, &heads());
+        let mut out = Vec::new();
+        let probs = [0.71, 0.22, 0.07];
+        w.write(
+            &mut out,
+            &OutputUnit {
+                id: "a",
+                sentence: 2,
+                start: 5,
+                end: 9,
+                text: "Hi \"x\"",
+                furniture: false,
+                probabilities: Some(&probs),
+            },
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["sentence"], 2);
+        assert_eq!(v["predictions"]["assad"]["label"], "anti");
+        assert_eq!(v["predictions"]["assad"]["probabilities"]["pro"], 0.07);
+        assert!(out.ends_with(b"}\n"));
+    }
+
+    #[test]
+    fn csv_rows_match_the_header() {
+        let w = RecordWriter::new(OutputFormat::Csv, &heads());
+        let header = String::from_utf8(w.header()).unwrap();
+        assert_eq!(
+            header,
+            "id,sentence,start,end,text,assad,assad_p_anti,assad_p_neutral,assad_p_pro\n"
+        );
+        let mut out = Vec::new();
+        w.write(
+            &mut out,
+            &OutputUnit {
+                id: "a",
+                sentence: 0,
+                start: 0,
+                end: 3,
+                text: "x, y",
+                furniture: false,
+                probabilities: Some(&[0.1, 0.2, 0.7]),
+            },
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), "a,0,0,3,\"x, y\",pro,0.1000,0.2000,0.7000\n");
+    }
+
+    #[test]
+    fn probabilities_are_rounded_to_four_places() {
+        let mut out = Vec::new();
+        probability(&mut out, 0.123456);
+        probability(&mut out, 1.0);
+        probability(&mut out, 0.0);
+        assert_eq!(out, b"0.12351.00000.0000");
+    }
+}

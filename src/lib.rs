@@ -1,0 +1,57 @@
+//! # newsstance
+//!
+//! Sentence-level stance and sentiment for news articles. An article is split into sentences,
+//! each sentence is tokenized and stemmed, turned into a TF-IDF row, and scored by one
+//! multinomial logistic regression per task (for example stance toward an actor, or tone).
+//!
+//! The pipeline, stage by stage:
+//!
+//! 1. **text**: [`SentenceSplitter`] finds sentences (with byte offsets) and flags page
+//!    furniture; [`Tokenizer`] lowercases and normalizes words; [`Stemmer`] applies Snowball.
+//! 2. **features**: [`AnalyzedCorpus`] fits a [`Vocabulary`] (word and character n-grams,
+//!    `min_df`, `max_df`, `max_features`, smoothed idf); [`FeatureIndex`] turns text into an
+//!    L2-normalized [`SparseRow`].
+//! 3. **model**: [`train()`] cross-validates and fits each task with linfa-logistic;
+//!    [`Scorer`] applies the weights of every task to sparse rows in one pass.
+//! 4. **io**: [`LabeledSet`] reads labeled CSVs, [`InputReader`] streams articles,
+//!    [`RecordWriter`] writes JSONL or CSV, [`ModelBundle`] saves and loads models.
+//!    [`Predictor`] ties them together for batch scoring in parallel.
+//!
+//! ```
+//! use newsstance::{SentenceSplitter, Tokenizer};
+//! let text = "Obama met Putin at the U.N. on Monday. They disagreed on Syria.";
+//! let spans = SentenceSplitter::new().split(text);
+//! assert_eq!(spans.len(), 2);
+//! assert_eq!(spans[1].text(text), "They disagreed on Syria.");
+//! assert_eq!(Tokenizer::new().tokens(spans[1].text(text)), ["they", "disagreed", "on", "syria"]);
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod features;
+mod io;
+mod model;
+mod predict;
+mod text;
+
+pub use error::{Error, ErrorKind, Location, Result};
+pub use features::{
+    AnalyzedCorpus, Analyzer, AnalyzerScratch, FeatureIndex, FeatureSettings, SparseRow, Term,
+    VectorizerScratch, Vocabulary, CHAR_TERM_PREFIX,
+};
+pub use io::{
+    json_string, sha256_hex, InputReader, InputSource, Item, LabeledCsvOptions, LabeledSet,
+    ModelBundle, OutputFormat, OutputUnit, Provenance, Record, RecordWriter, Skip, SourceFile,
+    Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
+};
+pub use model::{
+    dense, fit_multinomial, softmax, stratified_folds, train, Balance, ClassScores,
+    ClassificationReport, CrossValidation, FittedWeights, ScoreScratch, Scorer, SolverSettings,
+    SplitMix64, TaskHead, TaskModel, TrainSettings, TrainedModels, TrainingSummary,
+};
+pub use predict::{
+    default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,
+};
+pub use text::{
+    Language, SentenceSpan, SentenceSplitter, SpanKind, StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
+};

@@ -1,0 +1,175 @@
+//! A fitted task: classes, weights and how they were chosen; and the fused multi-task scorer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureIndex, SparseRow, VectorizerScratch};
+use crate::model::metrics::ClassificationReport;
+
+/// How a task's model was fitted and how well it did in cross-validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    /// Labeled rows used for the final fit (before balancing).
+    pub rows: usize,
+    /// Rows per class, in class order.
+    pub class_counts: Vec<u64>,
+    /// Inverse regularization strength (scikit-learn's `C`): larger fits the data more closely.
+    pub c: f64,
+    /// How `c` was chosen: "cross-validation" or "given".
+    pub c_source: String,
+    /// Class balancing applied to the training rows.
+    pub balance: String,
+    /// Whether the final solver run reached its gradient tolerance.
+    pub converged: bool,
+    /// L2 norm of the objective's gradient at the returned weights.
+    pub gradient_norm: f64,
+    /// The tolerance the gradient norm was held to.
+    pub gradient_tolerance: f64,
+    /// Cross-validation figures, when cross-validation ran.
+    pub cv: Option<CrossValidation>,
+}
+
+/// Cross-validated quality of a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrossValidation {
+    /// Number of folds.
+    pub folds: usize,
+    /// Mean macro-F1 over folds, per `C` tried, as `(C, macro-F1)`.
+    pub grid: Vec<(f64, f64)>,
+    /// Macro-F1 of each fold at the chosen `C`.
+    pub fold_macro_f1: Vec<f64>,
+    /// Predictions of all folds at the chosen `C`, pooled.
+    pub report: ClassificationReport,
+    /// Solver runs (of folds x grid) that stopped at the iteration limit.
+    pub unconverged_fits: usize,
+}
+
+/// One task's multinomial logistic model over the shared vocabulary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskModel {
+    /// The task name (the labeled CSV's column).
+    pub name: String,
+    /// Class labels, sorted.
+    pub classes: Vec<String>,
+    /// Weights, `n_features x n_classes`, row-major (all classes of a feature together).
+    pub weights: Vec<f64>,
+    /// Intercept per class.
+    pub intercept: Vec<f64>,
+    /// Provenance of the fit.
+    pub training: TrainingSummary,
+}
+
+impl TaskModel {
+    /// Number of features the weights cover.
+    pub fn n_features(&self) -> usize {
+        self.weights.len() / self.classes.len().max(1)
+    }
+
+    /// Class probabilities for one sparse row (softmax of `x . W + b`), written into `out`.
+    pub fn probabilities_into(&self, row: &SparseRow, out: &mut [f64]) {
+        let k = self.classes.len();
+        out.copy_from_slice(&self.intercept);
+        for (&j, &x) in row.indices.iter().zip(&row.values) {
+            let w = &self.weights[j as usize * k..(j as usize + 1) * k];
+            out.iter_mut().zip(w).for_each(|(o, w)| *o += x * w);
+        }
+        softmax(out);
+    }
+}
+
+/// Numerically stable softmax in place.
+pub fn softmax(z: &mut [f64]) {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    z.iter_mut().for_each(|v| *v /= sum);
+}
+
+/// Where one task's probabilities sit in the [`Scorer`]'s output.
+#[derive(Debug, Clone)]
+pub struct TaskHead {
+    /// Task name.
+    pub name: String,
+    /// Class labels.
+    pub classes: Vec<String>,
+    /// Offset of the first class in the fused output.
+    pub offset: usize,
+}
+
+/// Scores text for every task in one pass over its sparse row: the tasks' weights are fused
+/// into one `n_features x (sum of classes)` matrix, so each feature's weights for all tasks
+/// sit together in memory.
+#[derive(Debug)]
+pub struct Scorer {
+    index: FeatureIndex,
+    heads: Vec<TaskHead>,
+    width: usize,
+    weights: Vec<f64>,
+    intercepts: Vec<f64>,
+}
+
+/// Per-thread buffers for [`Scorer::score`].
+#[derive(Debug, Default)]
+pub struct ScoreScratch {
+    vectorizer: VectorizerScratch,
+    row: SparseRow,
+    out: Vec<f64>,
+}
+
+impl Scorer {
+    /// Fuses `tasks` (all over `index`'s features) into one scorer.
+    pub fn new(index: FeatureIndex, tasks: &[TaskModel]) -> Self {
+        let mut heads = Vec::with_capacity(tasks.len());
+        let mut width = 0;
+        for t in tasks {
+            heads.push(TaskHead {
+                name: t.name.clone(),
+                classes: t.classes.clone(),
+                offset: width,
+            });
+            width += t.classes.len();
+        }
+        let n = index.len();
+        let mut weights = vec![0.0; n * width];
+        let mut intercepts = Vec::with_capacity(width);
+        for (t, head) in tasks.iter().zip(&heads) {
+            let k = t.classes.len();
+            for j in 0..n {
+                weights[j * width + head.offset..j * width + head.offset + k]
+                    .copy_from_slice(&t.weights[j * k..(j + 1) * k]);
+            }
+            intercepts.extend_from_slice(&t.intercept);
+        }
+        Scorer { index, heads, width, weights, intercepts }
+    }
+
+    /// The tasks, in output order.
+    pub fn tasks(&self) -> &[TaskHead] {
+        &self.heads
+    }
+
+    /// The feature index used to vectorize text.
+    pub fn features(&self) -> &FeatureIndex {
+        &self.index
+    }
+
+    /// Probabilities of every class of every task for `text`, concatenated in task order
+    /// (see [`TaskHead::offset`]). The slice lives in `scratch`.
+    pub fn score<'s>(&self, text: &str, scratch: &'s mut ScoreScratch) -> &'s [f64] {
+        self.index.transform_into(text, &mut scratch.vectorizer, &mut scratch.row);
+        let out = &mut scratch.out;
+        out.clear();
+        out.extend_from_slice(&self.intercepts);
+        let w = self.width;
+        for (&j, &x) in scratch.row.indices.iter().zip(&scratch.row.values) {
+            let row = &self.weights[j as usize * w..(j as usize + 1) * w];
+            out.iter_mut().zip(row).for_each(|(o, w)| *o += x * w);
+        }
+        for head in &self.heads {
+            softmax(&mut out[head.offset..head.offset + head.classes.len()]);
+        }
+        out
+    }
+}

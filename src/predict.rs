@@ -1,0 +1,266 @@
+//! Batch prediction: read records as a stream, split and score them in parallel, write the
+//! results in input order through one buffered writer.
+//!
+//! Memory is bounded by the batch size, not the input: a batch of at most [`BATCH_RECORDS`]
+//! records or [`BATCH_BYTES`] of text is read, scored on the thread pool, written, and dropped.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
+use crate::io::{Item, OutputUnit};
+use crate::model::{ScoreScratch, Scorer};
+use crate::text::{SentenceSpan, SentenceSplitter};
+
+/// Most records per batch.
+pub const BATCH_RECORDS: usize = 8192;
+/// Most bytes of text per batch (a single larger record still forms a batch of its own).
+pub const BATCH_BYTES: usize = 8 << 20;
+
+/// How `predict` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PredictSettings {
+    /// Split records into sentences, or score each whole.
+    pub unit: Unit,
+    /// JSONL or CSV.
+    pub format: OutputFormat,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
+    pub keep_furniture: bool,
+}
+
+impl Default for PredictSettings {
+    fn default() -> Self {
+        PredictSettings {
+            unit: Unit::Article,
+            format: OutputFormat::Jsonl,
+            threads: default_threads(),
+            keep_furniture: false,
+        }
+    }
+}
+
+/// The machine's available parallelism.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Counts of one run; `records_read == records_scored + records_skipped`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PredictStats {
+    /// Input records read (including skipped ones).
+    pub records_read: u64,
+    /// Records scored (or split).
+    pub records_scored: u64,
+    /// Records skipped with a warning.
+    pub records_skipped: u64,
+    /// Output units written (sentences, or records with `--unit sentence`).
+    pub units: u64,
+    /// Page-furniture lines dropped (or written flagged).
+    pub furniture: u64,
+    /// Bytes of input text.
+    pub bytes: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+impl std::fmt::Display for PredictStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.seconds.max(1e-9);
+        write!(
+            f,
+            "units {}  bytes {}  seconds {:.3}  units/s {:.0}  MB/s {:.1}  threads {}",
+            self.units,
+            self.bytes,
+            self.seconds,
+            self.units as f64 / secs,
+            self.bytes as f64 / 1e6 / secs,
+            self.threads
+        )
+    }
+}
+
+#[derive(Default)]
+struct Worker {
+    score: ScoreScratch,
+    spans: Vec<SentenceSpan>,
+    units: u64,
+    furniture: u64,
+}
+
+/// Splits and scores records; without a scorer it only splits.
+pub struct Predictor {
+    scorer: Option<Scorer>,
+    splitter: SentenceSplitter,
+    writer: RecordWriter,
+    settings: PredictSettings,
+    pool: rayon::ThreadPool,
+    workers: Vec<Mutex<Worker>>,
+}
+
+impl Predictor {
+    /// A predictor scoring with `scorer`, or splitting only when it is `None`.
+    pub fn new(scorer: Option<Scorer>, settings: PredictSettings) -> Result<Self> {
+        let threads = settings.threads.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("newsstance-{i}"))
+            .build()
+            .map_err(|e| {
+                Error::setting(
+                    format!("cannot start {threads} threads: {e}"),
+                    "use fewer --threads",
+                )
+            })?;
+        let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
+        Ok(Predictor {
+            writer: RecordWriter::new(settings.format, &heads),
+            scorer,
+            splitter: SentenceSplitter::new(),
+            settings: PredictSettings { threads, ..settings },
+            pool,
+            workers: (0..threads).map(|_| Mutex::new(Worker::default())).collect(),
+        })
+    }
+
+    /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
+    /// through `warn`. A write error (such as a closed pipe) stops the run.
+    pub fn run(
+        &self,
+        reader: &mut InputReader,
+        out: &mut dyn Write,
+        warn: &mut dyn FnMut(&str),
+    ) -> Result<PredictStats> {
+        let started = Instant::now();
+        let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
+        let write_err = |e| Error::io("<output>", e);
+        out.write_all(&self.writer.header()).map_err(write_err)?;
+        let mut batch: Vec<Record> = Vec::new();
+        let mut batch_bytes = 0;
+        loop {
+            let item = reader.next_item()?;
+            for w in reader.take_warnings() {
+                warn(&format!("warning: {w}"));
+            }
+            let done = item.is_none();
+            match item {
+                Some(Item::Record(r)) => {
+                    stats.records_read += 1;
+                    batch_bytes += r.text.len();
+                    batch.push(r);
+                }
+                Some(Item::Skip(s)) => {
+                    stats.records_read += 1;
+                    stats.records_skipped += 1;
+                    warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                }
+                None => {}
+            }
+            if !batch.is_empty()
+                && (done || batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
+            {
+                stats.records_scored += batch.len() as u64;
+                stats.bytes += batch_bytes as u64;
+                for chunk in self.process(&batch) {
+                    out.write_all(&chunk).map_err(write_err)?;
+                }
+                batch.clear();
+                batch_bytes = 0;
+            }
+            if done {
+                break;
+            }
+        }
+        out.flush().map_err(write_err)?;
+        for w in &self.workers {
+            let mut w = w.lock().expect("worker lock");
+            stats.units += std::mem::take(&mut w.units);
+            stats.furniture += std::mem::take(&mut w.furniture);
+        }
+        stats.seconds = started.elapsed().as_secs_f64();
+        Ok(stats)
+    }
+
+    /// Formats a batch in parallel; chunks come back in input order.
+    fn process(&self, batch: &[Record]) -> Vec<Vec<u8>> {
+        let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
+        self.pool.install(|| {
+            batch
+                .par_chunks(per_chunk)
+                .map(|records| {
+                    let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
+                    let mut worker = self.workers[slot].lock().expect("worker lock");
+                    let mut out =
+                        Vec::with_capacity(records.iter().map(|r| r.text.len() * 2 + 256).sum());
+                    for r in records {
+                        self.record(r, &mut worker, &mut out);
+                    }
+                    out
+                })
+                .collect()
+        })
+    }
+
+    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) {
+        let Worker { score, spans, units, furniture } = worker;
+        match self.settings.unit {
+            Unit::Sentence => {
+                let probabilities = self.scorer.as_ref().map(|s| s.score(&r.text, score));
+                let unit = OutputUnit {
+                    id: &r.id,
+                    sentence: 0,
+                    start: 0,
+                    end: r.text.len(),
+                    text: &r.text,
+                    furniture: false,
+                    probabilities,
+                };
+                self.writer.write(out, &unit);
+                *units += 1;
+            }
+            Unit::Article => {
+                self.splitter.split_into(&r.text, spans);
+                let mut index = 0;
+                for span in spans.iter() {
+                    let text = span.text(&r.text);
+                    if span.is_furniture() {
+                        *furniture += 1;
+                        if self.settings.keep_furniture {
+                            let unit = OutputUnit {
+                                id: &r.id,
+                                sentence: index,
+                                start: span.start,
+                                end: span.end,
+                                text,
+                                furniture: true,
+                                probabilities: None,
+                            };
+                            self.writer.write(out, &unit);
+                        }
+                        continue;
+                    }
+                    let probabilities = self.scorer.as_ref().map(|s| s.score(text, score));
+                    let unit = OutputUnit {
+                        id: &r.id,
+                        sentence: index,
+                        start: span.start,
+                        end: span.end,
+                        text,
+                        furniture: false,
+                        probabilities,
+                    };
+                    self.writer.write(out, &unit);
+                    index += 1;
+                    *units += 1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Text: sentences, tokens and stems.
+
+mod sentences;
+mod stem;
+mod tokens;
+
+pub use sentences::{SentenceSpan, SentenceSplitter, SpanKind};
+pub use stem::{Language, StemCache, Stemmer};
+pub use tokens::{Tokenizer, NUMBER_TOKEN};

@@ -1,0 +1,140 @@
+//! Word tokens: Unicode-aware lowercasing, apostrophes folded, numbers normalized.
+//!
+//! A token is a maximal run of letters and digits. Apostrophes (straight or curly) inside a word
+//! are dropped rather than splitting it, so "Syria's", "Syria’s" and the apostrophe-less
+//! "Syrias" that some scraped text carries all become `syrias` (and stem alike). A run that
+//! starts with a digit and holds only digits and the separators `.` and `,` between digits
+//! ("250,000", "3.5") becomes the single token [`NUMBER_TOKEN`], so amounts and years do not
+//! flood the vocabulary with one feature per value.
+
+/// The token every number becomes.
+pub const NUMBER_TOKEN: &str = "<num>";
+
+/// Splits text into normalized word tokens.
+///
+/// ```
+/// use newsstance::Tokenizer;
+/// let mut tokens = Vec::new();
+/// Tokenizer::new().for_each_token("Syria’s war killed 250,000 people.", |t| tokens.push(t.to_string()));
+/// assert_eq!(tokens, ["syrias", "war", "killed", "<num>", "people"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tokenizer;
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | '`' | 'ʼ')
+}
+
+impl Tokenizer {
+    /// A tokenizer with the default rules.
+    pub fn new() -> Self {
+        Tokenizer
+    }
+
+    /// Calls `f` with each normalized token of `text`, in order. The `&str` handed to `f` lives
+    /// in a buffer reused between tokens, so the loop does not allocate per token.
+    pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str)) {
+        let mut buf = String::with_capacity(32);
+        let mut numeric = true;
+        let mut chars = text.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                if buf.is_empty() {
+                    numeric = c.is_numeric();
+                } else if !c.is_numeric() {
+                    numeric = false;
+                }
+                if c.is_ascii() {
+                    buf.push(c.to_ascii_lowercase());
+                } else {
+                    buf.extend(c.to_lowercase());
+                }
+                continue;
+            }
+            if !buf.is_empty() {
+                let next_alnum = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+                // An apostrophe inside a word is folded away; "." or "," between digits
+                // belongs to the number.
+                if next_alnum && is_apostrophe(c) && !numeric {
+                    continue;
+                }
+                let next_digit = chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+                if numeric && next_digit && (c == '.' || c == ',') {
+                    continue;
+                }
+                emit(&mut buf, numeric, &mut f);
+            }
+        }
+        if !buf.is_empty() {
+            emit(&mut buf, numeric, &mut f);
+        }
+    }
+
+    /// The normalized tokens of `text`, as owned strings (convenient in tests and tools).
+    pub fn tokens(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |t| out.push(t.to_string()));
+        out
+    }
+}
+
+fn emit(buf: &mut String, numeric: bool, f: &mut impl FnMut(&str)) {
+    if numeric {
+        f(NUMBER_TOKEN);
+    } else {
+        f(buf);
+    }
+    buf.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_tokens(text: &str, expected: &[&str]) {
+        assert_eq!(Tokenizer::new().tokens(text), expected, "tokens of {text:?}");
+    }
+
+    #[test]
+    fn lowercases_and_splits_on_punctuation() {
+        assert_tokens(
+            "Obama rejected Putin's support.",
+            &["obama", "rejected", "putins", "support"],
+        );
+        assert_tokens("pro-Russian rebels", &["pro", "russian", "rebels"]);
+    }
+
+    #[test]
+    fn folds_straight_and_curly_apostrophes_alike() {
+        assert_tokens("Syria's Syria’s Syrias", &["syrias", "syrias", "syrias"]);
+        assert_tokens("they’d couldn't", &["theyd", "couldnt"]);
+    }
+
+    #[test]
+    fn quotes_around_words_are_not_part_of_them() {
+        assert_tokens("“de-conflicting” 'terrorists'", &["de", "conflicting", "terrorists"]);
+    }
+
+    #[test]
+    fn numbers_become_one_token() {
+        assert_tokens(
+            "250,000 people, 3.5 billion, 2011.",
+            &["<num>", "people", "<num>", "billion", "<num>"],
+        );
+        assert_tokens("F-16 jets", &["f", "<num>", "jets"]);
+        assert_tokens("1st 60mm", &["1st", "60mm"]);
+    }
+
+    #[test]
+    fn unicode_letters_are_lowercased() {
+        assert_tokens("ÉTAT Ğazi DAMASCUS", &["état", "ğazi", "damascus"]);
+        assert_tokens("الأسد", &["الأسد"]);
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_give_nothing() {
+        assert_tokens("", &[]);
+        assert_tokens(" ... — !? ", &[]);
+        assert_tokens("'", &[]);
+    }
+}
