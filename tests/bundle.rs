@@ -1,0 +1,67 @@
+//! The model bundle refuses damaged or incompatible files with a message that says which, and
+//! its atomic write never leaves a broken model where a good one was.
+
+mod common;
+
+use newsstance::{ModelBundle, MODEL_FILE};
+
+fn load_err(dir: &std::path::Path) -> String {
+    ModelBundle::load(dir).unwrap_err().to_string()
+}
+
+#[test]
+fn damaged_bundles_are_refused_with_the_reason() {
+    let good = std::fs::read(common::small_model().join(MODEL_FILE)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MODEL_FILE);
+
+    std::fs::write(&path, &good[..good.len() / 2]).unwrap();
+    assert!(load_err(dir.path()).contains("truncated"), "{}", load_err(dir.path()));
+
+    let mut corrupted = good.clone();
+    let last = corrupted.len() - 10;
+    corrupted[last] ^= 0x01;
+    std::fs::write(&path, &corrupted).unwrap();
+    assert!(load_err(dir.path()).contains("checksum mismatch"));
+
+    let newer = String::from_utf8(good.clone()).unwrap().replacen(
+        "newsstance-model 1 ",
+        "newsstance-model 9 ",
+        1,
+    );
+    std::fs::write(&path, newer).unwrap();
+    let e = load_err(dir.path());
+    assert!(e.contains("format version 9 is newer") && e.contains("upgrade newsstance"), "{e}");
+
+    std::fs::write(&path, b"PK\x03\x04 zip").unwrap();
+    assert!(load_err(dir.path()).contains("not a newsstance model"));
+
+    std::fs::write(&path, &good).unwrap();
+    assert!(ModelBundle::load(dir.path()).is_ok());
+}
+
+#[test]
+fn mismatched_shapes_are_refused() {
+    let mut bundle = ModelBundle::load(common::small_model()).unwrap();
+    bundle.tasks[0].weights.pop();
+    let dir = tempfile::tempdir().unwrap();
+    bundle.save(dir.path()).unwrap();
+    let e = load_err(dir.path());
+    assert!(e.contains("weights, expected") && e.contains("retrain"), "{e}");
+}
+
+#[test]
+fn save_replaces_atomically_and_round_trips() {
+    let bundle = ModelBundle::load(common::small_model()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    bundle.save(dir.path()).unwrap();
+    bundle.save(dir.path()).unwrap();
+    assert_eq!(ModelBundle::load(dir.path()).unwrap(), bundle);
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(
+        leftovers,
+        [std::ffi::OsString::from(MODEL_FILE)],
+        "no temporary file is left behind"
+    );
+}

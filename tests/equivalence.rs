@@ -1,0 +1,79 @@
+//! Sparse scoring gives the same probabilities as linfa-logistic on the dense matrix.
+
+use linfa::prelude::*;
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use newsstance::{
+    dense, AnalyzedCorpus, Analyzer, FeatureIndex, FeatureSettings, Scorer, TaskModel,
+    TrainingSummary,
+};
+
+const TEXTS: &[&str] = &[
+    "The army liberated the town from terrorists.",
+    "Regime barrel bombs killed dozens of civilians.",
+    "Talks in Geneva resumed on Monday.",
+    "Terrorists fired rocket shells at residential areas.",
+    "Warplanes struck a hospital, killing civilians.",
+    "Delegates met to discuss the agenda.",
+    "Government forces restored security to the villages.",
+    "Activists accused the regime of a chemical attack.",
+    "The meeting was postponed until next week.",
+];
+const LABELS: &[usize] = &[2, 0, 1, 2, 0, 1, 2, 0, 1];
+
+#[test]
+fn sparse_scorer_matches_linfa_predict_probabilities() {
+    let settings = FeatureSettings { min_df: 1, char_ngrams: Some((3, 4)), ..Default::default() };
+    let corpus = AnalyzedCorpus::analyze(&Analyzer::new(settings.clone()), TEXTS.iter().copied());
+    let all: Vec<usize> = (0..TEXTS.len()).collect();
+    let (vocabulary, feature_of) = corpus.fit_vocabulary(&settings, &all);
+    let rows: Vec<_> = all.iter().map(|&d| corpus.row(d, &vocabulary, &feature_of, true)).collect();
+    let x: Array2<f64> = dense(&rows.iter().collect::<Vec<_>>(), vocabulary.len());
+    let y = Array1::from_vec(LABELS.to_vec());
+    let fitted = MultiLogisticRegression::default()
+        .alpha(0.1)
+        .max_iterations(200)
+        .fit(&Dataset::new(x.clone(), y))
+        .unwrap();
+    let classes = vec!["anti".to_string(), "neutral".into(), "pro".into()];
+    let task = TaskModel {
+        name: "stance".into(),
+        classes: classes.clone(),
+        weights: fitted.params().as_standard_layout().iter().copied().collect(),
+        intercept: fitted.intercept().to_vec(),
+        training: TrainingSummary {
+            rows: TEXTS.len(),
+            class_counts: vec![3, 3, 3],
+            c: 10.0,
+            c_source: "given".into(),
+            balance: "none".into(),
+            converged: true,
+            gradient_norm: 0.0,
+            gradient_tolerance: 1.0,
+            cv: None,
+        },
+    };
+    let scorer = Scorer::new(FeatureIndex::new(settings, &vocabulary), std::slice::from_ref(&task));
+    let expected = fitted.predict_probabilities(&x);
+    let mut scratch = Default::default();
+    let mut seen_confident = false;
+    for (i, text) in TEXTS.iter().enumerate() {
+        let got = scorer.score(text, &mut scratch).to_vec();
+        for (k, p) in got.iter().enumerate() {
+            assert!(
+                (p - expected[[i, k]]).abs() < 1e-12,
+                "row {i} class {k}: {p} vs {}",
+                expected[[i, k]]
+            );
+        }
+        seen_confident |= got[LABELS[i]] > 0.5;
+        // The per-task path agrees with the fused scorer.
+        let mut single = vec![0.0; 3];
+        task.probabilities_into(&rows[i], &mut single);
+        assert!(single.iter().zip(&got).all(|(a, b)| (a - b).abs() < 1e-12));
+    }
+    assert!(
+        seen_confident,
+        "the model learned something, so the comparison is not between constants"
+    );
+}

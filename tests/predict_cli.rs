@@ -1,0 +1,186 @@
+//! `predict` end to end: every input kind, both formats, split-only, error paths.
+
+mod common;
+
+use common::{jsonl, root, run, small_model};
+
+fn model_arg() -> String {
+    small_model().to_str().unwrap().to_string()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn scores_the_sample_data_directory_with_probabilities() {
+    let o = run("predict", &["--model", &model_arg(), "data"], &root(), None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = jsonl(&o.stdout);
+    assert!(records.len() > 60, "{} records", records.len());
+    for r in &records {
+        for task in ["assad", "russia", "sentiment"] {
+            let p = &r["predictions"][task];
+            let probs = p["probabilities"].as_object().unwrap();
+            let sum: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
+            assert!((sum - 1.0).abs() < 0.001, "{r}");
+            let label = p["label"].as_str().unwrap();
+            let best = probs
+                .iter()
+                .max_by(|a, b| a.1.as_f64().partial_cmp(&b.1.as_f64()).unwrap())
+                .unwrap()
+                .0;
+            assert_eq!(label, best);
+        }
+        let (start, end) = (r["start"].as_u64().unwrap(), r["end"].as_u64().unwrap());
+        assert!(start < end);
+    }
+    // Offsets point into the original article.
+    let first = records
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().ends_with("000_1c5835c1e7b331b8.txt"))
+        .unwrap();
+    let article = std::fs::read_to_string(root().join("data/000_1c5835c1e7b331b8.txt")).unwrap();
+    let (s, e) =
+        (first["start"].as_u64().unwrap() as usize, first["end"].as_u64().unwrap() as usize);
+    assert_eq!(&article[s..e], first["text"].as_str().unwrap());
+    // Page furniture is not scored as news.
+    assert!(!records
+        .iter()
+        .any(|r| r["text"].as_str().unwrap().starts_with("Sorry, your comment")));
+    assert!(stderr(&o).contains("skipped 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn output_order_is_deterministic_across_thread_counts() {
+    let one = run("predict", &["--model", &model_arg(), "--threads", "1", "data"], &root(), None);
+    let two = run("predict", &["--model", &model_arg(), "--threads", "2", "data"], &root(), None);
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn reads_files_jsonl_csv_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("a.txt"), "The army shelled the town. Rebels denied it.").unwrap();
+    std::fs::write(
+        p.join("b.jsonl"),
+        "{\"id\":\"j1\",\"text\":\"Russia vetoed the resolution. Talks failed.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("c.csv"), "id,text\nc1,\"Aid arrived in Aleppo, residents said.\"\n")
+        .unwrap();
+    let m = model_arg();
+    let o = run("predict", &["--model", &m, "a.txt", "b.jsonl", "c.csv"], p, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> =
+        jsonl(&o.stdout).iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["a.txt", "a.txt", "j1", "j1", "c1"]);
+    let o = run("predict", &["--model", &m, "-"], p, Some(b"{\"id\":5,\"text\":\"One. Two.\"}\n"));
+    let recs = jsonl(&o.stdout);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["id"], "5");
+    assert_eq!(recs[1]["sentence"], 1);
+}
+
+#[test]
+fn unit_sentence_scores_records_whole_and_csv_output_has_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.jsonl"),
+        "{\"id\":\"x\",\"text\":\"Two sentences. Kept whole.\"}\n",
+    )
+    .unwrap();
+    let o = run(
+        "predict",
+        &["--model", &model_arg(), "--unit", "sentence", "--format", "csv", "s.jsonl"],
+        dir.path(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(&o.stdout[..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().take(5).collect::<Vec<_>>(),
+        ["id", "sentence", "start", "end", "text"]
+    );
+    assert!(headers.iter().any(|h| h == "assad_p_pro"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][4], "Two sentences. Kept whole.");
+}
+
+#[test]
+fn split_only_needs_no_model() {
+    let o = run(
+        "predict",
+        &["--split-only", "--model", "/nonexistent", "data/002_479131ca58c0f381.txt"],
+        &root(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = jsonl(&o.stdout);
+    assert_eq!(recs.len(), 28);
+    assert!(recs.iter().all(|r| r.get("predictions").is_none()));
+    assert!(!recs.iter().any(|r| r["text"].as_str().unwrap().starts_with("EDITORS:")));
+    let kept = run(
+        "predict",
+        &["--split-only", "--keep-furniture", "data/002_479131ca58c0f381.txt"],
+        &root(),
+        None,
+    );
+    let furniture: Vec<_> =
+        jsonl(&kept.stdout).into_iter().filter(|r| r["furniture"] == true).collect();
+    assert!(furniture.iter().any(|r| r["text"] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+}
+
+#[test]
+fn bad_jsonl_lines_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.jsonl"),
+        "{\"id\":\"ok\",\"text\":\"Fine.\"}\n{oops\n{\"id\":\"nt\"}\n",
+    )
+    .unwrap();
+    let o = run("predict", &["--model", &model_arg(), "m.jsonl"], dir.path(), None);
+    assert!(o.status.success());
+    assert_eq!(jsonl(&o.stdout).len(), 1);
+    let err = stderr(&o);
+    assert!(err.contains("m.jsonl:2: skipped"), "{err}");
+    assert!(err.contains("m.jsonl:3: skipped: no \"text\" field"), "{err}");
+    assert!(err.contains("records read 3, scored 1, skipped 2"), "{err}");
+}
+
+#[test]
+fn error_paths_exit_non_zero_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("empty_dir")).unwrap();
+    std::fs::create_dir(p.join("broken")).unwrap();
+    std::fs::write(p.join("broken/model.nsm"), "newsstance-model 1 sha256:00 bytes:3\n{}\n")
+        .unwrap();
+    std::fs::write(p.join("a.txt"), "Text.").unwrap();
+    let cases: &[(&[&str], &str, i32)] = &[
+        (&["--model", "nowhere", "a.txt"], "no model here", 3),
+        (&["--model", "broken", "a.txt"], "checksum mismatch", 3),
+        (&["--split-only", "missing.txt"], "missing.txt: no such file", 1),
+        (&["--split-only", "empty_dir"], "no .txt files", 1),
+    ];
+    for (args, expected, code) in cases {
+        let o = run("predict", args, p, None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
+        assert!(err.contains(expected) && err.contains("hint:"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn empty_input_file_is_a_counted_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("e.txt"), "").unwrap();
+    let o = run("predict", &["--split-only", "e.txt"], dir.path(), None);
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("records read 1, scored 0, skipped 1"), "{}", stderr(&o));
+}

@@ -1,0 +1,132 @@
+//! `train` end to end: three tasks with blank cells, reports, bundle, error paths.
+
+mod common;
+
+use common::{labeled_slice, root, run};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// 300 labeled rows where `sentiment` is blank on every third row and `assad` on every fifth.
+fn csv_with_blanks() -> (String, usize, usize) {
+    let full = labeled_slice(300);
+    let mut reader = csv::Reader::from_reader(full.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let s = headers.iter().position(|h| h == "sentiment").unwrap();
+    let a = headers.iter().position(|h| h == "assad").unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    let (mut n_sentiment, mut n_assad) = (0, 0);
+    for (i, r) in reader.records().enumerate() {
+        let mut row: Vec<String> = r.unwrap().iter().map(String::from).collect();
+        if i % 3 == 0 {
+            row[s].clear();
+        } else {
+            n_sentiment += 1;
+        }
+        if i % 5 == 0 {
+            row[a].clear();
+        } else {
+            n_assad += 1;
+        }
+        w.write_record(&row).unwrap();
+    }
+    (String::from_utf8(w.into_inner().unwrap()).unwrap(), n_sentiment, n_assad)
+}
+
+#[test]
+fn trains_three_tasks_with_blank_cells_and_reports_cv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, n_sentiment, n_assad) = csv_with_blanks();
+    std::fs::write(dir.path().join("l.csv"), csv).unwrap();
+    let o = run(
+        "train",
+        &["--input", "l.csv", "--out", "m", "--cv", "3", "--c-grid", "1,10"],
+        dir.path(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout.clone()).unwrap();
+    for task in ["assad", "russia", "sentiment"] {
+        assert!(report.contains(&format!("== task {task}:")), "{report}");
+    }
+    assert!(report.contains(&format!("== task sentiment: {n_sentiment} rows")), "{report}");
+    assert!(report.contains(&format!("== task assad: {n_assad} rows")), "{report}");
+    assert!(report.contains("3-fold CV mean macro-F1 by C: C=1:"), "{report}");
+    assert!(report.contains("confusion (rows: true, columns: predicted)"));
+    assert!(stderr(&o).contains("fold 3/3 done"), "progress goes to stderr");
+    // The bundle loads and carries the CV figures and provenance.
+    let bundle = newsstance::ModelBundle::load(&dir.path().join("m")).unwrap();
+    assert_eq!(bundle.tasks.len(), 3);
+    let sentiment = bundle.tasks.iter().find(|t| t.name == "sentiment").unwrap();
+    assert_eq!(sentiment.training.rows, n_sentiment);
+    let cv = sentiment.training.cv.as_ref().unwrap();
+    assert_eq!(cv.report.classes.iter().map(|c| c.support).sum::<u64>() as usize, n_sentiment);
+    assert_eq!(bundle.provenance.inputs[0].rows, 300);
+    assert_eq!(bundle.provenance.inputs[0].sha256.len(), 64);
+}
+
+#[test]
+fn any_task_name_and_label_values_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("text,tone\n");
+    for i in 0..30 {
+        let (t, l) = if i % 2 == 0 {
+            ("Talks brought hope and a ceasefire", "calm")
+        } else {
+            ("Shelling killed many civilians", "alarmed")
+        };
+        csv.push_str(&format!("{t} number {i}.,{l}\n"));
+    }
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    let o = run(
+        "train",
+        &["--input", "t.csv", "--out", "m", "--cv", "3", "--c", "1"],
+        dir.path(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout.clone()).unwrap();
+    assert!(report.contains("== task tone: 30 rows (alarmed 15, calm 15)"), "{report}");
+    assert!(report.contains("macro-F1 1.000"), "{report}");
+}
+
+#[test]
+fn error_paths_name_the_problem_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("empty.csv"), "").unwrap();
+    std::fs::write(p.join("nocol.csv"), "sentence,assad\nx,pro\n").unwrap();
+    std::fs::write(p.join("one.csv"), "text,assad\na b,pro\nc d,pro\n").unwrap();
+    std::fs::write(p.join("blank.csv"), "text,assad,russia\na b,,pro\nc d,,anti\n").unwrap();
+    let cases: &[(&[&str], &str, i32)] = &[
+        (&["--input", "empty.csv"], "empty.csv: the file is empty", 1),
+        (&["--input", "nocol.csv"], "nocol.csv:1: no 'text' column", 1),
+        (
+            &["--input", "nocol.csv", "--text-column", "sentence", "--task", "stance"],
+            "task 'stance' is not a column",
+            1,
+        ),
+        (&["--input", "one.csv"], "only one class ('pro')", 4),
+        (&["--input", "blank.csv", "--task", "assad"], "every cell of this column is blank", 4),
+        (&["--input", "missing.csv"], "missing.csv", 5),
+    ];
+    for (args, expected, code) in cases {
+        let o = run("train", args, p, None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: expected {expected:?} in {err}");
+        assert!(err.contains("hint:") || *code == 5, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(!p.join("models").exists(), "no model written on error");
+}
+
+#[test]
+fn help_teaches_the_formats() {
+    let o = run("train", &["--help"], &root(), None);
+    let help = String::from_utf8(o.stdout).unwrap();
+    assert!(help.contains("blank cell means"), "{help}");
+    assert!(help.contains("Exit codes"), "{help}");
+}
