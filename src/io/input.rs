@@ -491,7 +491,10 @@ fn open_csv(
     let Some(text) = names.iter().position(|h| h == "text") else {
         return Err(Error::input(
             Location::line(&path, 1),
-            format!("no 'text' column in the header ({})", names.join(", ")),
+            format!(
+                "no 'text' column in the header ({})",
+                crate::io::shorten(&names.join(", "), 200)
+            ),
             "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
         ));
     };
@@ -676,6 +679,17 @@ mod tests {
         assert_eq!(v["source"], "a \"b\".jsonl");
         assert_eq!(v["line"], 3);
         assert_eq!(v["reason"], "no \"text\" field");
+    }
+
+    #[test]
+    fn a_binary_csv_is_refused_with_a_short_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        let junk: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8 | 0x80).collect();
+        std::fs::write(&path, junk).unwrap();
+        let mut reader = InputReader::new(InputSource::resolve(&[path]).unwrap());
+        let e = reader.next_item().unwrap_err().to_string();
+        assert!(e.contains("b.csv:1: no 'text' column") && e.len() < 600, "{e}");
     }
 
     #[test]

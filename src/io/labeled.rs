@@ -156,7 +156,7 @@ impl LabeledSet {
                 format!(
                     "no '{}' column in the header ({})",
                     options.text_column,
-                    headers.iter().collect::<Vec<_>>().join(", ")
+                    crate::io::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
                 ),
                 "the first line must be a header row naming the columns (e.g. id,text,sentiment); name the sentence column with --text-column, or rename it in the header",
             )
