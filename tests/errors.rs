@@ -555,6 +555,24 @@ fn predict_counts_add_up_and_every_record_is_output_or_skipped() {
     assert!(reasons.iter().any(|r| r.contains("no 'text' cell")), "{reasons:?}");
 }
 
+#[test]
+fn absurd_thread_counts_are_refused_not_attempted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"Talks resumed.");
+    for (bin, args) in [
+        ("train", &["--threads", "100000"][..]),
+        ("predict", &["--threads", "100000", "--split-only", "a.txt"][..]),
+    ] {
+        let o = run(bin, args, dir.path(), None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{bin}: {err}");
+        assert!(
+            err.contains("--threads 100000 is more than 1024") && err.contains("hint:"),
+            "{err}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- model bundle
 
 fn predict_with_bundle(content: &[u8]) -> String {

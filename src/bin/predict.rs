@@ -80,7 +80,10 @@ fn run(args: Args) -> Result<()> {
     let settings = PredictSettings {
         unit: args.unit,
         format: args.format,
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: match args.threads {
+            Some(n) => common::check_threads(n)?,
+            None => default_threads(),
+        },
         keep_furniture: args.keep_furniture,
     };
     let predictor = Predictor::new(scorer, settings)?;

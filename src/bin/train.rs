@@ -103,7 +103,8 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| {
+        let n = common::check_threads(n)?;
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| {
             Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
         })?;
     }

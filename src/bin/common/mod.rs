@@ -31,3 +31,20 @@ pub fn eprint_line(line: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(line.as_bytes()).and_then(|()| stderr.write_all(b"\n"));
 }
+
+/// Most worker threads a run may ask for: far more is a typo, and would exhaust the machine.
+pub const MAX_THREADS: usize = 1024;
+
+/// Checks `--threads N`.
+pub fn check_threads(n: usize) -> newsstance::Result<usize> {
+    if n > MAX_THREADS {
+        return Err(Error::setting(
+            format!("--threads {n} is more than {MAX_THREADS}"),
+            format!(
+                "use at most the number of cores ({}), or leave --threads out",
+                newsstance::default_threads()
+            ),
+        ));
+    }
+    Ok(n.max(1))
+}
