@@ -175,6 +175,19 @@ fn train_class_with_fewer_rows_than_folds() {
 }
 
 #[test]
+fn train_with_no_term_left_after_min_df() {
+    let csv = two_class_csv(10);
+    let mut args = fast("t.csv");
+    args.extend(["--min-df", "1000"]);
+    train_fails(
+        &[("t.csv", csv.as_bytes())],
+        &args,
+        4,
+        &["no term is left to learn from", "lower --min-df"],
+    );
+}
+
+#[test]
 fn train_non_utf8_bytes() {
     train_fails(
         &[("l.csv", b"text,tone\nHope.,calm\nCaf\xe9 bombed.,alarmed\n")],
