@@ -65,7 +65,11 @@ impl InputSource {
                 _ => {
                     return Err(Error::input(
                         Location::file(arg),
-                        format!("unknown input type '.{ext}'"),
+                        if ext.is_empty() {
+                            "no file extension to tell the input type by".to_string()
+                        } else {
+                            format!("unknown input type '.{ext}'")
+                        },
                         "use .txt (one article), .jsonl or .csv (id and text), a directory of .txt, or - for JSONL on stdin",
                     ))
                 }
@@ -230,8 +234,16 @@ impl InputReader {
                 let Some(source) = self.sources.pop_front() else { return Ok(None) };
                 let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
                     Pending::Listed(InputSource::Text(path)) => {
-                        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-                        return Ok(Some(self.text_item(path, bytes)));
+                        // One unreadable article (e.g. a broken link in a directory) is a skip,
+                        // not the end of the run.
+                        return Ok(Some(match std::fs::read(&path) {
+                            Ok(bytes) => self.text_item(path, bytes),
+                            Err(e) => Item::Skip(Skip {
+                                id: Some(path.display().to_string()),
+                                origin: Location::file(&path),
+                                reason: format!("cannot read the file: {e}"),
+                            }),
+                        }));
                     }
                     Pending::Listed(InputSource::Jsonl(path)) => {
                         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -690,6 +702,25 @@ mod tests {
         let mut reader = InputReader::new(InputSource::resolve(&[path]).unwrap());
         let e = reader.next_item().unwrap_err().to_string();
         assert!(e.contains("b.csv:1: no 'text' column") && e.len() < 600, "{e}");
+    }
+
+    #[test]
+    fn an_unreadable_file_in_a_directory_is_a_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Text.").unwrap();
+        std::os::unix::fs::symlink("/nonexistent/x", dir.path().join("b.txt")).unwrap();
+        let mut reader = InputReader::new(InputSource::resolve(&[dir.path().into()]).unwrap());
+        assert_eq!(record(&reader.next_item().unwrap().unwrap()).1, "Text.");
+        let item = reader.next_item().unwrap().unwrap();
+        assert!(skip(&item).reason.starts_with("cannot read the file"), "{item:?}");
+        assert!(reader.next_item().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_quote_opened_at_the_very_end_of_a_csv_is_a_skip() {
+        let (got, _) = items("q.csv", b"text\nFine.\n\"");
+        assert_eq!(record(&got[0]).1, "Fine.");
+        assert!(skip(&got[1]).reason.contains("never closed"), "{got:?}");
     }
 
     #[test]

@@ -80,7 +80,8 @@ pub(crate) fn unclosed_quote(bytes: &[u8]) -> Option<UnclosedQuote> {
         };
         i += 1;
     }
-    None
+    // The input ended right after the opening quote.
+    (state == State::InQuotes).then_some(opened)
 }
 
 #[cfg(test)]
@@ -111,6 +112,14 @@ mod tests {
         assert_eq!(
             unclosed_quote(b"a,b\r\nc,d\n\"e,f\n"),
             Some(UnclosedQuote { line_offset: 2, field: 1, lines: 1, record_offset: 2 })
+        );
+        assert_eq!(
+            unclosed_quote(b"\""),
+            Some(UnclosedQuote { line_offset: 0, field: 1, lines: 1, record_offset: 0 })
+        );
+        assert_eq!(
+            unclosed_quote(b"a,\""),
+            Some(UnclosedQuote { line_offset: 0, field: 2, lines: 1, record_offset: 0 })
         );
         assert_eq!(
             unclosed_quote(b"\"x\"\"y"),
