@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
-use crate::io::{Item, OutputUnit};
+use crate::io::{Item, OutputUnit, Skip};
 use crate::model::{ScoreScratch, Scorer};
 use crate::text::{SentenceSpan, SentenceSplitter};
 
@@ -138,6 +138,20 @@ impl Predictor {
         out: &mut dyn Write,
         warn: &mut dyn FnMut(&str),
     ) -> Result<PredictStats> {
+        self.run_with_skips(reader, out, &mut |_| Ok(()), warn)
+    }
+
+    /// As [`Predictor::run`], and hands every skipped record to `skipped` (for a dead-letter
+    /// file): records the reader skips, and records that hold no sentence to score (only
+    /// whitespace or page furniture). Every record read is either written to `out` or passed to
+    /// `skipped`, and `records_read == records_scored + records_skipped`.
+    pub fn run_with_skips(
+        &self,
+        reader: &mut InputReader,
+        out: &mut dyn Write,
+        skipped: &mut dyn FnMut(&Skip) -> Result<()>,
+        warn: &mut dyn FnMut(&str),
+    ) -> Result<PredictStats> {
         let started = Instant::now();
         let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
         let write_err = |e| Error::io("<output>", e);
@@ -160,6 +174,7 @@ impl Predictor {
                     stats.records_read += 1;
                     stats.records_skipped += 1;
                     warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                    skipped(&s)?;
                 }
                 None => {}
             }
@@ -168,8 +183,22 @@ impl Predictor {
             {
                 stats.records_scored += batch.len() as u64;
                 stats.bytes += batch_bytes as u64;
-                for chunk in self.process(&batch) {
+                let mut nothing_written = Vec::new();
+                for (chunk, empty) in self.process(&batch) {
                     out.write_all(&chunk).map_err(write_err)?;
+                    nothing_written.extend(empty);
+                }
+                for i in nothing_written {
+                    let r = &batch[i];
+                    let s = Skip {
+                        id: Some(r.id.clone()),
+                        origin: r.origin.clone(),
+                        reason: "no sentence to score (only whitespace or page furniture)".into(),
+                    };
+                    stats.records_scored -= 1;
+                    stats.records_skipped += 1;
+                    warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                    skipped(&s)?;
                 }
                 batch.clear();
                 batch_bytes = 0;
@@ -188,27 +217,34 @@ impl Predictor {
         Ok(stats)
     }
 
-    /// Formats a batch in parallel; chunks come back in input order.
-    fn process(&self, batch: &[Record]) -> Vec<Vec<u8>> {
+    /// Formats a batch in parallel; chunks come back in input order, each with the batch
+    /// indices of its records that wrote nothing.
+    fn process(&self, batch: &[Record]) -> Vec<(Vec<u8>, Vec<usize>)> {
         let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
         self.pool.install(|| {
             batch
                 .par_chunks(per_chunk)
-                .map(|records| {
+                .enumerate()
+                .map(|(c, records)| {
                     let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
                     let mut worker = self.workers[slot].lock().expect("worker lock");
                     let mut out =
                         Vec::with_capacity(records.iter().map(|r| r.text.len() * 2 + 256).sum());
-                    for r in records {
-                        self.record(r, &mut worker, &mut out);
+                    let mut empty = Vec::new();
+                    for (j, r) in records.iter().enumerate() {
+                        if !self.record(r, &mut worker, &mut out) {
+                            empty.push(c * per_chunk + j);
+                        }
                     }
-                    out
+                    (out, empty)
                 })
                 .collect()
         })
     }
 
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) {
+    /// Writes the units of one record; false when it wrote nothing.
+    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> bool {
+        let written = out.len();
         let Worker { score, spans, units, furniture } = worker;
         match self.settings.unit {
             Unit::Sentence => {
@@ -262,5 +298,6 @@ impl Predictor {
                 }
             }
         }
+        out.len() > written
     }
 }

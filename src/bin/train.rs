@@ -23,7 +23,7 @@ mod common;
 #[derive(Parser, Debug)]
 #[command(
     version,
-    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error."
+    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error. See docs/ERRORS.md."
 )]
 struct Args {
     /// Labeled CSV file (repeatable). Default: every .csv directly in labels/.
@@ -124,7 +124,7 @@ fn run(args: Args) -> Result<()> {
     let quiet = args.quiet;
     let progress = move |line: &str| {
         if !quiet {
-            eprintln!("train: {line}");
+            common::eprint_line(&format!("train: {line}"));
         }
     };
     let set = LabeledSet::read(&inputs, &options)?;
@@ -168,7 +168,15 @@ fn run(args: Args) -> Result<()> {
     let bundle = ModelBundle::new(trained, provenance);
     let report = render_report(&bundle);
     let path = bundle.save(&args.out)?;
-    print!("{report}");
+    // The model is saved; a closed stdout (e.g. `train | head`) only cuts the report short.
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(report.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("<stdout>", e))?;
+    }
     progress(&format!("model written to {}", path.display()));
     Ok(())
 }
