@@ -26,7 +26,11 @@ fn cross_validated_macro_f1_stays_above_the_floor() {
         let model = trained.tasks.iter().find(|t| t.name == task).unwrap();
         let f1 = model.training.cv.as_ref().unwrap().report.macro_f1;
         lines.push(format!("{task}: macro-F1 {f1:.3} (floor {floor})"));
-        assert!(f1 >= floor, "{task}: cross-validated macro-F1 {f1:.3} fell below {floor}\n{}", lines.join("\n"));
+        assert!(
+            f1 >= floor,
+            "{task}: cross-validated macro-F1 {f1:.3} fell below {floor}\n{}",
+            lines.join("\n")
+        );
     }
     eprintln!("{}", lines.join("\n"));
 }
