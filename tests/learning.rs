@@ -10,8 +10,11 @@ use newsstance::{train, LabeledCsvOptions, LabeledSet, TrainSettings};
 /// Rows of labels/sentences.csv used (the first ones, in file order).
 const ROWS: usize = 1000;
 
-/// (task, floor): measured 3-fold figures on the slice minus a margin of about 0.07.
-const FLOORS: &[(&str, f64)] = &[("assad", 0.66), ("russia", 0.50), ("sentiment", 0.45)];
+/// (task, floor): the 3-fold figures measured on this slice with C = 3 (assad 0.794,
+/// russia 0.597, sentiment 0.479) less a margin of 0.06 to 0.08. Training is deterministic, so
+/// the figures move only when the code or the labels do; a model that learned nothing scores
+/// about 0.3.
+const FLOORS: &[(&str, f64)] = &[("assad", 0.72), ("russia", 0.52), ("sentiment", 0.42)];
 
 #[test]
 fn cross_validated_macro_f1_stays_above_the_floor() {
