@@ -45,9 +45,10 @@ pub use io::{
     SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
 };
 pub use model::{
-    dense, fit_multinomial, softmax, stratified_folds, train, Balance, ClassScores,
-    ClassificationReport, CrossValidation, FittedWeights, ScoreScratch, Scorer, SolverSettings,
-    SplitMix64, TaskHead, TaskModel, TrainSettings, TrainedModels, TrainingSummary,
+    dense, dense_as, fit_multinomial, softmax, stratified_folds, train, Balance, ClassScores,
+    ClassificationReport, CrossValidation, FittedWeights, LinfaFit, Precision, ScoreScratch,
+    Scorer, SolverFloat, SolverSettings, SplitMix64, TaskHead, TaskModel, TrainSettings,
+    TrainedModels, TrainingSummary,
 };
 pub use predict::{
     default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,

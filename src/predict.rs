@@ -87,6 +87,10 @@ impl std::fmt::Display for PredictStats {
     }
 }
 
+/// A batch and its formatted output: per chunk, the bytes and the batch indices of the records
+/// that wrote nothing.
+type ScoredBatch = (Vec<Record>, Vec<(Vec<u8>, Vec<usize>)>);
+
 #[derive(Default)]
 struct Worker {
     score: ScoreScratch,
@@ -132,6 +136,10 @@ impl Predictor {
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
     /// through `warn`. A write error (such as a closed pipe) stops the run.
+    ///
+    /// Reading, scoring and writing overlap: while the thread pool scores one batch, this thread
+    /// writes the previous batch's output and reads the next batch. At most two batches are in
+    /// flight, so memory stays bounded by the batch size.
     pub fn run(
         &self,
         reader: &mut InputReader,
@@ -156,35 +164,27 @@ impl Predictor {
         let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
         let write_err = |e| Error::io("<output>", e);
         out.write_all(&self.writer.header()).map_err(write_err)?;
-        let mut batch: Vec<Record> = Vec::new();
-        let mut batch_bytes = 0;
-        loop {
-            let item = reader.next_item()?;
-            for w in reader.take_warnings() {
-                warn(&format!("warning: {w}"));
-            }
-            let done = item.is_none();
-            match item {
-                Some(Item::Record(r)) => {
-                    stats.records_read += 1;
-                    batch_bytes += r.text.len();
-                    batch.push(r);
+        std::thread::scope(|scope| -> Result<()> {
+            let (to_score, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+            let (to_write, outputs) = std::sync::mpsc::sync_channel::<ScoredBatch>(1);
+            scope.spawn(move || {
+                for batch in batches {
+                    let chunks = self.process(&batch);
+                    if to_write.send((batch, chunks)).is_err() {
+                        break;
+                    }
                 }
-                Some(Item::Skip(s)) => {
-                    stats.records_read += 1;
-                    stats.records_skipped += 1;
-                    warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
-                    skipped(&s)?;
-                }
-                None => {}
-            }
-            if !batch.is_empty()
-                && (done || batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
-            {
-                stats.records_scored += batch.len() as u64;
-                stats.bytes += batch_bytes as u64;
+            });
+            // Writes the oldest batch in flight; records that wrote nothing become skips.
+            let write_one = |out: &mut dyn Write,
+                             stats: &mut PredictStats,
+                             warn: &mut dyn FnMut(&str),
+                             skipped: &mut dyn FnMut(&Skip) -> Result<()>|
+             -> Result<()> {
+                let (batch, chunks) =
+                    outputs.recv().expect("the scoring thread answers every batch");
                 let mut nothing_written = Vec::new();
-                for (chunk, empty) in self.process(&batch) {
+                for (chunk, empty) in chunks {
                     out.write_all(&chunk).map_err(write_err)?;
                     nothing_written.extend(empty);
                 }
@@ -200,13 +200,58 @@ impl Predictor {
                     warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                     skipped(&s)?;
                 }
-                batch.clear();
-                batch_bytes = 0;
+                Ok(())
+            };
+            let mut in_flight = 0;
+            let mut batch: Vec<Record> = Vec::new();
+            let mut batch_bytes = 0;
+            loop {
+                let item = reader.next_item()?;
+                for w in reader.take_warnings() {
+                    warn(&format!("warning: {w}"));
+                }
+                let done = item.is_none();
+                match item {
+                    Some(Item::Record(r)) => {
+                        stats.records_read += 1;
+                        batch_bytes += r.text.len();
+                        batch.push(r);
+                    }
+                    Some(Item::Skip(s)) => {
+                        stats.records_read += 1;
+                        stats.records_skipped += 1;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                        skipped(&s)?;
+                    }
+                    None => {}
+                }
+                if !batch.is_empty()
+                    && (done || batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
+                {
+                    stats.records_scored += batch.len() as u64;
+                    stats.bytes += batch_bytes as u64;
+                    if in_flight == 2 {
+                        write_one(out, &mut stats, warn, skipped)?;
+                        in_flight -= 1;
+                    }
+                    let capacity = batch.len();
+                    to_score
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(capacity)))
+                        .expect("the scoring thread runs until the channel closes");
+                    in_flight += 1;
+                    batch_bytes = 0;
+                }
+                if done {
+                    break;
+                }
             }
-            if done {
-                break;
+            drop(to_score);
+            while in_flight > 0 {
+                write_one(out, &mut stats, warn, skipped)?;
+                in_flight -= 1;
             }
-        }
+            Ok(())
+        })?;
         out.flush().map_err(write_err)?;
         for w in &self.workers {
             let mut w = w.lock().expect("worker lock");

@@ -42,6 +42,43 @@ impl SparseRow {
         }
     }
 
+    /// Like [`SparseRow::fill_from_feature_hits`], but without sorting: indices come in the order
+    /// of their first hit, each once. Counting goes through `counts`, a scratch buffer that is
+    /// grown to `idf.len()` zeros and left all zero again. For scoring, where order does not
+    /// matter, this replaces a sort per row by two linear passes.
+    pub fn fill_from_feature_hits_unordered(
+        &mut self,
+        hits: &[u32],
+        idf: &[f64],
+        sublinear_tf: bool,
+        counts: &mut Vec<u32>,
+    ) {
+        self.indices.clear();
+        self.values.clear();
+        if counts.len() < idf.len() {
+            counts.resize(idf.len(), 0);
+        }
+        for &f in hits {
+            let c = &mut counts[f as usize];
+            if *c == 0 {
+                self.indices.push(f);
+            }
+            *c += 1;
+        }
+        let mut norm = 0.0;
+        for &f in &self.indices {
+            let count = f64::from(std::mem::take(&mut counts[f as usize]));
+            let tf = if sublinear_tf { 1.0 + count.ln() } else { count };
+            let v = tf * idf[f as usize];
+            norm += v * v;
+            self.values.push(v);
+        }
+        let norm = norm.sqrt();
+        if norm > 0.0 {
+            self.values.iter_mut().for_each(|v| *v /= norm);
+        }
+    }
+
     /// Number of stored features.
     pub fn nnz(&self) -> usize {
         self.indices.len()
@@ -63,6 +100,24 @@ mod tests {
         let row = SparseRow::from_feature_hits(&mut [1, 1, 1], &[1.0, 3.0], true);
         assert_eq!(row.indices, [1]);
         assert!((row.values[0] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unordered_fill_matches_the_sorted_one() {
+        let idf = [1.0, 1.5, 2.0, 0.5];
+        let hits = vec![3, 2, 0, 2, 3, 3, 1];
+        let sorted = SparseRow::from_feature_hits(&mut hits.clone(), &idf, true);
+        let mut row = SparseRow::default();
+        let mut counts = Vec::new();
+        row.fill_from_feature_hits_unordered(&hits, &idf, true, &mut counts);
+        assert_eq!(row.indices, [3, 2, 0, 1]);
+        assert!(counts.iter().all(|&c| c == 0));
+        let mut pairs: Vec<(u32, f64)> = row.indices.iter().copied().zip(row.values).collect();
+        pairs.sort_by_key(|p| p.0);
+        for ((i, v), (j, w)) in pairs.iter().zip(sorted.indices.iter().zip(&sorted.values)) {
+            assert_eq!(i, j);
+            assert!((v - w).abs() < 1e-12);
+        }
     }
 
     #[test]

@@ -220,7 +220,29 @@ impl FeatureIndex {
 
     /// The L2-normalized TF-IDF row of `text`, written into `row`.
     pub fn transform_into(&self, text: &str, scratch: &mut VectorizerScratch, row: &mut SparseRow) {
-        let VectorizerScratch { analyzer, hits } = scratch;
+        self.feature_hits(text, scratch);
+        let sublinear = self.analyzer.settings().sublinear_tf;
+        row.fill_from_feature_hits(&mut scratch.hits, &self.idf, sublinear);
+    }
+
+    /// Like [`FeatureIndex::transform_into`], but the row's indices are left in the order of
+    /// their first occurrence instead of sorted (see
+    /// [`SparseRow::fill_from_feature_hits_unordered`]): enough for a dot product, and faster.
+    pub fn transform_unordered_into(
+        &self,
+        text: &str,
+        scratch: &mut VectorizerScratch,
+        row: &mut SparseRow,
+    ) {
+        self.feature_hits(text, scratch);
+        let sublinear = self.analyzer.settings().sublinear_tf;
+        let VectorizerScratch { hits, counts, .. } = scratch;
+        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, counts);
+    }
+
+    /// Analyzes `text` into `scratch.hits`: one feature index per term occurrence.
+    fn feature_hits(&self, text: &str, scratch: &mut VectorizerScratch) {
+        let VectorizerScratch { analyzer, hits, .. } = scratch;
         hits.clear();
         let stem_ids = &self.stem_ids;
         self.analyzer.analyze(
@@ -237,7 +259,6 @@ impl FeatureIndex {
                 }
             },
         );
-        row.fill_from_feature_hits(hits, &self.idf, self.analyzer.settings().sublinear_tf);
     }
 
     /// The TF-IDF row of `text` (allocating; see [`FeatureIndex::transform_into`]).
@@ -253,6 +274,7 @@ impl FeatureIndex {
 pub struct VectorizerScratch {
     analyzer: AnalyzerScratch,
     hits: Vec<u32>,
+    counts: Vec<u32>,
 }
 
 #[cfg(test)]

@@ -108,11 +108,13 @@ impl RecordWriter {
     fn write_json(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, u.id);
-        let _ = write!(
-            out,
-            ",\"sentence\":{},\"start\":{},\"end\":{},\"text\":",
-            u.sentence, u.start, u.end
-        );
+        out.extend_from_slice(b",\"sentence\":");
+        decimal(out, u.sentence);
+        out.extend_from_slice(b",\"start\":");
+        decimal(out, u.start);
+        out.extend_from_slice(b",\"end\":");
+        decimal(out, u.end);
+        out.extend_from_slice(b",\"text\":");
         json_string(out, u.text);
         if u.furniture {
             out.extend_from_slice(b",\"furniture\":true");
@@ -179,6 +181,21 @@ pub fn argmax(values: &[f64]) -> usize {
         .0
 }
 
+/// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit).
+fn decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
 /// Writes a probability with four decimals ("0.7123", "1.0000").
 fn probability(out: &mut Vec<u8>, p: f64) {
     let v = (p.clamp(0.0, 1.0) * 10_000.0).round() as u32;
@@ -193,28 +210,46 @@ fn probability(out: &mut Vec<u8>, p: f64) {
     out.extend_from_slice(&digits);
 }
 
+/// Bytes that JSON strings must escape: `"`, `\\` and control characters.
+const ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Writes `s` as a JSON string literal.
 pub fn json_string(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.extend_from_slice(escape);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Runs of plain bytes are copied whole; the table test keeps this loop tight.
+        if !ESCAPE[bytes[i] as usize] {
+            i += 1;
+            continue;
         }
-        start = i + 1;
+        let b = bytes[i];
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        i += 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
@@ -290,6 +325,16 @@ mod tests {
             },
         );
         assert_eq!(String::from_utf8(out).unwrap(), "a,0,0,3,\"x, y\",pro,0.1000,0.2000,0.7000\n");
+    }
+
+    #[test]
+    fn decimals_are_written_in_full() {
+        let mut out = Vec::new();
+        for n in [0, 7, 10, 12345, usize::MAX] {
+            decimal(&mut out, n);
+            out.push(b' ');
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), format!("0 7 10 12345 {} ", usize::MAX));
     }
 
     #[test]

@@ -8,9 +8,11 @@ mod task;
 mod train;
 
 pub use cv::{stratified_folds, Balance, SplitMix64};
-pub use fit::{dense, fit_multinomial, FittedWeights, SolverSettings};
+pub use fit::{
+    dense, dense_as, fit_multinomial, FittedWeights, LinfaFit, SolverFloat, SolverSettings,
+};
 pub use metrics::{ClassScores, ClassificationReport};
 pub use task::{
     softmax, CrossValidation, ScoreScratch, Scorer, TaskHead, TaskModel, TrainingSummary,
 };
-pub use train::{train, TrainSettings, TrainedModels};
+pub use train::{train, Precision, TrainSettings, TrainedModels};

@@ -158,7 +158,7 @@ impl Scorer {
     /// Probabilities of every class of every task for `text`, concatenated in task order
     /// (see [`TaskHead::offset`]). The slice lives in `scratch`.
     pub fn score<'s>(&self, text: &str, scratch: &'s mut ScoreScratch) -> &'s [f64] {
-        self.index.transform_into(text, &mut scratch.vectorizer, &mut scratch.row);
+        self.index.transform_unordered_into(text, &mut scratch.vectorizer, &mut scratch.row);
         let out = &mut scratch.out;
         out.clear();
         out.extend_from_slice(&self.intercepts);

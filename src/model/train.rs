@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::features::{AnalyzedCorpus, Analyzer, FeatureSettings, SparseRow, Vocabulary};
 use crate::io::LabeledSet;
 use crate::model::cv::{stratified_folds, Balance};
-use crate::model::fit::{dense, fit_multinomial, FittedWeights, SolverSettings};
+use crate::model::fit::{dense_as, fit_multinomial, FittedWeights, SolverFloat, SolverSettings};
 use crate::model::metrics::ClassificationReport;
 use crate::model::task::{CrossValidation, TaskModel, TrainingSummary};
 
@@ -30,6 +30,32 @@ pub struct TrainSettings {
     pub tolerance_per_row: f64,
     /// Seed of fold assignment and balancing.
     pub seed: u64,
+    /// Float type of the dense matrices linfa-logistic fits on.
+    pub precision: Precision,
+    /// Memory budget in bytes for the dense training matrices alive at once (one per
+    /// concurrent cross-validation fold, or the final fit's). When the features allowed by
+    /// `features.max_features` would not fit, fewer (the most frequent) are kept.
+    pub max_memory: Option<u64>,
+}
+
+/// Float type of the dense training matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Precision {
+    /// 4 bytes per cell: half the memory and memory traffic of `f64`.
+    F32,
+    /// 8 bytes per cell.
+    #[default]
+    F64,
+}
+
+impl Precision {
+    /// Bytes per matrix cell.
+    pub fn bytes(self) -> u64 {
+        match self {
+            Precision::F32 => 4,
+            Precision::F64 => 8,
+        }
+    }
 }
 
 impl Default for TrainSettings {
@@ -43,6 +69,8 @@ impl Default for TrainSettings {
             max_iterations: 500,
             tolerance_per_row: 1e-4,
             seed: 42,
+            precision: Precision::F64,
+            max_memory: None,
         }
     }
 }
@@ -146,6 +174,7 @@ pub fn train(
     settings.validate()?;
     let tasks: Vec<TaskRows> =
         (0..set.tasks.len()).map(|t| TaskRows::new(set, t)).collect::<Result<_>>()?;
+    let settings = &with_memory_cap(settings, &tasks, progress);
     progress(&format!("analyzing {} sentences", set.texts.len()));
     let analyzer = Analyzer::new(settings.features.clone());
     let corpus = AnalyzedCorpus::analyze(&analyzer, set.texts.iter().map(String::as_str));
@@ -174,7 +203,9 @@ pub fn train(
         .map(|&d| corpus.row(d, &vocabulary, &feature_of, settings.features.sublinear_tf))
         .collect();
 
-    let mut models = Vec::with_capacity(tasks.len());
+    // Cross-validation runs task by task (its folds are parallel); the final fits, one per
+    // task, then run in parallel.
+    let mut chosen = Vec::with_capacity(tasks.len());
     for task in &tasks {
         let cv = if settings.folds >= 2 {
             Some(cross_validate(&corpus, task, settings, progress)?)
@@ -186,30 +217,46 @@ pub fn train(
             (None, Some(cv)) => (best_c(cv), "cross-validation"),
             (None, None) => unreachable!("validate() requires C without cross-validation"),
         };
-        progress(&format!("[{}] final fit on {} rows, C = {c}", task.name, task.docs.len()));
-        let positions: Vec<usize> = (0..task.docs.len()).collect();
-        let train = settings.balance.apply(&positions, &task.y, task.classes.len(), settings.seed);
-        let x = dense(
-            &train.iter().map(|&p| &rows[task.docs[p]]).collect::<Vec<_>>(),
-            vocabulary.len(),
-        );
-        let y: Vec<usize> = train.iter().map(|&p| task.y[p]).collect();
-        let solver = solver(settings, c, y.len(), y.len());
-        let fit = fit_multinomial(&x, &y, task.classes.len(), solver, None).map_err(|e| {
-            Error::training(
-                &task.name,
-                format!("the solver failed: {e}"),
-                "try another --c or fewer --max-features",
-            )
-        })?;
-        if !fit.converged {
-            progress(&format!(
-                "[{}] warning: the solver stopped at {} iterations with gradient norm {:.3e} > {:.3e}; raise --max-iterations",
-                task.name, settings.max_iterations, fit.gradient_norm, solver.gradient_tolerance
-            ));
-        }
-        models.push(task_model(task, &fit, c, c_source, settings, solver, cv));
+        chosen.push((c, c_source, cv));
     }
+    let models: Vec<TaskModel> = tasks
+        .par_iter()
+        .zip(chosen)
+        .map(|(task, (c, c_source, cv))| {
+            progress(&format!("[{}] final fit on {} rows, C = {c}", task.name, task.docs.len()));
+            let positions: Vec<usize> = (0..task.docs.len()).collect();
+            let train =
+                settings.balance.apply(&positions, &task.y, task.classes.len(), settings.seed);
+            let train_rows: Vec<&SparseRow> =
+                train.iter().map(|&p| &rows[task.docs[p]]).collect();
+            let y: Vec<usize> = train.iter().map(|&p| task.y[p]).collect();
+            let solver = solver(settings, c, y.len(), y.len());
+            let n = vocabulary.len();
+            let k = task.classes.len();
+            let fit = match settings.precision {
+                Precision::F32 => {
+                    fit_multinomial(&dense_as::<f32>(&train_rows, n), &y, k, solver, None)
+                }
+                Precision::F64 => {
+                    fit_multinomial(&dense_as::<f64>(&train_rows, n), &y, k, solver, None)
+                }
+            }
+            .map_err(|e| {
+                Error::training(
+                    &task.name,
+                    format!("the solver failed: {e}"),
+                    "try another --c or fewer --max-features",
+                )
+            })?;
+            if !fit.converged {
+                progress(&format!(
+                    "[{}] warning: the solver stopped at {} iterations with gradient norm {:.3e} > {:.3e}; raise --max-iterations",
+                    task.name, settings.max_iterations, fit.gradient_norm, solver.gradient_tolerance
+                ));
+            }
+            Ok(task_model(task, &fit, c, c_source, settings, solver, cv))
+        })
+        .collect::<Result<_>>()?;
     Ok(TrainedModels { features: settings.features.clone(), vocabulary, tasks: models })
 }
 
@@ -221,6 +268,66 @@ fn solver(settings: &TrainSettings, c: f64, rows: usize, final_rows: usize) -> S
         max_iterations: settings.max_iterations,
         gradient_tolerance: settings.tolerance_per_row * rows as f64,
     }
+}
+
+/// Fits one fold over the grid of `C` (each fit warm-started from the previous one) and
+/// predicts its test rows; returns the predictions per `C` and the number of unconverged fits.
+fn grid_predictions<F: SolverFloat>(
+    train_rows: &[&SparseRow],
+    test_rows: &[&SparseRow],
+    n_features: usize,
+    y: &[usize],
+    n_classes: usize,
+    solvers: &[SolverSettings],
+) -> std::result::Result<(Vec<Vec<usize>>, usize), String> {
+    let x = dense_as::<F>(train_rows, n_features);
+    let x_test = dense_as::<F>(test_rows, n_features);
+    let mut predictions = Vec::with_capacity(solvers.len());
+    let mut unconverged = 0;
+    let mut previous: Option<FittedWeights> = None;
+    for &solver in solvers {
+        let fit = fit_multinomial(&x, y, n_classes, solver, previous.as_ref())?;
+        unconverged += usize::from(!fit.converged);
+        predictions.push(fit.predict(&x_test));
+        previous = Some(fit);
+    }
+    Ok((predictions, unconverged))
+}
+
+/// `settings` with `max_features` lowered, if needed, so that the dense matrices alive at once
+/// fit in `max_memory`: one per concurrent cross-validation fold (each on (k-1)/k of the
+/// balanced rows), or the final fit's (all balanced rows of the largest task).
+fn with_memory_cap(
+    settings: &TrainSettings,
+    tasks: &[TaskRows],
+    progress: &(dyn Fn(&str) + Sync),
+) -> TrainSettings {
+    let mut settings = settings.clone();
+    let Some(budget) = settings.max_memory else { return settings };
+    let rows = tasks
+        .iter()
+        .map(|t| {
+            let all: Vec<usize> = (0..t.y.len()).collect();
+            settings.balance.apply(&all, &t.y, t.classes.len(), settings.seed).len() as u64
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // Concurrent folds each hold a training matrix ((k-1)/k of the rows) and a test matrix;
+    // the final fits of concurrent tasks each hold one of all the rows.
+    let k = if settings.folds >= 2 { settings.folds } else { 1 };
+    let concurrent = rayon::current_num_threads().clamp(1, k.max(tasks.len()));
+    let concurrent_rows = concurrent as u64 * rows;
+    let cap = (budget / (concurrent_rows * settings.precision.bytes())).max(1) as usize;
+    if settings.features.max_features.is_none_or(|m| m > cap) {
+        progress(&format!(
+            "max features capped at {cap} so that {concurrent_rows} dense rows of {} bytes per cell fit in {} MB (--max-memory)",
+            settings.precision.bytes(),
+            budget >> 20
+        ));
+        settings.features.max_features = Some(cap);
+    }
+    settings
 }
 
 fn task_model(
@@ -323,35 +430,41 @@ fn cross_validate(
             let balanced = settings.balance.apply(&train, &task.y, n_classes, settings.seed);
             let train_rows: Vec<SparseRow> = balanced.iter().map(|&p| row(p)).collect();
             let test_rows: Vec<SparseRow> = test.iter().map(|&p| row(p)).collect();
-            let x = dense(&train_rows.iter().collect::<Vec<_>>(), vocabulary.len());
-            let x_test = dense(&test_rows.iter().collect::<Vec<_>>(), vocabulary.len());
             let y: Vec<usize> = balanced.iter().map(|&p| task.y[p]).collect();
             let full_rows = settings
                 .balance
                 .apply(&(0..task.y.len()).collect::<Vec<_>>(), &task.y, n_classes, settings.seed)
                 .len();
-            let mut predictions = Vec::with_capacity(grid.len());
-            let mut unconverged = 0;
-            let mut previous: Option<FittedWeights> = None;
-            for &c in &grid {
-                let fit = fit_multinomial(
-                    &x,
+            let solvers: Vec<SolverSettings> =
+                grid.iter().map(|&c| solver(settings, c, y.len(), full_rows)).collect();
+            let train_refs: Vec<&SparseRow> = train_rows.iter().collect();
+            let test_refs: Vec<&SparseRow> = test_rows.iter().collect();
+            let n_features = vocabulary.len();
+            let (predictions, unconverged) = match settings.precision {
+                Precision::F32 => grid_predictions::<f32>(
+                    &train_refs,
+                    &test_refs,
+                    n_features,
                     &y,
                     n_classes,
-                    solver(settings, c, y.len(), full_rows),
-                    previous.as_ref(),
-                )
-                .map_err(|e| {
-                    Error::training(
-                        &task.name,
-                        format!("fold {}: the solver failed: {e}", f + 1),
-                        "try another --c-grid",
-                    )
-                })?;
-                unconverged += usize::from(!fit.converged);
-                predictions.push(fit.predict(&x_test));
-                previous = Some(fit);
+                    &solvers,
+                ),
+                Precision::F64 => grid_predictions::<f64>(
+                    &train_refs,
+                    &test_refs,
+                    n_features,
+                    &y,
+                    n_classes,
+                    &solvers,
+                ),
             }
+            .map_err(|e| {
+                Error::training(
+                    &task.name,
+                    format!("fold {}: the solver failed: {e}", f + 1),
+                    "try another --c-grid",
+                )
+            })?;
             progress(&format!("[{}] fold {}/{} done", task.name, f + 1, k));
             Ok(FoldOutcome { test, predictions, unconverged })
         })

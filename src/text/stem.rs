@@ -68,39 +68,72 @@ impl Stemmer {
 ///
 /// The cache is bounded: past `capacity` entries it starts afresh, so memory stays flat on
 /// input with an unbounded number of distinct tokens (scraped junk, URLs, long numbers).
+///
+/// Tokens of at most 16 bytes (nearly all words) are keyed by their bytes packed into two
+/// integers, so a lookup hashes two words and compares two words instead of hashing and
+/// comparing a string. Tokens hold no NUL byte (they are letters and digits), so zero padding
+/// cannot make two tokens collide.
 #[derive(Debug)]
 pub struct StemCache<V> {
-    map: FxHashMap<Box<str>, V>,
+    short: FxHashMap<[u64; 2], V>,
+    long: FxHashMap<Box<str>, V>,
     capacity: usize,
+}
+
+fn short_key(token: &str) -> Option<[u64; 2]> {
+    let b = token.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    let (lo, hi) = buf.split_at(8);
+    Some([
+        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
+        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
+    ])
 }
 
 impl<V: Clone> StemCache<V> {
     /// A cache holding at most `capacity` tokens.
     pub fn with_capacity(capacity: usize) -> Self {
-        StemCache { map: FxHashMap::default(), capacity: capacity.max(1) }
+        StemCache {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            capacity: capacity.max(1),
+        }
     }
 
     /// The cached value for `token`, computing it with `compute` on a miss.
     pub fn get_or_insert_with(&mut self, token: &str, compute: impl FnOnce(&str) -> V) -> V {
-        if let Some(v) = self.map.get(token) {
+        let key = short_key(token);
+        let hit = match &key {
+            Some(k) => self.short.get(k),
+            None => self.long.get(token),
+        };
+        if let Some(v) = hit {
             return v.clone();
         }
-        if self.map.len() >= self.capacity {
-            self.map.clear();
+        if self.len() >= self.capacity {
+            self.short.clear();
+            self.long.clear();
         }
         let v = compute(token);
-        self.map.insert(token.into(), v.clone());
+        match key {
+            Some(k) => self.short.insert(k, v.clone()),
+            None => self.long.insert(token.into(), v.clone()),
+        };
         v
     }
 
     /// Number of cached tokens.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.short.len() + self.long.len()
     }
 
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
 }
 
@@ -128,6 +161,20 @@ mod tests {
             assert_eq!(v, 6);
         }
         assert_eq!(calls, 1);
+    }
+
+    #[test]
+    fn short_and_long_tokens_are_kept_apart() {
+        let mut cache = StemCache::with_capacity(100);
+        let words =
+            ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "ü"];
+        for w in words {
+            assert_eq!(cache.get_or_insert_with(w, |t| t.to_string()), w);
+        }
+        for w in words {
+            assert_eq!(cache.get_or_insert_with(w, |_| unreachable!("cached")), w);
+        }
+        assert_eq!(cache.len(), words.len());
     }
 
     #[test]
