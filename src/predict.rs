@@ -32,6 +32,9 @@ pub struct PredictSettings {
     pub threads: usize,
     /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
     pub keep_furniture: bool,
+    /// Report records and megabytes read so far through the warning callback, every few
+    /// seconds (for long runs watched on a terminal).
+    pub progress: bool,
 }
 
 impl Default for PredictSettings {
@@ -41,6 +44,7 @@ impl Default for PredictSettings {
             format: OutputFormat::Jsonl,
             threads: default_threads(),
             keep_furniture: false,
+            progress: false,
         }
     }
 }
@@ -203,6 +207,7 @@ impl Predictor {
                 Ok(())
             };
             let mut in_flight = 0;
+            let mut last_report = Instant::now();
             let mut batch: Vec<Record> = Vec::new();
             let mut batch_bytes = 0;
             loop {
@@ -240,6 +245,17 @@ impl Predictor {
                         .expect("the scoring thread runs until the channel closes");
                     in_flight += 1;
                     batch_bytes = 0;
+                    if self.settings.progress && last_report.elapsed().as_secs() >= 2 {
+                        last_report = Instant::now();
+                        let secs = started.elapsed().as_secs_f64();
+                        warn(&format!(
+                            "progress: {} records, {:.1} MB read in {:.0} s ({:.1} MB/s)",
+                            stats.records_read,
+                            stats.bytes as f64 / 1e6,
+                            secs,
+                            stats.bytes as f64 / 1e6 / secs
+                        ));
+                    }
                 }
                 if done {
                     break;

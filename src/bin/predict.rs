@@ -52,6 +52,9 @@ struct Args {
     /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored.
     #[arg(long)]
     keep_furniture: bool,
+    /// Report progress on stderr every few seconds (default: when stderr is a terminal).
+    #[arg(long)]
+    progress: bool,
     /// Print throughput at the end on stderr: units, bytes, seconds, units/s, MB/s, threads.
     #[arg(long)]
     stats: bool,
@@ -85,6 +88,8 @@ fn run(args: Args) -> Result<()> {
             None => default_threads(),
         },
         keep_furniture: args.keep_furniture,
+        progress: !args.quiet
+            && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
     let predictor = Predictor::new(scorer, settings)?;
     let mut reader = InputReader::new(sources);
