@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Cross-validates the feature variants behind the default model's settings and prints one
 # macro-F1 table. Each variant is one `train` run on labels/ with the default CV (5 folds,
-# seed 42, C grid 0.3..30); only the flags in the table differ from the defaults.
+# seed 42, C grid 0.3..30 unless a row sets --c-grid); only the flags in the table differ.
 #
-# Usage: bash models/tools/compare-features.sh [OUT_DIR]   (about 5 minutes a variant on 2 cores)
+# Usage: bash models/tools/compare-features.sh [OUT_DIR]   (5 to 15 minutes a variant on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-$(mktemp -d)}
 cargo build --release --quiet --bin train
 variants=(
-  "default|"
-  "no balancing|--balance none"
-  "no stemming|--no-stem"
-  "actor aliases|--aliases models/actor-aliases.csv"
-  "word + char 3-5 n-grams|--char-ngrams 3,5 --max-features 40000"
+  "default (actor aliases)|--aliases models/actor-aliases.csv"
+  "without actor aliases|"
+  "without aliases, no balancing|--balance none"
+  "without aliases, no stemming|--no-stem"
+  "word + char 3-5-grams|--aliases models/actor-aliases.csv --char-ngrams 3,5 --c-grid 1,10"
 )
 printf '| variant | flags | assad | russia | sentiment | mean |\n|---|---|---|---|---|---|\n'
 for v in "${variants[@]}"; do
