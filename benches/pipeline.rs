@@ -187,6 +187,7 @@ fn whole_path(c: &mut Criterion) {
                 format: OutputFormat::Jsonl,
                 threads,
                 keep_furniture: false,
+                progress: false,
             };
             let predictor = Predictor::new(scored.then(scorer), settings).expect("predictor");
             g.throughput(Throughput::Bytes(bytes));

@@ -100,7 +100,7 @@ pub enum Error {
         hint: String,
     },
     /// An operating-system I/O error on a known path.
-    #[error("{path}: {source}")]
+    #[error("{path}: {source}\n  hint: {}", io_hint(source))]
     Io {
         /// The file or directory concerned.
         path: PathBuf,
@@ -161,6 +161,20 @@ impl Error {
     /// True when this is a write to a closed pipe (e.g. `predict | head -1`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// What to do about an operating-system error.
+fn io_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "check the path",
+        K::PermissionDenied => "check the permissions of the file and its directory",
+        K::StorageFull => "free disk space, then run again",
+        K::BrokenPipe => "the reader of the output went away",
+        K::IsADirectory => "give a file, not a directory",
+        K::NotADirectory => "a part of the path is a file, not a directory",
+        _ => "check the path, the disk and the permissions, then run again",
     }
 }
 

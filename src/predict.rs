@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
-use crate::io::{Item, OutputUnit};
+use crate::io::{Item, OutputUnit, Skip};
 use crate::model::{ScoreScratch, Scorer};
 use crate::text::{SentenceSpan, SentenceSplitter};
 
@@ -32,6 +32,9 @@ pub struct PredictSettings {
     pub threads: usize,
     /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
     pub keep_furniture: bool,
+    /// Report records and megabytes read so far through the warning callback, every few
+    /// seconds (for long runs watched on a terminal).
+    pub progress: bool,
 }
 
 impl Default for PredictSettings {
@@ -41,6 +44,7 @@ impl Default for PredictSettings {
             format: OutputFormat::Jsonl,
             threads: default_threads(),
             keep_furniture: false,
+            progress: false,
         }
     }
 }
@@ -86,6 +90,10 @@ impl std::fmt::Display for PredictStats {
         )
     }
 }
+
+/// A batch and its formatted output: per chunk, the bytes and the batch indices of the records
+/// that wrote nothing.
+type ScoredBatch = (Vec<Record>, Vec<(Vec<u8>, Vec<usize>)>);
 
 #[derive(Default)]
 struct Worker {
@@ -142,28 +150,64 @@ impl Predictor {
         out: &mut dyn Write,
         warn: &mut dyn FnMut(&str),
     ) -> Result<PredictStats> {
+        self.run_with_skips(reader, out, &mut |_| Ok(()), warn)
+    }
+
+    /// As [`Predictor::run`], and hands every skipped record to `skipped` (for a dead-letter
+    /// file): records the reader skips, and records that hold no sentence to score (only
+    /// whitespace or page furniture). Every record read is either written to `out` or passed to
+    /// `skipped`, and `records_read == records_scored + records_skipped`.
+    pub fn run_with_skips(
+        &self,
+        reader: &mut InputReader,
+        out: &mut dyn Write,
+        skipped: &mut dyn FnMut(&Skip) -> Result<()>,
+        warn: &mut dyn FnMut(&str),
+    ) -> Result<PredictStats> {
         let started = Instant::now();
         let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
         let write_err = |e| Error::io("<output>", e);
         out.write_all(&self.writer.header()).map_err(write_err)?;
         std::thread::scope(|scope| -> Result<()> {
             let (to_score, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
-            let (to_write, outputs) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+            let (to_write, outputs) = std::sync::mpsc::sync_channel::<ScoredBatch>(1);
             scope.spawn(move || {
                 for batch in batches {
-                    if to_write.send(self.process(&batch)).is_err() {
+                    let chunks = self.process(&batch);
+                    if to_write.send((batch, chunks)).is_err() {
                         break;
                     }
                 }
             });
-            let mut in_flight = 0;
-            let write_one = |out: &mut dyn Write| -> Result<()> {
-                let chunks = outputs.recv().expect("the scoring thread answers every batch");
-                for chunk in chunks {
+            // Writes the oldest batch in flight; records that wrote nothing become skips.
+            let write_one = |out: &mut dyn Write,
+                             stats: &mut PredictStats,
+                             warn: &mut dyn FnMut(&str),
+                             skipped: &mut dyn FnMut(&Skip) -> Result<()>|
+             -> Result<()> {
+                let (batch, chunks) =
+                    outputs.recv().expect("the scoring thread answers every batch");
+                let mut nothing_written = Vec::new();
+                for (chunk, empty) in chunks {
                     out.write_all(&chunk).map_err(write_err)?;
+                    nothing_written.extend(empty);
+                }
+                for i in nothing_written {
+                    let r = &batch[i];
+                    let s = Skip {
+                        id: Some(r.id.clone()),
+                        origin: r.origin.clone(),
+                        reason: "no sentence to score (only whitespace or page furniture)".into(),
+                    };
+                    stats.records_scored -= 1;
+                    stats.records_skipped += 1;
+                    warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                    skipped(&s)?;
                 }
                 Ok(())
             };
+            let mut in_flight = 0;
+            let mut last_report = Instant::now();
             let mut batch: Vec<Record> = Vec::new();
             let mut batch_bytes = 0;
             loop {
@@ -182,6 +226,7 @@ impl Predictor {
                         stats.records_read += 1;
                         stats.records_skipped += 1;
                         warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                        skipped(&s)?;
                     }
                     None => {}
                 }
@@ -191,7 +236,7 @@ impl Predictor {
                     stats.records_scored += batch.len() as u64;
                     stats.bytes += batch_bytes as u64;
                     if in_flight == 2 {
-                        write_one(out)?;
+                        write_one(out, &mut stats, warn, skipped)?;
                         in_flight -= 1;
                     }
                     let capacity = batch.len();
@@ -200,6 +245,17 @@ impl Predictor {
                         .expect("the scoring thread runs until the channel closes");
                     in_flight += 1;
                     batch_bytes = 0;
+                    if self.settings.progress && last_report.elapsed().as_secs() >= 2 {
+                        last_report = Instant::now();
+                        let secs = started.elapsed().as_secs_f64();
+                        warn(&format!(
+                            "progress: {} records, {:.1} MB read in {:.0} s ({:.1} MB/s)",
+                            stats.records_read,
+                            stats.bytes as f64 / 1e6,
+                            secs,
+                            stats.bytes as f64 / 1e6 / secs
+                        ));
+                    }
                 }
                 if done {
                     break;
@@ -207,7 +263,7 @@ impl Predictor {
             }
             drop(to_score);
             while in_flight > 0 {
-                write_one(out)?;
+                write_one(out, &mut stats, warn, skipped)?;
                 in_flight -= 1;
             }
             Ok(())
@@ -222,27 +278,34 @@ impl Predictor {
         Ok(stats)
     }
 
-    /// Formats a batch in parallel; chunks come back in input order.
-    fn process(&self, batch: &[Record]) -> Vec<Vec<u8>> {
+    /// Formats a batch in parallel; chunks come back in input order, each with the batch
+    /// indices of its records that wrote nothing.
+    fn process(&self, batch: &[Record]) -> Vec<(Vec<u8>, Vec<usize>)> {
         let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
         self.pool.install(|| {
             batch
                 .par_chunks(per_chunk)
-                .map(|records| {
+                .enumerate()
+                .map(|(c, records)| {
                     let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
                     let mut worker = self.workers[slot].lock().expect("worker lock");
                     let mut out =
                         Vec::with_capacity(records.iter().map(|r| r.text.len() * 2 + 256).sum());
-                    for r in records {
-                        self.record(r, &mut worker, &mut out);
+                    let mut empty = Vec::new();
+                    for (j, r) in records.iter().enumerate() {
+                        if !self.record(r, &mut worker, &mut out) {
+                            empty.push(c * per_chunk + j);
+                        }
                     }
-                    out
+                    (out, empty)
                 })
                 .collect()
         })
     }
 
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) {
+    /// Writes the units of one record; false when it wrote nothing.
+    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> bool {
+        let written = out.len();
         let Worker { score, spans, units, furniture } = worker;
         match self.settings.unit {
             Unit::Sentence => {
@@ -296,5 +359,6 @@ impl Predictor {
                 }
             }
         }
+        out.len() > written
     }
 }

@@ -110,7 +110,7 @@ fn error_paths_name_the_problem_and_exit_non_zero() {
         ),
         (&["--input", "one.csv"], "only one class ('pro')", 4),
         (&["--input", "blank.csv", "--task", "assad"], "every cell of this column is blank", 4),
-        (&["--input", "missing.csv"], "missing.csv", 5),
+        (&["--input", "missing.csv"], "missing.csv: no such file", 1),
     ];
     for (args, expected, code) in cases {
         let o = run("train", args, p, None);

@@ -3,7 +3,9 @@
 
 No label is computed here: every label is copied from an annotator's file. For sentences read
 twice, the final label is the one both readings agree on, or else the third reading's
-(labels/annotations/adjudicated.csv).
+(labels/annotations/adjudicated.csv). Last, the consistency review's re-readings
+(labels/annotations/consistency-review.csv), made after the third reading settled new rules,
+replace the labels of the sentences it lists.
 
 Usage: python3 labels/tools/merge_annotations.py POOL.csv labels/annotations labels
 """
@@ -41,6 +43,7 @@ def main():
     for row in read(ann / "second-reading.csv"):
         second.setdefault(row["id"], row)
     adjudicated = {row["id"]: row for row in read(ann / "adjudicated.csv")}
+    reviewed = {row["id"]: row for row in read(ann / "consistency-review.csv")}
 
     final, seen_text = [], set()
     for sid, p in pool.items():
@@ -50,6 +53,7 @@ def main():
         labels = first[sid]
         if sid in second and any(second[sid][t] != first[sid][t] for t in TASKS):
             labels = adjudicated[sid]
+        labels = reviewed.get(sid, labels)
         final.append([sid, p["article_id"], p["outlet"], p["text"]] + [labels[t] for t in TASKS])
     with open(out / "sentences.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -63,6 +67,7 @@ def main():
         lines.append(f"{t}: observed agreement {po:.3f}, Cohen's kappa {k:.3f}")
     dis = sum(any(first[s][t] != second[s][t] for t in TASKS) for s in both)
     lines.append(f"sentences with any disagreement: {dis} (settled by a third reading)")
+    lines.append(f"sentences re-read in the consistency review and changed: {len(reviewed)}")
     counts = {t: collections.Counter(r[4 + i] for r in final) for i, t in enumerate(TASKS)}
     lines.append(f"sentences: {len(final)}, articles: {len({r[1] for r in final})}, "
                  f"outlets: {len({r[2] for r in final})}")

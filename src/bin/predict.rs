@@ -28,7 +28,7 @@ mod common;
 #[command(
     version,
     verbatim_doc_comment,
-    after_help = "Exit codes: 0 ok (also when stdout closes early), 1 bad input or flags, 2 usage, 3 model, 5 I/O error."
+    after_help = "Skipped records are counted on stderr and, with --skipped FILE, written there.\nExit codes: 0 ok (also when stdout closes early), 1 bad input or flags, 2 usage, 3 model, 5 I/O error. See docs/ERRORS.md."
 )]
 struct Args {
     /// Inputs to score (default: data/).
@@ -52,9 +52,16 @@ struct Args {
     /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored.
     #[arg(long)]
     keep_furniture: bool,
+    /// Report progress on stderr every few seconds (default: when stderr is a terminal).
+    #[arg(long)]
+    progress: bool,
     /// Print throughput at the end on stderr: units, bytes, seconds, units/s, MB/s, threads.
     #[arg(long)]
     stats: bool,
+    /// Also write every skipped record to FILE as JSONL, one
+    /// {"id", "source", "line", "reason"} object per skip (a dead-letter file; see docs/ERRORS.md).
+    #[arg(long, value_name = "FILE")]
+    skipped: Option<PathBuf>,
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -76,8 +83,13 @@ fn run(args: Args) -> Result<()> {
     let settings = PredictSettings {
         unit: args.unit,
         format: args.format,
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: match args.threads {
+            Some(n) => common::check_threads(n)?,
+            None => default_threads(),
+        },
         keep_furniture: args.keep_furniture,
+        progress: !args.quiet
+            && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
     let predictor = Predictor::new(scorer, settings)?;
     let mut reader = InputReader::new(sources);
@@ -86,13 +98,31 @@ fn run(args: Args) -> Result<()> {
     let quiet = args.quiet;
     let mut warn = |line: &str| {
         if !quiet {
-            eprintln!("predict: {line}");
+            common::eprint_line(&format!("predict: {line}"));
         }
     };
-    let stats = predictor.run(&mut reader, &mut out, &mut warn)?;
+    let mut skipped_file = match &args.skipped {
+        Some(path) => Some((
+            path.clone(),
+            std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| newsstance::Error::io(path, e))?,
+            ),
+        )),
+        None => None,
+    };
+    let mut on_skip = |skip: &newsstance::Skip| -> Result<()> {
+        if let Some((path, file)) = skipped_file.as_mut() {
+            file.write_all(&skip.to_json_line()).map_err(|e| newsstance::Error::io(&*path, e))?;
+        }
+        Ok(())
+    };
+    let stats = predictor.run_with_skips(&mut reader, &mut out, &mut on_skip, &mut warn)?;
     out.flush().map_err(|e| newsstance::Error::io("<stdout>", e))?;
+    if let Some((path, mut file)) = skipped_file {
+        file.flush().map_err(|e| newsstance::Error::io(&path, e))?;
+    }
     if !quiet {
-        eprintln!(
+        common::eprint_line(&format!(
             "predict: records read {}, scored {}, skipped {}; {} units written, {} furniture lines {}",
             stats.records_read,
             stats.records_scored,
@@ -100,10 +130,10 @@ fn run(args: Args) -> Result<()> {
             stats.units,
             stats.furniture,
             if args.keep_furniture { "flagged" } else { "dropped" }
-        );
+        ));
     }
     if args.stats {
-        eprintln!("predict: stats: {stats}");
+        common::eprint_line(&format!("predict: stats: {stats}"));
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ mod common;
 #[derive(Parser, Debug)]
 #[command(
     version,
-    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error."
+    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error. See docs/ERRORS.md."
 )]
 struct Args {
     /// Labeled CSV file (repeatable). Default: every .csv directly in labels/.
@@ -56,11 +56,11 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Balance::Oversample)]
     balance: Balance,
     /// Word n-gram range MIN,MAX (at most 3).
-    #[arg(long, value_delimiter = ',', num_args = 2, default_values_t = [1, 2], value_name = "MIN,MAX")]
-    ngrams: Vec<usize>,
+    #[arg(long, default_value = "1,2", value_parser = parse_range, value_name = "MIN,MAX")]
+    ngrams: (usize, usize),
     /// Character n-gram range MIN,MAX within words (off by default).
-    #[arg(long, value_delimiter = ',', num_args = 2, value_name = "MIN,MAX")]
-    char_ngrams: Option<Vec<usize>>,
+    #[arg(long, value_parser = parse_range, value_name = "MIN,MAX")]
+    char_ngrams: Option<(usize, usize)>,
     /// Minimum number of sentences a term must occur in.
     #[arg(long, default_value_t = 2)]
     min_df: usize,
@@ -112,7 +112,8 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| {
+        let n = common::check_threads(n)?;
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| {
             Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
         })?;
     }
@@ -133,7 +134,7 @@ fn run(args: Args) -> Result<()> {
     let quiet = args.quiet;
     let progress = move |line: &str| {
         if !quiet {
-            eprintln!("train: {line}");
+            common::eprint_line(&format!("train: {line}"));
         }
     };
     let set = LabeledSet::read(&inputs, &options)?;
@@ -145,8 +146,8 @@ fn run(args: Args) -> Result<()> {
     ));
     let settings = TrainSettings {
         features: FeatureSettings {
-            word_ngrams: (args.ngrams[0], args.ngrams[1]),
-            char_ngrams: args.char_ngrams.as_ref().map(|v| (v[0], v[1])),
+            word_ngrams: args.ngrams,
+            char_ngrams: args.char_ngrams,
             min_df: args.min_df,
             max_df: args.max_df,
             max_features: (args.max_features > 0).then_some(args.max_features),
@@ -179,9 +180,26 @@ fn run(args: Args) -> Result<()> {
     let bundle = ModelBundle::new(trained, provenance);
     let report = render_report(&bundle);
     let path = bundle.save(&args.out)?;
-    print!("{report}");
+    // The model is saved; a closed stdout (e.g. `train | head`) only cuts the report short.
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(report.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("<stdout>", e))?;
+    }
     progress(&format!("model written to {}", path.display()));
     Ok(())
+}
+
+fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
+    let parse =
+        |v: &str| v.trim().parse::<usize>().map_err(|_| format!("'{v}' is not a whole number"));
+    match s.split_once(',') {
+        Some((lo, hi)) => Ok((parse(lo)?, parse(hi)?)),
+        None => Err(format!("expected MIN,MAX such as 1,2; got '{s}'")),
+    }
 }
 
 fn default_inputs(dir: &Path) -> Result<Vec<PathBuf>> {

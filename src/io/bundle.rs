@@ -123,6 +123,7 @@ impl ModelBundle {
         let header =
             format!("{MAGIC} {FORMAT_VERSION} sha256:{} bytes:{}\n", sha256_hex(&body), body.len());
         let target = dir.join(MODEL_FILE);
+        remove_stale_temporaries(dir);
         let tmp = dir.join(format!(".{MODEL_FILE}.tmp-{}", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut f = fs::File::create(&tmp)?;
@@ -154,10 +155,20 @@ impl ModelBundle {
                 Error::io(&path, e)
             }
         })?;
+        let retrain = "retrain it with `train`, or restore the bundle from version control";
         let newline = bytes.iter().position(|&b| b == b'\n');
+        if newline.is_none() {
+            let start = &bytes[..bytes.len().min(MAGIC.len())];
+            if bytes.is_empty() || MAGIC.as_bytes().starts_with(start) {
+                return Err(Error::model(
+                    &path,
+                    format!("truncated: {} bytes, the header line is incomplete", bytes.len()),
+                    retrain,
+                ));
+            }
+        }
         let header = newline.and_then(|n| std::str::from_utf8(&bytes[..n]).ok()).unwrap_or("");
         let fields: Vec<&str> = header.split(' ').collect();
-        let retrain = "retrain it with `train`, or restore the bundle from version control";
         if fields.len() != 4 || fields[0] != MAGIC {
             return Err(Error::model(
                 &path,
@@ -206,5 +217,23 @@ impl ModelBundle {
         })?;
         bundle.check_shapes(&path)?;
         Ok(bundle)
+    }
+}
+
+/// Removes temporary files left by a `save` whose process died (e.g. killed mid-write). Only
+/// where `/proc` tells which processes live; a file of a live process is left alone.
+fn remove_stale_temporaries(dir: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let prefix = format!(".{MODEL_FILE}.tmp-");
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }

@@ -65,7 +65,11 @@ impl InputSource {
                 _ => {
                     return Err(Error::input(
                         Location::file(arg),
-                        format!("unknown input type '.{ext}'"),
+                        if ext.is_empty() {
+                            "no file extension to tell the input type by".to_string()
+                        } else {
+                            format!("unknown input type '.{ext}'")
+                        },
                         "use .txt (one article), .jsonl or .csv (id and text), a directory of .txt, or - for JSONL on stdin",
                     ))
                 }
@@ -103,10 +107,36 @@ pub struct Record {
 /// An input record that cannot be scored, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skip {
+    /// The record's id, when it could be read (a `.txt` file's id is its path).
+    pub id: Option<String>,
     /// Where it was read.
     pub origin: Location,
     /// Why it was skipped.
     pub reason: String,
+}
+
+impl Skip {
+    /// The skip as one JSON line, as `predict --skipped FILE` writes it:
+    /// `{"id":"a7"|null,"source":"in.jsonl","line":12|null,"reason":"..."}`.
+    pub fn to_json_line(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128 + self.reason.len());
+        out.extend_from_slice(b"{\"id\":");
+        match &self.id {
+            Some(id) => crate::io::json_string(&mut out, id),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"source\":");
+        crate::io::json_string(&mut out, &self.origin.path.display().to_string());
+        out.extend_from_slice(b",\"line\":");
+        match self.origin.line {
+            Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"reason\":");
+        crate::io::json_string(&mut out, &self.reason);
+        out.extend_from_slice(b"}\n");
+        out
+    }
 }
 
 /// What the reader yields.
@@ -118,14 +148,44 @@ pub enum Item {
     Skip(Skip),
 }
 
+/// The format of a stream given to [`InputReader::from_reader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// The whole stream is one article.
+    Text,
+    /// One JSON object per line with `text` and optionally `id`.
+    Jsonl,
+    /// A header row with a `text` column and optionally `id`, then one record per row.
+    Csv,
+}
+
+enum Pending {
+    Listed(InputSource),
+    Stream { format: InputFormat, name: PathBuf, reader: Box<dyn Read> },
+}
+
 enum Open {
-    Lines { path: PathBuf, reader: Box<dyn BufRead>, line: u64, jsonl: bool },
-    Csv { path: PathBuf, reader: csv::Reader<Box<dyn Read>>, text: usize, id: Option<usize> },
+    Lines {
+        path: PathBuf,
+        reader: Box<dyn BufRead>,
+        line: u64,
+    },
+    Csv {
+        path: PathBuf,
+        reader: Box<csv::Reader<Box<dyn Read>>>,
+        text: usize,
+        id: Option<usize>,
+        /// The last record read, held back until the next one shows it was not cut short by
+        /// an unclosed quote: (item, byte offset, line).
+        held: Option<(Item, u64, u64)>,
+        /// The file can be read again to look for an unclosed quote at its end.
+        rescan: bool,
+    },
 }
 
 /// Streams records from a list of sources, one at a time, in order.
 pub struct InputReader {
-    sources: std::vec::IntoIter<InputSource>,
+    sources: std::collections::VecDeque<Pending>,
     open: Option<Open>,
     warnings: Vec<String>,
     buf: Vec<u8>,
@@ -136,12 +196,29 @@ impl InputReader {
     /// A reader over `sources`.
     pub fn new(sources: Vec<InputSource>) -> Self {
         InputReader {
-            sources: sources.into_iter(),
+            sources: sources.into_iter().map(Pending::Listed).collect(),
             open: None,
             warnings: Vec::new(),
             buf: Vec::new(),
             record: csv::ByteRecord::new(),
         }
+    }
+
+    /// A reader over one stream of `format` (for example a network body or a byte buffer);
+    /// `name` stands for the file in ids, skips and warnings. It yields exactly what reading a
+    /// file of that format would.
+    pub fn from_reader(
+        format: InputFormat,
+        name: impl Into<PathBuf>,
+        reader: impl Read + 'static,
+    ) -> Self {
+        let mut r = InputReader::new(Vec::new());
+        r.sources.push_back(Pending::Stream {
+            format,
+            name: name.into(),
+            reader: Box::new(reader),
+        });
+        r
     }
 
     /// Warnings gathered since the last call (e.g. invalid UTF-8 replaced).
@@ -154,39 +231,66 @@ impl InputReader {
     pub fn next_item(&mut self) -> Result<Option<Item>> {
         loop {
             if self.open.is_none() {
-                let Some(source) = self.sources.next() else { return Ok(None) };
-                match source {
-                    InputSource::Text(path) => return self.read_text(path).map(Some),
-                    InputSource::Jsonl(path) => {
+                let Some(source) = self.sources.pop_front() else { return Ok(None) };
+                let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
+                    Pending::Listed(InputSource::Text(path)) => {
+                        // One unreadable article (e.g. a broken link in a directory) is a skip,
+                        // not the end of the run.
+                        return Ok(Some(match std::fs::read(&path) {
+                            Ok(bytes) => self.text_item(path, bytes),
+                            Err(e) => Item::Skip(Skip {
+                                id: Some(path.display().to_string()),
+                                origin: Location::file(&path),
+                                reason: format!("cannot read the file: {e}"),
+                            }),
+                        }));
+                    }
+                    Pending::Listed(InputSource::Jsonl(path)) => {
                         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-                        self.open = Some(Open::Lines {
-                            path,
-                            reader: Box::new(BufReader::with_capacity(READ_BUFFER, file)),
-                            line: 0,
-                            jsonl: true,
-                        });
+                        (InputFormat::Jsonl, path, Box::new(file), false)
                     }
-                    InputSource::Stdin => {
-                        let reader =
-                            Box::new(BufReader::with_capacity(READ_BUFFER, std::io::stdin()));
-                        self.open = Some(Open::Lines {
-                            path: PathBuf::from("-"),
-                            reader,
-                            line: 0,
-                            jsonl: true,
-                        });
+                    Pending::Listed(InputSource::Csv(path)) => {
+                        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+                        (InputFormat::Csv, path, Box::new(file), true)
                     }
-                    InputSource::Csv(path) => self.open = Some(open_csv(path)?),
+                    Pending::Listed(InputSource::Stdin) => {
+                        (InputFormat::Jsonl, PathBuf::from("-"), Box::new(std::io::stdin()), false)
+                    }
+                    Pending::Stream { format, name, reader } => (format, name, reader, false),
+                };
+                match format {
+                    InputFormat::Text => {
+                        let mut bytes = Vec::new();
+                        let mut reader = reader;
+                        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&name, e))?;
+                        return Ok(Some(self.text_item(name, bytes)));
+                    }
+                    InputFormat::Jsonl => {
+                        self.open = Some(Open::Lines {
+                            path: name,
+                            reader: Box::new(BufReader::with_capacity(READ_BUFFER, reader)),
+                            line: 0,
+                        })
+                    }
+                    InputFormat::Csv => {
+                        self.open = open_csv(name, reader, rescan, &mut self.warnings)?;
+                        if self.open.is_none() {
+                            continue;
+                        }
+                    }
                 }
             }
             let item = match self.open.as_mut().expect("opened above") {
-                Open::Lines { path, reader, line, jsonl } => {
-                    debug_assert!(*jsonl);
+                Open::Lines { path, reader, line } => {
                     self.buf.clear();
                     let n = reader
                         .read_until(b'\n', &mut self.buf)
                         .map_err(|e| Error::io(&*path, e))?;
                     if n == 0 {
+                        if *line == 0 && path.as_os_str() != "-" {
+                            self.warnings
+                                .push(format!("{}: empty file, no records", path.display()));
+                        }
                         None
                     } else {
                         *line += 1;
@@ -194,22 +298,38 @@ impl InputReader {
                         Some(jsonl_item(&self.buf, location, &mut self.warnings))
                     }
                 }
-                Open::Csv { path, reader, text, id } => {
-                    match reader.read_byte_record(&mut self.record) {
-                        Ok(false) => None,
-                        Ok(true) => {
-                            let line = self.record.position().map_or(0, |p| p.line());
-                            let location = Location::line(&*path, line);
-                            Some(csv_item(&self.record, *text, *id, location, &mut self.warnings))
-                        }
-                        Err(e) => {
-                            let line = e.position().map_or(0, |p| p.line());
-                            return Err(Error::input(
-                                Location::line(&*path, line),
-                                format!("cannot parse CSV: {e}"),
-                                "check quoting near this line: a quote opened in a cell must be closed",
-                            ));
-                        }
+                Open::Csv { path, reader, text, id, held, rescan } => {
+                    let read = reader.read_byte_record(&mut self.record).map_err(|e| {
+                        let line = e.position().map_or(0, |p| p.line());
+                        let cause = match e.into_kind() {
+                            csv::ErrorKind::Io(e) => return Error::io(&*path, e),
+                            other => format!("{other:?}"),
+                        };
+                        Error::input(
+                            Location::line(&*path, line),
+                            format!("cannot parse CSV: {cause}"),
+                            "check quoting near this line: a quote opened in a cell must be closed",
+                        )
+                    })?;
+                    let next = if read {
+                        let (byte, line) =
+                            self.record.position().map_or((0, 0), |p| (p.byte(), p.line()));
+                        let location = Location::line(&*path, line);
+                        let item = csv_item(&self.record, *text, *id, location, &mut self.warnings);
+                        held.replace((item, byte, line))
+                    } else {
+                        held.take().map(|(item, byte, line)| {
+                            if *rescan {
+                                check_last_csv_record(path, item, byte, line)
+                            } else {
+                                (item, byte, line)
+                            }
+                        })
+                    };
+                    match (next, read) {
+                        (Some((item, _, _)), _) => Some(Some(item)),
+                        (None, true) => Some(None),
+                        (None, false) => None,
                     }
                 }
             };
@@ -221,20 +341,58 @@ impl InputReader {
         }
     }
 
-    fn read_text(&mut self, path: PathBuf) -> Result<Item> {
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    fn text_item(&mut self, path: PathBuf, bytes: Vec<u8>) -> Item {
         let origin = Location::file(&path);
+        let id = path.display().to_string();
         if bytes.contains(&0) {
-            return Ok(Item::Skip(Skip {
+            return Item::Skip(Skip {
+                id: Some(id),
                 origin,
                 reason: "binary file (contains NUL bytes)".into(),
-            }));
+            });
         }
+        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
         let text = decode(bytes, &origin, &mut self.warnings);
         if text.trim().is_empty() {
-            return Ok(Item::Skip(Skip { origin, reason: "empty file".into() }));
+            return Item::Skip(Skip { id: Some(id), origin, reason: "empty file".into() });
         }
-        Ok(Item::Record(Record { id: path.display().to_string(), text, origin }))
+        Item::Record(Record { id, text, origin })
+    }
+}
+
+/// Reads the last record of a CSV file again from its first byte: when a quote opened in it is
+/// never closed, the record swallowed the rest of the file and becomes a skip.
+fn check_last_csv_record(path: &Path, item: Item, byte: u64, line: u64) -> (Item, u64, u64) {
+    use std::io::{Seek, SeekFrom};
+    let tail = File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::Start(byte))?;
+        let mut tail = Vec::new();
+        f.read_to_end(&mut tail)?;
+        Ok(tail)
+    });
+    let Ok(tail) = tail else { return (item, byte, line) };
+    match crate::io::quote::unclosed_quote(&tail).filter(|q| q.record_offset == 0) {
+        None => (item, byte, line),
+        Some(q) => {
+            let id = match &item {
+                Item::Record(r) => r.id.clone(),
+                Item::Skip(s) => s.id.clone().unwrap_or_default(),
+            };
+            let skip = Skip {
+                id: Some(id).filter(|id| !id.starts_with(&format!("{}:", path.display()))),
+                origin: Location::line(path, line),
+                reason: format!(
+                    "a quote opened in cell {} on line {} is never closed, so the {} line(s) from there to the end of the file were read as one cell; close the quote and score this file again",
+                    q.field,
+                    line + q.line_offset,
+                    q.lines
+                ),
+            };
+            (Item::Skip(skip), byte, line)
+        }
     }
 }
 
@@ -253,15 +411,26 @@ struct JsonRecord {
     #[serde(default)]
     id: Option<serde_json::Value>,
     #[serde(default)]
-    text: Option<String>,
+    text: Option<serde_json::Value>,
 }
 
 /// `None` for a blank line (not a record).
 fn jsonl_item(line: &[u8], origin: Location, warnings: &mut Vec<String>) -> Option<Item> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = if origin.line == Some(1) {
+        line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+    } else {
+        line
+    };
     if line.iter().all(u8::is_ascii_whitespace) {
         return None;
+    }
+    let skip = |id: Option<String>, reason: String| {
+        Some(Item::Skip(Skip { id, origin: origin.clone(), reason }))
+    };
+    if memchr::memchr(0, line).is_some() {
+        return skip(None, "binary data (NUL bytes), not a JSON line".into());
     }
     let text = match std::str::from_utf8(line) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
@@ -270,17 +439,35 @@ fn jsonl_item(line: &[u8], origin: Location, warnings: &mut Vec<String>) -> Opti
             String::from_utf8_lossy(line)
         }
     };
-    let skip = |reason: String| Some(Item::Skip(Skip { origin: origin.clone(), reason }));
+    if !text.trim_start().starts_with('{') {
+        return skip(None, "not a JSON object with a \"text\" field".into());
+    }
     let parsed: JsonRecord = match serde_json::from_str(&text) {
         Ok(r) => r,
-        Err(e) => return skip(format!("not a JSON object with a \"text\" field: {e}")),
+        Err(e) => return skip(None, format!("not a JSON object with a \"text\" field: {e}")),
     };
-    let Some(body) = parsed.text else { return skip("no \"text\" field".into()) };
     let id = match parsed.id {
-        Some(serde_json::Value::String(s)) => s,
-        Some(serde_json::Value::Null) | None => generated_id(&origin),
-        Some(other) => other.to_string(),
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
     };
+    let body = match parsed.text {
+        Some(serde_json::Value::String(s)) => s,
+        None | Some(serde_json::Value::Null) => return skip(id, "no \"text\" field".into()),
+        Some(other) => {
+            let kind = match other {
+                serde_json::Value::Bool(_) => "a boolean",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Array(_) => "an array",
+                _ => "an object",
+            };
+            return skip(id, format!("\"text\" is {kind}, not a string"));
+        }
+    };
+    if body.trim().is_empty() {
+        return skip(id, "empty \"text\"".into());
+    }
+    let id = id.unwrap_or_else(|| generated_id(&origin));
     Some(Item::Record(Record { id, text: body, origin }))
 }
 
@@ -288,30 +475,43 @@ fn generated_id(origin: &Location) -> String {
     format!("{}:{}", origin.path.display(), origin.line.unwrap_or(0))
 }
 
-fn open_csv(path: PathBuf) -> Result<Open> {
-    let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+/// `None` (with a warning) for an empty file.
+fn open_csv(
+    path: PathBuf,
+    reader: Box<dyn Read>,
+    rescan: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Open>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(Box::new(BufReader::with_capacity(READ_BUFFER, file)) as Box<dyn Read>);
-    let headers = reader.byte_headers().map_err(|e| {
-        Error::input(
+        .from_reader(Box::new(BufReader::with_capacity(READ_BUFFER, reader)) as Box<dyn Read>);
+    let headers = reader.byte_headers().map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(&path, e),
+        other => Error::input(
             Location::line(&path, 1),
-            format!("cannot read the CSV header: {e}"),
+            format!("cannot read the CSV header: {other:?}"),
             "the first line must be a header with a 'text' column",
-        )
+        ),
     })?;
     let clean =
         |h: &[u8]| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string();
     let names: Vec<String> = headers.iter().map(clean).collect();
+    if names.iter().all(String::is_empty) && reader.is_done() {
+        warnings.push(format!("{}: empty file, no records", path.display()));
+        return Ok(None);
+    }
     let Some(text) = names.iter().position(|h| h == "text") else {
         return Err(Error::input(
             Location::line(&path, 1),
-            format!("no 'text' column in the header ({})", names.join(", ")),
-            "name the column holding the articles 'text'",
+            format!(
+                "no 'text' column in the header ({})",
+                crate::io::shorten(&names.join(", "), 200)
+            ),
+            "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
         ));
     };
     let id = names.iter().position(|h| h == "id");
-    Ok(Open::Csv { path, reader, text, id })
+    Ok(Some(Open::Csv { path, reader: Box::new(reader), text, id, held: None, rescan }))
 }
 
 fn csv_item(
@@ -320,20 +520,26 @@ fn csv_item(
     id: Option<usize>,
     origin: Location,
     warnings: &mut Vec<String>,
-) -> Option<Item> {
-    let Some(body) = record.get(text) else {
-        return Some(Item::Skip(Skip {
-            origin,
-            reason: format!("row has {} fields, no 'text' cell", record.len()),
-        }));
-    };
-    let body = decode(body.to_vec(), &origin, warnings);
+) -> Item {
     let id = id
         .and_then(|i| record.get(i))
-        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .map(|b| String::from_utf8_lossy(b).trim().to_string())
         .filter(|s| !s.is_empty());
+    let skip = |id: Option<String>, reason: String| {
+        Item::Skip(Skip { id, origin: origin.clone(), reason })
+    };
+    let Some(body) = record.get(text) else {
+        return skip(id, format!("row has {} fields, no 'text' cell", record.len()));
+    };
+    if memchr::memchr(0, body).is_some() {
+        return skip(id, "binary data (NUL bytes) in the 'text' cell".into());
+    }
+    let body = decode(body.to_vec(), &origin, warnings);
+    if body.trim().is_empty() {
+        return skip(id, "empty 'text' cell".into());
+    }
     let id = id.unwrap_or_else(|| generated_id(&origin));
-    Some(Item::Record(Record { id, text: body, origin }))
+    Item::Record(Record { id, text: body, origin })
 }
 
 #[cfg(test)]
@@ -394,6 +600,127 @@ mod tests {
         assert!(
             matches!(&items("b.txt", b"\x00\x01ELF").0[0], Item::Skip(s) if s.reason.contains("binary"))
         );
+    }
+
+    fn skip(item: &Item) -> &Skip {
+        match item {
+            Item::Skip(s) => s,
+            Item::Record(r) => panic!("unexpected record: {r:?}"),
+        }
+    }
+
+    #[test]
+    fn jsonl_bom_empty_text_wrong_types_and_binary_lines() {
+        let (items, _) = items(
+            "in.jsonl",
+            b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"One.\"}\n{\"id\":\"b\",\"text\":\"  \"}\n{\"id\":\"c\",\"text\":5}\n{\"text\":\"x\\u0000\"}\n\x00\x01\x02\n[1,2]\n",
+        );
+        assert_eq!(record(&items[0]), ("a", "One."));
+        assert_eq!(skip(&items[1]).reason, "empty \"text\"");
+        assert_eq!(skip(&items[1]).id.as_deref(), Some("b"));
+        assert!(skip(&items[2]).reason.contains("is a number"), "{:?}", items[2]);
+        // An escaped NUL inside a JSON string is text, not binary data.
+        assert_eq!(record(&items[3]).1, "x\u{0}");
+        assert!(skip(&items[4]).reason.contains("binary"));
+        assert!(skip(&items[5]).reason.contains("not a JSON object"));
+        assert_eq!(skip(&items[5]).origin.line, Some(6));
+        assert_eq!(items.len(), 6);
+    }
+
+    #[test]
+    fn empty_jsonl_and_csv_files_warn_and_yield_nothing() {
+        for name in ["e.jsonl", "e.csv"] {
+            let (items, warnings) = items(name, b"");
+            assert!(items.is_empty(), "{name}");
+            assert_eq!(warnings.len(), 1, "{name}");
+            assert!(warnings[0].contains("empty file, no records"), "{warnings:?}");
+        }
+    }
+
+    #[test]
+    fn csv_unclosed_quote_in_the_last_record_becomes_a_skip() {
+        let (got, _) = items(
+            "q.csv",
+            b"id,text\na,Fine.\nb,\"Opened, never closed.\nc,Swallowed.\nd,Also swallowed.\n",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(record(&got[0]), ("a", "Fine."));
+        let s = skip(&got[1]);
+        assert_eq!(s.id.as_deref(), Some("b"));
+        assert_eq!(s.origin.line, Some(3));
+        assert!(s.reason.contains("never closed") && s.reason.contains("cell 2"), "{}", s.reason);
+        // A closed multi-line cell at the end is fine.
+        let (ok, _) = items("ok.csv", b"id,text\na,\"Two\nlines.\"\n");
+        assert_eq!(record(&ok[0]), ("a", "Two\nlines."));
+    }
+
+    #[test]
+    fn csv_binary_and_empty_cells_are_skipped() {
+        let (items, _) = items("b.csv", b"id,text\na,\x00\x01\nb,\nc,Kept.\n");
+        assert!(skip(&items[0]).reason.contains("binary"));
+        assert!(skip(&items[1]).reason.contains("empty"));
+        assert_eq!(record(&items[2]), ("c", "Kept."));
+    }
+
+    #[test]
+    fn from_reader_reads_like_a_file() {
+        let bytes = b"{\"text\":\"One.\"}\nbad\n".to_vec();
+        let mut reader =
+            InputReader::from_reader(InputFormat::Jsonl, "net", std::io::Cursor::new(bytes));
+        let first = reader.next_item().unwrap().unwrap();
+        assert_eq!(record(&first), ("net:1", "One."));
+        assert_eq!(skip(&reader.next_item().unwrap().unwrap()).origin.line, Some(2));
+        assert!(reader.next_item().unwrap().is_none());
+        let mut reader = InputReader::from_reader(
+            InputFormat::Text,
+            "doc",
+            std::io::Cursor::new(b"\xEF\xBB\xBFText.".to_vec()),
+        );
+        assert_eq!(record(&reader.next_item().unwrap().unwrap()), ("doc", "Text."));
+    }
+
+    #[test]
+    fn skip_lines_are_json() {
+        let s = Skip {
+            id: None,
+            origin: Location::line("a \"b\".jsonl", 3),
+            reason: "no \"text\" field".into(),
+        };
+        let v: serde_json::Value = serde_json::from_slice(&s.to_json_line()).unwrap();
+        assert_eq!(v["id"], serde_json::Value::Null);
+        assert_eq!(v["source"], "a \"b\".jsonl");
+        assert_eq!(v["line"], 3);
+        assert_eq!(v["reason"], "no \"text\" field");
+    }
+
+    #[test]
+    fn a_binary_csv_is_refused_with_a_short_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        let junk: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8 | 0x80).collect();
+        std::fs::write(&path, junk).unwrap();
+        let mut reader = InputReader::new(InputSource::resolve(&[path]).unwrap());
+        let e = reader.next_item().unwrap_err().to_string();
+        assert!(e.contains("b.csv:1: no 'text' column") && e.len() < 600, "{e}");
+    }
+
+    #[test]
+    fn an_unreadable_file_in_a_directory_is_a_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Text.").unwrap();
+        std::os::unix::fs::symlink("/nonexistent/x", dir.path().join("b.txt")).unwrap();
+        let mut reader = InputReader::new(InputSource::resolve(&[dir.path().into()]).unwrap());
+        assert_eq!(record(&reader.next_item().unwrap().unwrap()).1, "Text.");
+        let item = reader.next_item().unwrap().unwrap();
+        assert!(skip(&item).reason.starts_with("cannot read the file"), "{item:?}");
+        assert!(reader.next_item().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_quote_opened_at_the_very_end_of_a_csv_is_a_skip() {
+        let (got, _) = items("q.csv", b"text\nFine.\n\"");
+        assert_eq!(record(&got[0]).1, "Fine.");
+        assert!(skip(&got[1]).reason.contains("never closed"), "{got:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
+use crate::io::quote::unclosed_quote;
 
 /// Metadata columns that are never tasks unless asked for with `--task`.
 pub const DEFAULT_META_COLUMNS: &[&str] =
@@ -69,8 +70,39 @@ impl LabeledSet {
         let mut set = LabeledSet::default();
         let mut seen_ids: HashMap<String, Location> = HashMap::new();
         for path in paths {
-            set.read_file(path, options, &mut seen_ids)?;
+            let bytes = std::fs::read(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::input(
+                        Location::file(path),
+                        "no such file",
+                        "check the path given to --input",
+                    )
+                } else {
+                    Error::io(path, e)
+                }
+            })?;
+            set.read_bytes(path, &bytes, options, &mut seen_ids)?;
         }
+        set.check_tasks(paths, options)?;
+        Ok(set)
+    }
+
+    /// Parses one labeled CSV held in memory, with every check of [`LabeledSet::read`];
+    /// `name` stands for the file in messages and provenance.
+    pub fn parse(
+        name: impl AsRef<Path>,
+        bytes: &[u8],
+        options: &LabeledCsvOptions,
+    ) -> Result<LabeledSet> {
+        let name = name.as_ref();
+        let mut set = LabeledSet::default();
+        set.read_bytes(name, bytes, options, &mut HashMap::new())?;
+        set.check_tasks(&[name.to_path_buf()], options)?;
+        Ok(set)
+    }
+
+    fn check_tasks(&self, paths: &[PathBuf], options: &LabeledCsvOptions) -> Result<()> {
+        let set = self;
         for task in &options.tasks {
             if !set.tasks.contains(task) {
                 return Err(Error::setting(
@@ -86,7 +118,7 @@ impl LabeledSet {
                 "add a column per task (e.g. sentiment) beside the text column, or name one with --task",
             ));
         }
-        Ok(set)
+        Ok(())
     }
 
     /// Row indices labeled for task `t`, with their labels.
@@ -98,15 +130,15 @@ impl LabeledSet {
             .collect()
     }
 
-    fn read_file(
+    fn read_bytes(
         &mut self,
         path: &Path,
+        bytes: &[u8],
         options: &LabeledCsvOptions,
         seen_ids: &mut HashMap<String, Location>,
     ) -> Result<()> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let sha256 = crate::io::sha256_hex(&bytes);
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let sha256 = crate::io::sha256_hex(bytes);
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::input(
                 Location::file(path),
@@ -116,7 +148,7 @@ impl LabeledSet {
         }
         let mut reader =
             csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-        let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+        let headers = reader.headers().map_err(|e| csv_error(path, bytes, e))?.clone();
         let col = |name: &str| headers.iter().position(|h| h.trim() == name);
         let text_col = col(&options.text_column).ok_or_else(|| {
             Error::input(
@@ -124,11 +156,22 @@ impl LabeledSet {
                 format!(
                     "no '{}' column in the header ({})",
                     options.text_column,
-                    headers.iter().collect::<Vec<_>>().join(", ")
+                    crate::io::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
                 ),
-                "name the sentence column with --text-column, or rename it in the header",
+                "the first line must be a header row naming the columns (e.g. id,text,sentiment); name the sentence column with --text-column, or rename it in the header",
             )
         })?;
+        for (i, h) in headers.iter().enumerate() {
+            let h = h.trim();
+            if let Some(first) = headers.iter().take(i).position(|g| g.trim() == h && !h.is_empty())
+            {
+                return Err(Error::input(
+                    Location::line(path, 1).with_column(i as u64 + 1),
+                    format!("column '{h}' appears twice (columns {} and {})", first + 1, i + 1),
+                    "rename or delete one of the two columns",
+                ));
+            }
+        }
         let id_col = col("id");
         let task_cols: Vec<(usize, usize)> = headers
             .iter()
@@ -158,14 +201,16 @@ impl LabeledSet {
             })
             .collect();
         let mut rows = 0;
+        let mut last_start = None;
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(csv_error(path, e)),
+                Err(e) => return Err(csv_error(path, bytes, e)),
             }
             let line = record.position().map_or(0, |p| p.line());
+            last_start = record.position().map(|p| (p.byte(), p.line()));
             let location = Location::line(path, line);
             let text = record.get(text_col).unwrap_or("").trim();
             if text.is_empty() {
@@ -199,6 +244,11 @@ impl LabeledSet {
             }
             rows += 1;
         }
+        if let Some((start, line)) = last_start {
+            if let Some(e) = unclosed_quote_error(path, bytes, start, line) {
+                return Err(e);
+            }
+        }
         if rows == 0 {
             return Err(Error::input(
                 Location::file(path),
@@ -215,9 +265,27 @@ fn list_paths(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
+/// The error for a quote opened in the record at byte `start` (on `line`) that is never closed.
+fn unclosed_quote_error(path: &Path, bytes: &[u8], start: u64, line: u64) -> Option<Error> {
+    let q = unclosed_quote(bytes.get(start as usize..)?).filter(|q| q.record_offset == 0)?;
+    Some(Error::input(
+        Location::line(path, line + q.line_offset).with_column(q.field),
+        format!(
+            "a quote opened in cell {} is never closed, so the {} line(s) from here to the end of the file would be read as one cell",
+            q.field, q.lines
+        ),
+        "close the quote, or write a quote inside a quoted cell as two quotes (\"\")",
+    ))
+}
+
+fn csv_error(path: &Path, bytes: &[u8], e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     let location = if line > 0 { Location::line(path, line) } else { Location::file(path) };
+    if let Some(p) = e.position() {
+        if let Some(quote) = unclosed_quote_error(path, bytes, p.byte(), p.line()) {
+            return quote;
+        }
+    }
     match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
             location,
@@ -226,10 +294,18 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
         ),
         csv::ErrorKind::Utf8 { err, .. } => Error::input(
             location.with_column(err.field() as u64 + 1),
-            "the row is not valid UTF-8",
-            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            format!(
+                "cell {} is not valid UTF-8 (invalid byte after {} valid bytes of the cell)",
+                err.field() + 1,
+                err.valid_up_to()
+            ),
+            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 IN.csv > OUT.csv)",
         ),
-        _ => Error::input(location, format!("cannot parse CSV: {e}"), "check quoting near this line: a quote opened in a cell must be closed"),
+        _ => Error::input(
+            location,
+            format!("cannot parse CSV: {e}"),
+            "check quoting near this line: a quote opened in a cell must be closed",
+        ),
     }
 }
 
@@ -276,6 +352,39 @@ mod tests {
         assert!(m.contains("already used") && m.contains(":3"), "{m}");
         let unknown = LabeledCsvOptions { tasks: vec!["russia".into()], ..Default::default() };
         assert!(msg(b"text,assad\nx,pro\n", &unknown).contains("task 'russia' is not a column"));
-        assert!(msg(b"text,a\n\xff\xfe,p\n", &o).contains("UTF-8"));
+        let m = msg(b"text,a\nok,p\nx,\xff\xfe\n", &o);
+        assert!(m.contains(":3:2: cell 2 is not valid UTF-8") && m.contains("iconv"), "{m}");
+        let m = msg(b"text,a,a\nx,p,q\n", &o);
+        assert!(m.contains(":1:3: column 'a' appears twice"), "{m}");
+        let m = msg(b"Hello there.,pro\nBye.,anti\n", &o);
+        assert!(m.contains("no 'text' column in the header (Hello there., pro)"), "{m}");
+        assert!(m.contains("first line must be a header row"), "{m}");
+        assert!(msg(b"text,a\n", &o).contains("a header but no rows"));
+        assert!(msg(b"text\nx\n", &o).contains("no task columns"));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_the_quote() {
+        let o = LabeledCsvOptions::default();
+        // The quote swallows the rows after it into one cell, and the row count still fits.
+        let e = read(b"text,a\nOne.,pro\nTwo.,\"anti\nThree.,pro\nFour.,anti\n", &o)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":3:2: a quote opened in cell 2 is never closed"), "{e}");
+        assert!(e.contains("3 line(s)") && e.contains("two quotes"), "{e}");
+        // The quote makes a ragged row: the quote is the cause and is named.
+        let e = read(b"text,a\nOne.,pro\n\"Two.,anti\nThree.,pro\n", &o).unwrap_err().to_string();
+        assert!(e.contains(":3:1: a quote opened in cell 1 is never closed"), "{e}");
+        // A genuinely ragged row before a later unclosed quote is reported as ragged.
+        let e = read(b"text,a\nOne.,pro,x\nTwo.,\"anti\n", &o).unwrap_err().to_string();
+        assert!(e.contains(":2: this row has 3 fields"), "{e}");
+    }
+
+    #[test]
+    fn parse_reads_from_memory() {
+        let set = LabeledSet::parse("mem.csv", b"text,a\nx,p\ny,q\n", &Default::default()).unwrap();
+        assert_eq!(set.texts, ["x", "y"]);
+        assert_eq!(set.locations[1].to_string(), "mem.csv:3");
+        assert_eq!(set.sources[0].path, "mem.csv");
     }
 }

@@ -4,9 +4,10 @@ mod bundle;
 mod input;
 mod labeled;
 mod output;
+mod quote;
 
 pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
-pub use input::{InputReader, InputSource, Item, Record, Skip};
+pub use input::{InputFormat, InputReader, InputSource, Item, Record, Skip};
 pub use labeled::{LabeledCsvOptions, LabeledSet, SourceFile, DEFAULT_META_COLUMNS};
 pub use output::{json_string, OutputFormat, OutputUnit, RecordWriter, Unit};
 
@@ -15,4 +16,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `s` cut to at most `max` bytes (on a char boundary) with "..." appended when cut, so that a
+/// message quoting input (a binary file's "header") stays readable.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
 }

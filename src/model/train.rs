@@ -181,6 +181,18 @@ pub fn train(
 
     let all_docs: Vec<usize> = (0..set.texts.len()).collect();
     let (vocabulary, feature_of) = corpus.fit_vocabulary(&settings.features, &all_docs);
+    if vocabulary.is_empty() {
+        return Err(Error::training(
+            &set.tasks[0],
+            format!(
+                "no term is left to learn from: none occurs in at least min_df = {} of the {} sentences (and at most max_df = {} of them)",
+                settings.features.min_df,
+                set.texts.len(),
+                settings.features.max_df
+            ),
+            "lower --min-df or raise --max-df, or add labeled sentences",
+        ));
+    }
     progress(&format!(
         "vocabulary: {} features (of {} distinct terms)",
         vocabulary.len(),

@@ -15,11 +15,36 @@ pub fn report(program: &str, err: Error) -> ExitCode {
     if err.is_broken_pipe() {
         return ExitCode::SUCCESS;
     }
-    eprintln!("{program}: error: {err}");
+    eprint_line(&format!("{program}: error: {err}"));
     ExitCode::from(match err.kind() {
         ErrorKind::Input => EXIT_INPUT,
         ErrorKind::Model => EXIT_MODEL,
         ErrorKind::Training => EXIT_TRAINING,
         ErrorKind::Io => EXIT_IO,
     })
+}
+
+/// Writes one line to stderr, ignoring failure: a closed stderr (e.g. `2>&1 | head`) must not
+/// turn a warning into a panic.
+pub fn eprint_line(line: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(line.as_bytes()).and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// Most worker threads a run may ask for: far more is a typo, and would exhaust the machine.
+pub const MAX_THREADS: usize = 1024;
+
+/// Checks `--threads N`.
+pub fn check_threads(n: usize) -> newsstance::Result<usize> {
+    if n > MAX_THREADS {
+        return Err(Error::setting(
+            format!("--threads {n} is more than {MAX_THREADS}"),
+            format!(
+                "use at most the number of cores ({}), or leave --threads out",
+                newsstance::default_threads()
+            ),
+        ));
+    }
+    Ok(n.max(1))
 }
