@@ -65,3 +65,24 @@ fn save_replaces_atomically_and_round_trips() {
         "no temporary file is left behind"
     );
 }
+
+#[test]
+fn shipped_models_load_and_score() {
+    for name in ["default", "char-ngrams"] {
+        let bundle = ModelBundle::load(&common::root().join("models").join(name)).unwrap();
+        let tasks: Vec<&str> = bundle.tasks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tasks, ["assad", "russia", "sentiment"], "{name}");
+        assert_eq!(bundle.provenance.inputs[0].path, "labels/sentences.csv");
+        let scorer = bundle.scorer();
+        let p = scorer
+            .score(
+                "Obama called for the ouster of President Bashar Assad.",
+                &mut Default::default(),
+            )
+            .to_vec();
+        for head in scorer.tasks() {
+            let sum: f64 = p[head.offset..head.offset + head.classes.len()].iter().sum();
+            assert!((sum - 1.0).abs() < 1e-9, "{name}/{}: {sum}", head.name);
+        }
+    }
+}
