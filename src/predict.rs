@@ -326,36 +326,33 @@ impl Predictor {
                 self.splitter.split_into(&r.text, spans);
                 let mut index = 0;
                 for span in spans.iter() {
-                    let text = span.text(&r.text);
-                    if span.is_furniture() {
+                    let is_furniture = span.is_furniture();
+                    if is_furniture {
                         *furniture += 1;
-                        if self.settings.keep_furniture {
-                            let unit = OutputUnit {
-                                id: &r.id,
-                                sentence: index,
-                                start: span.start,
-                                end: span.end,
-                                text,
-                                furniture: true,
-                                probabilities: None,
-                            };
-                            self.writer.write(out, &unit);
+                        if !self.settings.keep_furniture {
+                            continue;
                         }
-                        continue;
                     }
-                    let probabilities = self.scorer.as_ref().map(|s| s.score(text, score));
+                    let text = span.text(&r.text);
+                    // Furniture is written flagged and unscored; it does not take a sentence index.
+                    let probabilities = match (&self.scorer, is_furniture) {
+                        (Some(s), false) => Some(s.score(text, score)),
+                        _ => None,
+                    };
                     let unit = OutputUnit {
                         id: &r.id,
                         sentence: index,
                         start: span.start,
                         end: span.end,
                         text,
-                        furniture: false,
+                        furniture: is_furniture,
                         probabilities,
                     };
                     self.writer.write(out, &unit);
-                    index += 1;
-                    *units += 1;
+                    if !is_furniture {
+                        index += 1;
+                        *units += 1;
+                    }
                 }
             }
         }
