@@ -40,9 +40,9 @@ pub use features::{
     VectorizerScratch, Vocabulary, CHAR_TERM_PREFIX,
 };
 pub use io::{
-    json_string, sha256_hex, InputFormat, InputReader, InputSource, Item, LabeledCsvOptions,
-    LabeledSet, ModelBundle, OutputFormat, OutputUnit, Provenance, Record, RecordWriter, Skip,
-    SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
+    json_string, sha256_hex, InputFormat, InputReader, InputSource, Item, JsonLine,
+    LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat, OutputUnit, Provenance, RawItem,
+    Record, RecordWriter, Skip, SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
 };
 pub use model::{
     dense, dense_as, fit_multinomial, softmax, stratified_folds, train, Balance, ClassScores,

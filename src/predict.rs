@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
-use crate::io::{Item, OutputUnit, Skip};
+use crate::io::{Item, OutputUnit, RawItem, Skip};
 use crate::model::{ScoreScratch, Scorer};
 use crate::text::{SentenceSpan, SentenceSplitter};
 
@@ -91,12 +91,17 @@ impl std::fmt::Display for PredictStats {
     }
 }
 
-/// A batch and its formatted output: per chunk, the bytes and the batch indices of the records
-/// that wrote nothing.
-type ScoredBatch = (Vec<Record>, Vec<(Vec<u8>, Vec<usize>)>);
+/// The formatted output of one chunk of a batch, with what it skipped and warned about.
+#[derive(Default)]
+struct ChunkOutput {
+    bytes: Vec<u8>,
+    skips: Vec<Skip>,
+    warnings: Vec<String>,
+}
 
 #[derive(Default)]
 struct Worker {
+    text_bytes: u64,
     score: ScoreScratch,
     spans: Vec<SentenceSpan>,
     units: u64,
@@ -169,12 +174,11 @@ impl Predictor {
         let write_err = |e| Error::io("<output>", e);
         out.write_all(&self.writer.header()).map_err(write_err)?;
         std::thread::scope(|scope| -> Result<()> {
-            let (to_score, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
-            let (to_write, outputs) = std::sync::mpsc::sync_channel::<ScoredBatch>(1);
+            let (to_score, batches) = std::sync::mpsc::sync_channel::<Vec<RawItem>>(1);
+            let (to_write, outputs) = std::sync::mpsc::sync_channel::<Vec<ChunkOutput>>(1);
             scope.spawn(move || {
                 for batch in batches {
-                    let chunks = self.process(&batch);
-                    if to_write.send((batch, chunks)).is_err() {
+                    if to_write.send(self.process(&batch)).is_err() {
                         break;
                     }
                 }
@@ -185,48 +189,47 @@ impl Predictor {
                              warn: &mut dyn FnMut(&str),
                              skipped: &mut dyn FnMut(&Skip) -> Result<()>|
              -> Result<()> {
-                let (batch, chunks) =
-                    outputs.recv().expect("the scoring thread answers every batch");
-                let mut nothing_written = Vec::new();
-                for (chunk, empty) in chunks {
-                    out.write_all(&chunk).map_err(write_err)?;
-                    nothing_written.extend(empty);
-                }
-                for i in nothing_written {
-                    let r = &batch[i];
-                    let s = Skip {
-                        id: Some(r.id.clone()),
-                        origin: r.origin.clone(),
-                        reason: "no sentence to score (only whitespace or page furniture)".into(),
-                    };
-                    stats.records_scored -= 1;
-                    stats.records_skipped += 1;
-                    warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
-                    skipped(&s)?;
+                let chunks = outputs.recv().expect("the scoring thread answers every batch");
+                for chunk in chunks {
+                    out.write_all(&chunk.bytes).map_err(write_err)?;
+                    for w in &chunk.warnings {
+                        warn(&format!("warning: {w}"));
+                    }
+                    for s in &chunk.skips {
+                        stats.records_scored -= 1;
+                        stats.records_skipped += 1;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                        skipped(s)?;
+                    }
                 }
                 Ok(())
             };
             let mut in_flight = 0;
             let mut last_report = Instant::now();
-            let mut batch: Vec<Record> = Vec::new();
+            let mut batch: Vec<RawItem> = Vec::new();
             let mut batch_bytes = 0;
             loop {
-                let item = reader.next_item()?;
+                // JSONL lines are parsed on the pool, so this thread only reads and writes.
+                let item = reader.next_raw()?;
                 for w in reader.take_warnings() {
                     warn(&format!("warning: {w}"));
                 }
                 let done = item.is_none();
                 match item {
-                    Some(Item::Record(r)) => {
-                        stats.records_read += 1;
-                        batch_bytes += r.text.len();
-                        batch.push(r);
-                    }
-                    Some(Item::Skip(s)) => {
+                    Some(RawItem::Item(Item::Skip(s))) => {
                         stats.records_read += 1;
                         stats.records_skipped += 1;
                         warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(&s)?;
+                    }
+                    Some(raw) => {
+                        stats.records_read += 1;
+                        batch_bytes += match &raw {
+                            RawItem::Item(Item::Record(r)) => r.text.len(),
+                            RawItem::JsonLine(line) => line.bytes.len(),
+                            RawItem::Item(Item::Skip(_)) => 0,
+                        };
+                        batch.push(raw);
                     }
                     None => {}
                 }
@@ -234,7 +237,6 @@ impl Predictor {
                     && (done || batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
                 {
                     stats.records_scored += batch.len() as u64;
-                    stats.bytes += batch_bytes as u64;
                     if in_flight == 2 {
                         write_one(out, &mut stats, warn, skipped)?;
                         in_flight -= 1;
@@ -273,31 +275,52 @@ impl Predictor {
             let mut w = w.lock().expect("worker lock");
             stats.units += std::mem::take(&mut w.units);
             stats.furniture += std::mem::take(&mut w.furniture);
+            stats.bytes += std::mem::take(&mut w.text_bytes);
         }
         stats.seconds = started.elapsed().as_secs_f64();
         Ok(stats)
     }
 
-    /// Formats a batch in parallel; chunks come back in input order, each with the batch
-    /// indices of its records that wrote nothing.
-    fn process(&self, batch: &[Record]) -> Vec<(Vec<u8>, Vec<usize>)> {
+    /// Parses and formats a batch in parallel; chunks come back in input order.
+    fn process(&self, batch: &[RawItem]) -> Vec<ChunkOutput> {
         let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
         self.pool.install(|| {
             batch
                 .par_chunks(per_chunk)
-                .enumerate()
-                .map(|(c, records)| {
+                .map(|items| {
                     let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
                     let mut worker = self.workers[slot].lock().expect("worker lock");
-                    let mut out =
-                        Vec::with_capacity(records.iter().map(|r| r.text.len() * 2 + 256).sum());
-                    let mut empty = Vec::new();
-                    for (j, r) in records.iter().enumerate() {
-                        if !self.record(r, &mut worker, &mut out) {
-                            empty.push(c * per_chunk + j);
+                    let mut chunk = ChunkOutput::default();
+                    for raw in items {
+                        let parsed;
+                        let item = match raw {
+                            RawItem::Item(item) => item,
+                            RawItem::JsonLine(line) => {
+                                parsed = line.parse(&mut chunk.warnings).unwrap_or_else(|| {
+                                    Item::Skip(Skip {
+                                        id: None,
+                                        origin: line.origin.clone(),
+                                        reason: "blank line".into(),
+                                    })
+                                });
+                                &parsed
+                            }
+                        };
+                        match item {
+                            Item::Record(r) => {
+                                if !self.record(r, &mut worker, &mut chunk.bytes) {
+                                    chunk.skips.push(Skip {
+                                        id: Some(r.id.clone()),
+                                        origin: r.origin.clone(),
+                                        reason: "no sentence to score (only whitespace or page furniture)"
+                                            .into(),
+                                    });
+                                }
+                            }
+                            Item::Skip(s) => chunk.skips.push(s.clone()),
                         }
                     }
-                    (out, empty)
+                    chunk
                 })
                 .collect()
         })
@@ -306,7 +329,8 @@ impl Predictor {
     /// Writes the units of one record; false when it wrote nothing.
     fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> bool {
         let written = out.len();
-        let Worker { score, spans, units, furniture } = worker;
+        let Worker { text_bytes, score, spans, units, furniture } = worker;
+        *text_bytes += r.text.len() as u64;
         match self.settings.unit {
             Unit::Sentence => {
                 let probabilities = self.scorer.as_ref().map(|s| s.score(&r.text, score));

@@ -183,6 +183,33 @@ enum Open {
     },
 }
 
+/// What [`InputReader::next_raw`] yields: an item, or a JSONL line still to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawItem {
+    /// A record or skip, ready.
+    Item(Item),
+    /// A non-blank JSONL line, unparsed.
+    JsonLine(JsonLine),
+}
+
+/// One non-blank JSONL line and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonLine {
+    /// The line's bytes, line end included.
+    pub bytes: Vec<u8>,
+    /// File and line.
+    pub origin: Location,
+}
+
+impl JsonLine {
+    /// Parses the line into a record or a skip, exactly as [`InputReader::next_item`] would;
+    /// warnings (invalid UTF-8 replaced) are appended to `warnings`. `None` only for a line
+    /// that is blank once a byte-order mark is removed.
+    pub fn parse(&self, warnings: &mut Vec<String>) -> Option<Item> {
+        jsonl_item(&self.bytes, self.origin.clone(), warnings)
+    }
+}
+
 /// Streams records from a list of sources, one at a time, in order.
 pub struct InputReader {
     sources: std::collections::VecDeque<Pending>,
@@ -230,20 +257,35 @@ impl InputReader {
     /// that cannot be opened or read at all).
     pub fn next_item(&mut self) -> Result<Option<Item>> {
         loop {
+            return match self.next_raw()? {
+                None => Ok(None),
+                Some(RawItem::Item(item)) => Ok(Some(item)),
+                Some(RawItem::JsonLine(line)) => match line.parse(&mut self.warnings) {
+                    Some(item) => Ok(Some(item)),
+                    None => continue,
+                },
+            };
+        }
+    }
+
+    /// As [`InputReader::next_item`], but a JSONL line comes back unparsed, so that parsing can
+    /// run on worker threads ([`JsonLine::parse`]). Blank lines are already left out.
+    pub fn next_raw(&mut self) -> Result<Option<RawItem>> {
+        loop {
             if self.open.is_none() {
                 let Some(source) = self.sources.pop_front() else { return Ok(None) };
                 let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
                     Pending::Listed(InputSource::Text(path)) => {
                         // One unreadable article (e.g. a broken link in a directory) is a skip,
                         // not the end of the run.
-                        return Ok(Some(match std::fs::read(&path) {
+                        return Ok(Some(RawItem::Item(match std::fs::read(&path) {
                             Ok(bytes) => self.text_item(path, bytes),
                             Err(e) => Item::Skip(Skip {
                                 id: Some(path.display().to_string()),
                                 origin: Location::file(&path),
                                 reason: format!("cannot read the file: {e}"),
                             }),
-                        }));
+                        })));
                     }
                     Pending::Listed(InputSource::Jsonl(path)) => {
                         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -263,7 +305,7 @@ impl InputReader {
                         let mut bytes = Vec::new();
                         let mut reader = reader;
                         reader.read_to_end(&mut bytes).map_err(|e| Error::io(&name, e))?;
-                        return Ok(Some(self.text_item(name, bytes)));
+                        return Ok(Some(RawItem::Item(self.text_item(name, bytes))));
                     }
                     InputFormat::Jsonl => {
                         self.open = Some(Open::Lines {
@@ -294,8 +336,15 @@ impl InputReader {
                         None
                     } else {
                         *line += 1;
-                        let location = Location::line(&*path, *line);
-                        Some(jsonl_item(&self.buf, location, &mut self.warnings))
+                        if self.buf.iter().all(u8::is_ascii_whitespace) {
+                            Some(None)
+                        } else {
+                            let origin = Location::line(&*path, *line);
+                            return Ok(Some(RawItem::JsonLine(JsonLine {
+                                bytes: self.buf.clone(),
+                                origin,
+                            })));
+                        }
                     }
                 }
                 Open::Csv { path, reader, text, id, held, rescan } => {
@@ -334,7 +383,7 @@ impl InputReader {
                 }
             };
             match item {
-                Some(Some(item)) => return Ok(Some(item)),
+                Some(Some(item)) => return Ok(Some(RawItem::Item(item))),
                 Some(None) => continue,
                 None => self.open = None,
             }
