@@ -2,7 +2,7 @@
 //! results in input order through one buffered writer.
 //!
 //! Memory is bounded by the batch size, not the input: a batch of at most [`BATCH_RECORDS`]
-//! records or [`BATCH_BYTES`] of text is read, scored on the thread pool, written, and dropped.
+//! records or [`BATCH_BYTES`] of input is read, scored on the thread pool, written, and dropped.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -18,7 +18,7 @@ use crate::text::{SentenceSpan, SentenceSplitter};
 
 /// Most records per batch.
 pub const BATCH_RECORDS: usize = 8192;
-/// Most bytes of text per batch (a single larger record still forms a batch of its own).
+/// Most bytes of input per batch (text, or whole JSONL lines) (a single larger record still forms a batch of its own).
 pub const BATCH_BYTES: usize = 8 << 20;
 
 /// How `predict` runs.
