@@ -86,6 +86,12 @@ def predict_median(model, inp, unit, threads, split_only=False):
 
 
 def main():
+    args = [a for a in sys.argv[1:] if a != "--quick"]
+    if args in (["-h"], ["--help"]):
+        print(__doc__)
+        return
+    if args:
+        sys.exit(f"budgets.py: unknown argument {args[0]!r}\n\n{__doc__}")
     work = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="newsstance-bench-")
     os.makedirs(work, exist_ok=True)
     log(f"work directory {work}")

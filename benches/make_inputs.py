@@ -88,7 +88,13 @@ def write_train(path, n_rows):
 
 
 def main():
-    kind, path, size = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    if len(sys.argv) != 4 or sys.argv[1] in ("-h", "--help"):
+        sys.exit(__doc__)
+    kind, path = sys.argv[1], sys.argv[2]
+    try:
+        size = float(sys.argv[3])
+    except ValueError:
+        sys.exit(f"make_inputs.py: size {sys.argv[3]!r} is not a number\n{__doc__}")
     if kind == "sentences":
         write_jsonl(path, [(r["id"], r["text"]) for r in labeled_rows()], size)
     elif kind == "articles":

@@ -40,7 +40,7 @@ pub use features::{
     VectorizerScratch, Vocabulary, CHAR_TERM_PREFIX,
 };
 pub use io::{
-    json_string, sha256_hex, InputFormat, InputReader, InputSource, Item, JsonLine,
+    json_string, sha256_hex, InputFormat, InputReader, InputSource, Item, JsonLines,
     LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat, OutputUnit, Provenance, RawItem,
     Record, RecordWriter, Skip, SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
 };

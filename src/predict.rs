@@ -3,6 +3,7 @@
 //!
 //! Memory is bounded by the batch size, not the input: a batch of at most [`BATCH_RECORDS`]
 //! records or [`BATCH_BYTES`] of input is read, scored on the thread pool, written, and dropped.
+//! The buffers that hold formatted output are kept and reused from batch to batch.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -18,8 +19,11 @@ use crate::text::{SentenceSpan, SentenceSplitter};
 
 /// Most records per batch.
 pub const BATCH_RECORDS: usize = 8192;
-/// Most bytes of input per batch (text, or whole JSONL lines) (a single larger record still forms a batch of its own).
+/// Most bytes of input per batch (text, or whole JSONL lines); a single larger record still
+/// forms a batch of its own.
 pub const BATCH_BYTES: usize = 8 << 20;
+/// Most batches being scored at once.
+pub const BATCHES_IN_FLIGHT: usize = 3;
 
 /// How `predict` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +95,14 @@ impl std::fmt::Display for PredictStats {
     }
 }
 
+/// Output buffers kept for reuse, at most this many.
+const SPARE_BUFFERS: usize = 256;
+
 /// The formatted output of one chunk of a batch, with what it skipped and warned about.
 #[derive(Default)]
 struct ChunkOutput {
+    /// Records the chunk held (JSONL lines parsed on the pool included), skipped ones too.
+    records: u64,
     bytes: Vec<u8>,
     skips: Vec<Skip>,
     warnings: Vec<String>,
@@ -108,6 +117,12 @@ struct Worker {
     furniture: u64,
 }
 
+/// One worker thread's buffers, alone on their cache lines: the buffers' lengths change with
+/// every feature scored, and sharing a cache line with another thread's would make the two
+/// cores fight over it.
+#[repr(align(128))]
+struct Slot(Mutex<Worker>);
+
 /// Splits and scores records; without a scorer it only splits.
 pub struct Predictor {
     scorer: Option<Scorer>,
@@ -115,7 +130,9 @@ pub struct Predictor {
     writer: RecordWriter,
     settings: PredictSettings,
     pool: rayon::ThreadPool,
-    workers: Vec<Mutex<Worker>>,
+    workers: Vec<Slot>,
+    /// Emptied output buffers, handed back by the writing thread.
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Predictor {
@@ -139,16 +156,19 @@ impl Predictor {
             splitter: SentenceSplitter::new(),
             settings: PredictSettings { threads, ..settings },
             pool,
-            workers: (0..threads).map(|_| Mutex::new(Worker::default())).collect(),
+            workers: (0..threads).map(|_| Slot(Mutex::new(Worker::default()))).collect(),
+            spare: Mutex::new(Vec::new()),
         })
     }
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
     /// through `warn`. A write error (such as a closed pipe) stops the run.
     ///
-    /// Reading, scoring and writing overlap: while the thread pool scores one batch, this thread
-    /// writes the previous batch's output and reads the next batch. At most two batches are in
-    /// flight, so memory stays bounded by the batch size.
+    /// Reading, scoring and writing overlap: the calling thread reads batches and hands each to
+    /// the thread pool as a job of its own, then writes finished batches in input order. At most
+    /// [`BATCHES_IN_FLIGHT`] batches are in the pool at once, so memory stays bounded by the
+    /// batch size, and a worker that finishes its share of one batch goes on with the next
+    /// instead of waiting for the other workers.
     pub fn run(
         &self,
         reader: &mut InputReader,
@@ -173,43 +193,47 @@ impl Predictor {
         let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
         let write_err = |e| Error::io("<output>", e);
         out.write_all(&self.writer.header()).map_err(write_err)?;
-        std::thread::scope(|scope| -> Result<()> {
-            let (to_score, batches) = std::sync::mpsc::sync_channel::<Vec<RawItem>>(1);
-            let (to_write, outputs) = std::sync::mpsc::sync_channel::<Vec<ChunkOutput>>(1);
-            scope.spawn(move || {
-                for batch in batches {
-                    if to_write.send(self.process(&batch)).is_err() {
-                        break;
-                    }
-                }
-            });
+        self.pool.in_place_scope(|scope| -> Result<()> {
+            // Batches in the pool, oldest first; each answers once through its channel.
+            let mut in_flight = std::collections::VecDeque::with_capacity(BATCHES_IN_FLIGHT);
             // Writes the oldest batch in flight; records that wrote nothing become skips.
-            let write_one = |out: &mut dyn Write,
+            let write_one = |outputs: std::sync::mpsc::Receiver<Vec<ChunkOutput>>,
+                             out: &mut dyn Write,
                              stats: &mut PredictStats,
                              warn: &mut dyn FnMut(&str),
                              skipped: &mut dyn FnMut(&Skip) -> Result<()>|
              -> Result<()> {
-                let chunks = outputs.recv().expect("the scoring thread answers every batch");
+                let chunks = outputs.recv().expect("every batch job answers");
+                let mut emptied = Vec::with_capacity(chunks.len());
                 for chunk in chunks {
                     out.write_all(&chunk.bytes).map_err(write_err)?;
                     for w in &chunk.warnings {
                         warn(&format!("warning: {w}"));
                     }
+                    let skips = chunk.skips.len() as u64;
+                    stats.records_read += chunk.records;
+                    stats.records_scored += chunk.records - skips;
+                    stats.records_skipped += skips;
                     for s in &chunk.skips {
-                        stats.records_scored -= 1;
-                        stats.records_skipped += 1;
                         warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(s)?;
                     }
+                    let mut bytes = chunk.bytes;
+                    bytes.clear();
+                    emptied.push(bytes);
                 }
+                let mut spare = self.spare.lock().expect("spare buffers lock");
+                let room = SPARE_BUFFERS.saturating_sub(spare.len());
+                spare.extend(emptied.into_iter().take(room));
                 Ok(())
             };
-            let mut in_flight = 0;
             let mut last_report = Instant::now();
             let mut batch: Vec<RawItem> = Vec::new();
             let mut batch_bytes = 0;
+            let mut batch_records = 0;
             loop {
-                // JSONL lines are parsed on the pool, so this thread only reads and writes.
+                // JSONL is parsed on the pool, so this thread only reads and writes. Records in
+                // the batch are counted when their output is written.
                 let item = reader.next_raw()?;
                 for w in reader.take_warnings() {
                     warn(&format!("warning: {w}"));
@@ -223,30 +247,34 @@ impl Predictor {
                         skipped(&s)?;
                     }
                     Some(raw) => {
-                        stats.records_read += 1;
-                        batch_bytes += match &raw {
-                            RawItem::Item(Item::Record(r)) => r.text.len(),
-                            RawItem::JsonLine(line) => line.bytes.len(),
-                            RawItem::Item(Item::Skip(_)) => 0,
+                        let (bytes, records) = match &raw {
+                            RawItem::Item(Item::Record(r)) => (r.text.len(), 1),
+                            RawItem::JsonLines(lines) => {
+                                (lines.bytes.len(), lines.line_count() as usize)
+                            }
+                            RawItem::Item(Item::Skip(_)) => (0, 0),
                         };
+                        batch_bytes += bytes;
+                        batch_records += records;
                         batch.push(raw);
                     }
                     None => {}
                 }
                 if !batch.is_empty()
-                    && (done || batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
+                    && (done || batch_records >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
                 {
-                    stats.records_scored += batch.len() as u64;
-                    if in_flight == 2 {
-                        write_one(out, &mut stats, warn, skipped)?;
-                        in_flight -= 1;
+                    if in_flight.len() == BATCHES_IN_FLIGHT {
+                        let oldest = in_flight.pop_front().expect("in flight");
+                        write_one(oldest, out, &mut stats, warn, skipped)?;
                     }
                     let capacity = batch.len();
-                    to_score
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(capacity)))
-                        .expect("the scoring thread runs until the channel closes");
-                    in_flight += 1;
+                    let job = std::mem::replace(&mut batch, Vec::with_capacity(capacity));
+                    let (done, answer) = std::sync::mpsc::sync_channel(1);
+                    // The receiver is gone only when writing failed; the run stops then anyway.
+                    scope.spawn(move |_| drop(done.send(self.process(&job))));
+                    in_flight.push_back(answer);
                     batch_bytes = 0;
+                    batch_records = 0;
                     if self.settings.progress && last_report.elapsed().as_secs() >= 2 {
                         last_report = Instant::now();
                         let secs = started.elapsed().as_secs_f64();
@@ -263,15 +291,13 @@ impl Predictor {
                     break;
                 }
             }
-            drop(to_score);
-            while in_flight > 0 {
-                write_one(out, &mut stats, warn, skipped)?;
-                in_flight -= 1;
+            while let Some(oldest) = in_flight.pop_front() {
+                write_one(oldest, out, &mut stats, warn, skipped)?;
             }
             Ok(())
         })?;
         out.flush().map_err(write_err)?;
-        for w in &self.workers {
+        for Slot(w) in &self.workers {
             let mut w = w.lock().expect("worker lock");
             stats.units += std::mem::take(&mut w.units);
             stats.furniture += std::mem::take(&mut w.furniture);
@@ -289,41 +315,44 @@ impl Predictor {
                 .par_chunks(per_chunk)
                 .map(|items| {
                     let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
-                    let mut worker = self.workers[slot].lock().expect("worker lock");
-                    let mut chunk = ChunkOutput::default();
+                    let mut worker = self.workers[slot].0.lock().expect("worker lock");
+                    let bytes = self.spare.lock().expect("spare buffers lock").pop();
+                    let mut chunk =
+                        ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
                     for raw in items {
-                        let parsed;
-                        let item = match raw {
-                            RawItem::Item(item) => item,
-                            RawItem::JsonLine(line) => {
-                                parsed = line.parse(&mut chunk.warnings).unwrap_or_else(|| {
-                                    Item::Skip(Skip {
-                                        id: None,
-                                        origin: line.origin.clone(),
-                                        reason: "blank line".into(),
-                                    })
+                        match raw {
+                            RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
+                            RawItem::JsonLines(lines) => {
+                                let mut warnings = std::mem::take(&mut chunk.warnings);
+                                lines.parse(&mut warnings, |item| {
+                                    self.item(&item, &mut worker, &mut chunk)
                                 });
-                                &parsed
+                                warnings.append(&mut chunk.warnings);
+                                chunk.warnings = warnings;
                             }
-                        };
-                        match item {
-                            Item::Record(r) => {
-                                if !self.record(r, &mut worker, &mut chunk.bytes) {
-                                    chunk.skips.push(Skip {
-                                        id: Some(r.id.clone()),
-                                        origin: r.origin.clone(),
-                                        reason: "no sentence to score (only whitespace or page furniture)"
-                                            .into(),
-                                    });
-                                }
-                            }
-                            Item::Skip(s) => chunk.skips.push(s.clone()),
                         }
                     }
                     chunk
                 })
                 .collect()
         })
+    }
+
+    /// Formats one record into the chunk, or records it as skipped.
+    fn item(&self, item: &Item, worker: &mut Worker, chunk: &mut ChunkOutput) {
+        chunk.records += 1;
+        match item {
+            Item::Record(r) => {
+                if !self.record(r, worker, &mut chunk.bytes) {
+                    chunk.skips.push(Skip {
+                        id: Some(r.id.clone()),
+                        origin: r.origin.clone(),
+                        reason: "no sentence to score (only whitespace or page furniture)".into(),
+                    });
+                }
+            }
+            Item::Skip(s) => chunk.skips.push(s.clone()),
+        }
     }
 
     /// Writes the units of one record; false when it wrote nothing.

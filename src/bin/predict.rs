@@ -94,7 +94,9 @@ fn run(args: Args) -> Result<()> {
     let predictor = Predictor::new(scorer, settings)?;
     let mut reader = InputReader::new(sources);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    // Output comes in chunks of hundreds of kilobytes, which a buffer smaller than they are
+    // passes straight to the system instead of copying; the buffer gathers small writes only.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
     let quiet = args.quiet;
     let mut warn = |line: &str| {
         if !quiet {

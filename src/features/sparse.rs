@@ -31,7 +31,7 @@ impl SparseRow {
                 j += 1;
             }
             let count = (j - i) as f64;
-            let tf = if sublinear_tf { 1.0 + count.ln() } else { count };
+            let tf = sublinear(count, sublinear_tf);
             self.indices.push(f);
             self.values.push(tf * idf[f as usize]);
             i = j;
@@ -68,7 +68,7 @@ impl SparseRow {
         let mut norm = 0.0;
         for &f in &self.indices {
             let count = f64::from(std::mem::take(&mut counts[f as usize]));
-            let tf = if sublinear_tf { 1.0 + count.ln() } else { count };
+            let tf = sublinear(count, sublinear_tf);
             let v = tf * idf[f as usize];
             norm += v * v;
             self.values.push(v);
@@ -82,6 +82,17 @@ impl SparseRow {
     /// Number of stored features.
     pub fn nnz(&self) -> usize {
         self.indices.len()
+    }
+}
+
+/// The term frequency of a term seen `count` times: `count`, or `1 + ln(count)` when sublinear.
+/// A count of one (most terms of a sentence) skips the logarithm; `1 + ln 1` is exactly 1.
+#[inline]
+fn sublinear(count: f64, sublinear_tf: bool) -> f64 {
+    if !sublinear_tf || count == 1.0 {
+        count
+    } else {
+        1.0 + count.ln()
     }
 }
 
@@ -117,6 +128,15 @@ mod tests {
         for ((i, v), (j, w)) in pairs.iter().zip(sorted.indices.iter().zip(&sorted.values)) {
             assert_eq!(i, j);
             assert!((v - w).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn sublinear_tf_is_one_plus_ln_and_raw_tf_is_the_count() {
+        for c in 1..=20 {
+            let count = f64::from(c);
+            assert_eq!(sublinear(count, true).to_bits(), (1.0 + count.ln()).to_bits());
+            assert_eq!(sublinear(count, false), count);
         }
     }
 

@@ -6,12 +6,16 @@
 //! warning.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
 
 const READ_BUFFER: usize = 1 << 20;
+
+/// JSONL is read in blocks of whole lines of about this many bytes (a longer line makes a longer
+/// block): one read call and no copy per line on the reading thread.
+pub const JSONL_BLOCK: usize = 64 << 10;
 
 /// One input to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,8 +171,11 @@ enum Pending {
 enum Open {
     Lines {
         path: PathBuf,
-        reader: Box<dyn BufRead>,
+        reader: Box<dyn Read>,
+        /// Lines read so far.
         line: u64,
+        /// The start of a line whose end is not read yet.
+        carry: Vec<u8>,
     },
     Csv {
         path: PathBuf,
@@ -183,30 +190,85 @@ enum Open {
     },
 }
 
-/// What [`InputReader::next_raw`] yields: an item, or a JSONL line still to parse.
+/// What [`InputReader::next_raw`] yields: an item, or JSONL lines still to parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawItem {
     /// A record or skip, ready.
     Item(Item),
-    /// A non-blank JSONL line, unparsed.
-    JsonLine(JsonLine),
+    /// Whole JSONL lines, unparsed.
+    JsonLines(JsonLines),
 }
 
-/// One non-blank JSONL line and where it was read.
+/// Whole JSONL lines read in one block (about [`JSONL_BLOCK`] bytes), and where they were read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonLine {
-    /// The line's bytes, line end included.
+pub struct JsonLines {
+    /// The lines' bytes, line ends included (the last line of a file may have none).
     pub bytes: Vec<u8>,
-    /// File and line.
-    pub origin: Location,
+    /// The file (`-` for standard input).
+    pub path: PathBuf,
+    /// 1-based number of the first line.
+    pub first_line: u64,
 }
 
-impl JsonLine {
-    /// Parses the line into a record or a skip, exactly as [`InputReader::next_item`] would;
-    /// warnings (invalid UTF-8 replaced) are appended to `warnings`. `None` only for a line
-    /// that is blank once a byte-order mark is removed.
-    pub fn parse(&self, warnings: &mut Vec<String>) -> Option<Item> {
-        jsonl_item(&self.bytes, self.origin.clone(), warnings)
+impl JsonLines {
+    /// Number of lines in the block, blank ones included.
+    pub fn line_count(&self) -> u64 {
+        let newlines = memchr::memchr_iter(b'\n', &self.bytes).count() as u64;
+        newlines + u64::from(!self.bytes.is_empty() && !self.bytes.ends_with(b"\n"))
+    }
+
+    /// Parses every line into a record or a skip, in order, exactly as
+    /// [`InputReader::next_item`] would, and hands each to `each`; blank lines are not records
+    /// and are left out. Warnings (invalid UTF-8 replaced) are appended to `warnings`.
+    pub fn parse(&self, warnings: &mut Vec<String>, mut each: impl FnMut(Item)) {
+        let mut line = self.first_line;
+        let mut start = 0;
+        while start < self.bytes.len() {
+            let end = memchr::memchr(b'\n', &self.bytes[start..])
+                .map_or(self.bytes.len(), |i| start + i + 1);
+            let bytes = &self.bytes[start..end];
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                if let Some(item) = jsonl_item(bytes, Location::line(&self.path, line), warnings) {
+                    each(item);
+                }
+            }
+            line += 1;
+            start = end;
+        }
+    }
+}
+
+/// The next block of whole lines from `reader`: `carry` (the start of a line read before) and
+/// what follows, cut after the last line end once about [`JSONL_BLOCK`] bytes are in; the bytes
+/// after the cut go back to `carry`. A line longer than a block is read whole. `None` at the
+/// end of the stream.
+fn read_lines_block(
+    reader: &mut dyn Read,
+    carry: &mut Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut block = Vec::with_capacity(JSONL_BLOCK.max(2 * carry.len()));
+    block.append(carry);
+    let mut searched = 0;
+    loop {
+        let want = (block.capacity() - block.len()).max(4096);
+        let n = reader.take(want as u64).read_to_end(&mut block)?;
+        let end_of_stream = n < want;
+        if end_of_stream {
+            return Ok((!block.is_empty()).then_some(block));
+        }
+        match memchr::memrchr(b'\n', &block[searched..]) {
+            Some(i) => {
+                let cut = searched + i + 1;
+                carry.extend_from_slice(&block[cut..]);
+                block.truncate(cut);
+                return Ok(Some(block));
+            }
+            None => {
+                // A long line: keep reading until its end.
+                searched = block.len();
+                block.reserve(block.len());
+            }
+        }
     }
 }
 
@@ -215,7 +277,7 @@ pub struct InputReader {
     sources: std::collections::VecDeque<Pending>,
     open: Option<Open>,
     warnings: Vec<String>,
-    buf: Vec<u8>,
+    parsed: std::collections::VecDeque<Item>,
     record: csv::ByteRecord,
 }
 
@@ -226,7 +288,7 @@ impl InputReader {
             sources: sources.into_iter().map(Pending::Listed).collect(),
             open: None,
             warnings: Vec::new(),
-            buf: Vec::new(),
+            parsed: std::collections::VecDeque::new(),
             record: csv::ByteRecord::new(),
         }
     }
@@ -257,19 +319,22 @@ impl InputReader {
     /// that cannot be opened or read at all).
     pub fn next_item(&mut self) -> Result<Option<Item>> {
         loop {
-            return match self.next_raw()? {
-                None => Ok(None),
-                Some(RawItem::Item(item)) => Ok(Some(item)),
-                Some(RawItem::JsonLine(line)) => match line.parse(&mut self.warnings) {
-                    Some(item) => Ok(Some(item)),
-                    None => continue,
-                },
-            };
+            if let Some(item) = self.parsed.pop_front() {
+                return Ok(Some(item));
+            }
+            match self.next_raw()? {
+                None => return Ok(None),
+                Some(RawItem::Item(item)) => return Ok(Some(item)),
+                Some(RawItem::JsonLines(lines)) => {
+                    let parsed = &mut self.parsed;
+                    lines.parse(&mut self.warnings, |item| parsed.push_back(item));
+                }
+            }
         }
     }
 
-    /// As [`InputReader::next_item`], but a JSONL line comes back unparsed, so that parsing can
-    /// run on worker threads ([`JsonLine::parse`]). Blank lines are already left out.
+    /// As [`InputReader::next_item`], but JSONL comes back unparsed, in blocks of whole lines,
+    /// so that parsing can run on worker threads ([`JsonLines::parse`]).
     pub fn next_raw(&mut self) -> Result<Option<RawItem>> {
         loop {
             if self.open.is_none() {
@@ -308,11 +373,8 @@ impl InputReader {
                         return Ok(Some(RawItem::Item(self.text_item(name, bytes))));
                     }
                     InputFormat::Jsonl => {
-                        self.open = Some(Open::Lines {
-                            path: name,
-                            reader: Box::new(BufReader::with_capacity(READ_BUFFER, reader)),
-                            line: 0,
-                        })
+                        self.open =
+                            Some(Open::Lines { path: name, reader, line: 0, carry: Vec::new() })
                     }
                     InputFormat::Csv => {
                         self.open = open_csv(name, reader, rescan, &mut self.warnings)?;
@@ -323,27 +385,20 @@ impl InputReader {
                 }
             }
             let item = match self.open.as_mut().expect("opened above") {
-                Open::Lines { path, reader, line } => {
-                    self.buf.clear();
-                    let n = reader
-                        .read_until(b'\n', &mut self.buf)
-                        .map_err(|e| Error::io(&*path, e))?;
-                    if n == 0 {
-                        if *line == 0 && path.as_os_str() != "-" {
-                            self.warnings
-                                .push(format!("{}: empty file, no records", path.display()));
+                Open::Lines { path, reader, line, carry } => {
+                    match read_lines_block(reader, carry).map_err(|e| Error::io(&*path, e))? {
+                        None => {
+                            if *line == 0 && path.as_os_str() != "-" {
+                                self.warnings
+                                    .push(format!("{}: empty file, no records", path.display()));
+                            }
+                            None
                         }
-                        None
-                    } else {
-                        *line += 1;
-                        if self.buf.iter().all(u8::is_ascii_whitespace) {
-                            Some(None)
-                        } else {
-                            let origin = Location::line(&*path, *line);
-                            return Ok(Some(RawItem::JsonLine(JsonLine {
-                                bytes: self.buf.clone(),
-                                origin,
-                            })));
+                        Some(bytes) => {
+                            let lines =
+                                JsonLines { bytes, path: path.clone(), first_line: *line + 1 };
+                            *line += lines.line_count();
+                            return Ok(Some(RawItem::JsonLines(lines)));
                         }
                     }
                 }
@@ -726,6 +781,70 @@ mod tests {
             std::io::Cursor::new(b"\xEF\xBB\xBFText.".to_vec()),
         );
         assert_eq!(record(&reader.next_item().unwrap().unwrap()), ("doc", "Text."));
+    }
+
+    /// Hands out at most `step` bytes per read, as a pipe or a socket may.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn jsonl_blocks_hold_whole_lines_and_keep_line_numbers() {
+        // Short lines, blank lines, CRLF, a line longer than two blocks, no final line end.
+        let long = "x".repeat(2 * JSONL_BLOCK + 17);
+        let mut content = String::new();
+        let mut expected = Vec::new();
+        for i in 1..=3000u64 {
+            match i % 500 {
+                7 => content.push_str("   \n"),
+                8 => content.push_str("{\"text\":\"crlf\"}\r\n"),
+                9 => content.push_str(&format!("{{\"id\":\"long\",\"text\":\"{long}\"}}\n")),
+                _ => content.push_str(&format!("{{\"id\":\"r{i}\",\"text\":\"Line {i}.\"}}\n")),
+            }
+            if i % 500 != 7 {
+                expected.push(i);
+            }
+        }
+        content.push_str("{\"text\":\"last\"}");
+        expected.push(3001);
+        for step in [1 << 20, 4096, 1000, 7] {
+            let source = Trickle { bytes: content.clone().into_bytes(), at: 0, step };
+            let mut reader = InputReader::from_reader(InputFormat::Jsonl, "s", source);
+            let mut lines = Vec::new();
+            let mut first = 1;
+            while let Some(raw) = reader.next_raw().unwrap() {
+                let RawItem::JsonLines(block) = raw else { panic!("JSONL comes in blocks") };
+                assert_eq!(block.first_line, first, "step {step}");
+                assert!(block.bytes.ends_with(b"\n") || block.bytes.ends_with(b"}"));
+                first += block.line_count();
+                block.parse(&mut Vec::new(), |item| match item {
+                    Item::Record(r) => {
+                        let line = r.origin.line.unwrap();
+                        match line % 500 {
+                            8 => assert_eq!(r.text, "crlf"),
+                            9 => assert_eq!(r.text, long),
+                            _ if line == 3001 => assert_eq!(r.id, "s:3001"),
+                            _ => assert_eq!(r.text, format!("Line {line}.")),
+                        }
+                        lines.push(line);
+                    }
+                    Item::Skip(s) => panic!("unexpected skip {s:?}"),
+                });
+            }
+            assert_eq!(first, 3002, "step {step}");
+            assert_eq!(lines, expected, "step {step}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod output;
 mod quote;
 
 pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
-pub use input::{InputFormat, InputReader, InputSource, Item, JsonLine, RawItem, Record, Skip};
+pub use input::{InputFormat, InputReader, InputSource, Item, JsonLines, RawItem, Record, Skip};
 pub use labeled::{LabeledCsvOptions, LabeledSet, SourceFile, DEFAULT_META_COLUMNS};
 pub use output::{json_string, OutputFormat, OutputUnit, RecordWriter, Unit};
 
