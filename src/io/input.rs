@@ -208,13 +208,21 @@ pub struct JsonLines {
     pub path: PathBuf,
     /// 1-based number of the first line.
     pub first_line: u64,
+    lines: u64,
 }
 
 impl JsonLines {
+    /// Whole lines `bytes` (line ends included) of `path`, the first of them numbered
+    /// `first_line`.
+    pub fn new(bytes: Vec<u8>, path: PathBuf, first_line: u64) -> Self {
+        let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+        JsonLines { bytes, path, first_line, lines }
+    }
+
     /// Number of lines in the block, blank ones included.
     pub fn line_count(&self) -> u64 {
-        let newlines = memchr::memchr_iter(b'\n', &self.bytes).count() as u64;
-        newlines + u64::from(!self.bytes.is_empty() && !self.bytes.ends_with(b"\n"))
+        self.lines
     }
 
     /// Parses every line into a record or a skip, in order, exactly as
@@ -246,11 +254,13 @@ fn read_lines_block(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
 ) -> std::io::Result<Option<Vec<u8>>> {
-    let mut block = Vec::with_capacity(JSONL_BLOCK.max(2 * carry.len()));
+    let mut block = Vec::new();
     block.append(carry);
+    let mut target = JSONL_BLOCK.max(2 * block.len());
     let mut searched = 0;
     loop {
-        let want = (block.capacity() - block.len()).max(4096);
+        let want = target.saturating_sub(block.len()).max(4096);
+        block.reserve(want);
         let n = reader.take(want as u64).read_to_end(&mut block)?;
         let end_of_stream = n < want;
         if end_of_stream {
@@ -266,7 +276,7 @@ fn read_lines_block(
             None => {
                 // A long line: keep reading until its end.
                 searched = block.len();
-                block.reserve(block.len());
+                target = 2 * block.len();
             }
         }
     }
@@ -395,8 +405,7 @@ impl InputReader {
                             None
                         }
                         Some(bytes) => {
-                            let lines =
-                                JsonLines { bytes, path: path.clone(), first_line: *line + 1 };
+                            let lines = JsonLines::new(bytes, path.clone(), *line + 1);
                             *line += lines.line_count();
                             return Ok(Some(RawItem::JsonLines(lines)));
                         }
