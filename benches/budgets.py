@@ -4,7 +4,10 @@
 Usage: python3 benches/budgets.py [--quick]
 
 Builds the release binaries, builds large inputs from the corpus (benches/make_inputs.py) in a
-temporary directory, runs each measurement REPEATS times and reports medians. Uses
+temporary directory, runs each measurement REPEATS times and reports medians (the predict
+runs in rounds, each round running every configuration once, 1 and 2 threads side by side; a
+thread ratio is the median of the rounds' ratios; each input is read once before each run,
+so that the page cache holds it). Uses
 models/default when it exists, else trains a model from labels/sentences.csv (`--cv 0 --c 3`).
 Environment: CARGO_TARGET_DIR (where the binaries are), BENCH_DIR (work directory, default a
 fresh temp dir), SIZE_MB (throughput inputs, default 256), MEMORY_MB (memory input, default
@@ -69,21 +72,31 @@ def stats_of(stderr):
             "units_s": float(m.group(4)), "mb_s": float(m.group(5))}
 
 
-def predict_median(model, inp, unit, threads, split_only=False):
+def warm(path):
+    """Reads a file once, so that a run measures predict, not the disk: the machine's memory
+    manager may page cold file pages out between runs."""
+    with open(path, "rb") as f:
+        while f.read(8 << 20):
+            pass
+
+
+def predict_once(model, inp, unit, threads, split_only=False):
     cmd = [os.path.join(BIN, "predict"), "--model", model, "--unit", unit,
            "--threads", str(threads), "--stats", "-q", inp]
     if split_only:
         cmd.append("--split-only")
-    runs = []
-    for _ in range(REPEATS):
-        err = timed(cmd)[0]
-        st = stats_of(err)
-        cpu = max(cpu_seconds(err), 1e-9)
-        # Throughput per CPU-second the process got: what it does with the cores it is given.
-        st["units_cpu_s"] = st["units"] / cpu
-        st["mb_cpu_s"] = st["bytes"] / 1e6 / cpu
-        st["cpu_share"] = cpu / max(st["seconds"], 1e-9)
-        runs.append(st)
+    warm(inp)
+    err = timed(cmd)[0]
+    st = stats_of(err)
+    cpu = max(cpu_seconds(err), 1e-9)
+    # Throughput per CPU-second the process got: what it does with the cores it is given.
+    st["units_cpu_s"] = st["units"] / cpu
+    st["mb_cpu_s"] = st["bytes"] / 1e6 / cpu
+    st["cpu_share"] = cpu / max(st["seconds"], 1e-9)
+    return st
+
+
+def medians(runs):
     keys = ("units_s", "mb_s", "seconds", "units_cpu_s", "mb_cpu_s", "cpu_share")
     return {k: statistics.median(r[k] for r in runs) for k in keys}
 
@@ -123,17 +136,22 @@ def main():
         subprocess.run(make + ["train", train_csv, str(TRAIN_ROWS)], check=True,
                        stdout=subprocess.DEVNULL)
 
-    r = {}
-    for threads in (1, 2):
-        log(f"predict --unit sentence, {threads} thread(s)")
-        r[("sentence", threads)] = predict_median(model, inputs[("sentences", SIZE_MB)],
-                                                  "sentence", threads)
-        log(f"predict --unit article, {threads} thread(s)")
-        r[("article", threads)] = predict_median(model, inputs[("articles", SIZE_MB)],
-                                                 "article", threads)
-        log(f"predict --split-only, {threads} thread(s)")
-        r[("split", threads)] = predict_median(model, inputs[("articles", SIZE_MB)],
-                                               "article", threads, split_only=True)
+    # Each round runs every configuration once, 1 and 2 threads side by side, so that a slow
+    # spell of the machine hits both; the thread ratios are medians of per-round ratios.
+    configs = [(kind, threads) for kind in ("sentence", "article", "split") for threads in (1, 2)]
+    runs = {c: [] for c in configs}
+    for round_ in range(REPEATS):
+        for kind, threads in configs:
+            log(f"round {round_ + 1}/{REPEATS}: predict "
+                f"{'--split-only' if kind == 'split' else '--unit ' + kind}, {threads} thread(s)")
+            source = inputs[("sentences" if kind == "sentence" else "articles", SIZE_MB)]
+            runs[(kind, threads)].append(predict_once(
+                model, source, "sentence" if kind == "sentence" else "article", threads,
+                split_only=kind == "split"))
+    r = {c: medians(v) for c, v in runs.items()}
+    paired = {kind: statistics.median(two["units_s"] / one["units_s"] for one, two in
+                                      zip(runs[(kind, 1)], runs[(kind, 2)]))
+              for kind in ("sentence", "article")}
 
     log(f"memory: predict --unit article on {MEMORY_MB:.0f} MB, output counted")
     big = inputs[("articles", MEMORY_MB)]
@@ -186,8 +204,8 @@ def main():
         ">= 100", sp2["mb_s"] >= 100)
     row("sentence splitting (predict --split-only), 1 thread: MB/s", f"{sp1['mb_s']:.1f}",
         "(reference)", True)
-    for name, two, one in (("sentence", s2, s1), ("article", a2, a1)):
-        ratio = two["units_s"] / one["units_s"]
+    for name in ("sentence", "article"):
+        ratio = paired[name]
         row(f"2 threads / 1 thread, --unit {name}", f"{ratio:.2f}x", ">= 1.8x", ratio >= 1.8)
     for name, two, one in (("sentence", s2, s1), ("article", a2, a1)):
         eff = two["units_cpu_s"] / one["units_cpu_s"]
