@@ -9,7 +9,8 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use rayon::prelude::*;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
@@ -164,11 +165,11 @@ impl Predictor {
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
     /// through `warn`. A write error (such as a closed pipe) stops the run.
     ///
-    /// Reading, scoring and writing overlap: the calling thread reads batches and hands each to
-    /// the thread pool as a job of its own, then writes finished batches in input order. At most
-    /// [`BATCHES_IN_FLIGHT`] batches are in the pool at once, so memory stays bounded by the
-    /// batch size, and a worker that finishes its share of one batch goes on with the next
-    /// instead of waiting for the other workers.
+    /// Reading, scoring and writing overlap: the calling thread reads batches, queues each
+    /// batch's chunks on the thread pool as jobs of their own (first in, first out), then writes
+    /// finished batches in input order. At most [`BATCHES_IN_FLIGHT`] batches are in the pool at
+    /// once, so memory stays bounded by the batch size, and a worker done with a chunk takes the
+    /// next one instead of waiting for the other workers.
     pub fn run(
         &self,
         reader: &mut InputReader,
@@ -193,19 +194,32 @@ impl Predictor {
         let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
         let write_err = |e| Error::io("<output>", e);
         out.write_all(&self.writer.header()).map_err(write_err)?;
-        self.pool.in_place_scope(|scope| -> Result<()> {
-            // Batches in the pool, oldest first; each answers once through its channel.
+        self.pool.in_place_scope_fifo(|scope| -> Result<()> {
+            // Batches in the pool, oldest first: each chunk of a batch answers once, with its
+            // index, through the batch's channel.
             let mut in_flight = std::collections::VecDeque::with_capacity(BATCHES_IN_FLIGHT);
             // Writes the oldest batch in flight; records that wrote nothing become skips.
-            let write_one = |outputs: std::sync::mpsc::Receiver<Vec<ChunkOutput>>,
+            let write_one = |(outputs, n, batch): (
+                Receiver<(usize, ChunkOutput)>,
+                usize,
+                Arc<Vec<RawItem>>,
+            ),
                              out: &mut dyn Write,
                              stats: &mut PredictStats,
                              warn: &mut dyn FnMut(&str),
                              skipped: &mut dyn FnMut(&Skip) -> Result<()>|
              -> Result<()> {
-                let chunks = outputs.recv().expect("every batch job answers");
-                let mut emptied = Vec::with_capacity(chunks.len());
-                for chunk in chunks {
+                let mut chunks: Vec<Option<ChunkOutput>> = (0..n).map(|_| None).collect();
+                for _ in 0..n {
+                    let (i, chunk) = outputs.recv().expect("every chunk job answers");
+                    chunks[i] = Some(chunk);
+                }
+                // Every chunk job let go of the batch before answering, so it is freed here, by
+                // the thread that allocated it: memory freed by another thread than the one that
+                // took it makes the threads queue for the same allocator lock.
+                drop(batch);
+                let mut emptied = Vec::with_capacity(n);
+                for chunk in chunks.into_iter().flatten() {
                     out.write_all(&chunk.bytes).map_err(write_err)?;
                     for w in &chunk.warnings {
                         warn(&format!("warning: {w}"));
@@ -267,12 +281,25 @@ impl Predictor {
                         let oldest = in_flight.pop_front().expect("in flight");
                         write_one(oldest, out, &mut stats, warn, skipped)?;
                     }
-                    let capacity = batch.len();
-                    let job = std::mem::replace(&mut batch, Vec::with_capacity(capacity));
-                    let (done, answer) = std::sync::mpsc::sync_channel(1);
-                    // The receiver is gone only when writing failed; the run stops then anyway.
-                    scope.spawn(move |_| drop(done.send(self.process(&job))));
-                    in_flight.push_back(answer);
+                    // The batch goes to the pool as chunks, each a job of its own, queued
+                    // first in, first out: a worker takes the next chunk as soon as it is done
+                    // with one, and never waits for another worker.
+                    let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
+                    let n = batch.len().div_ceil(per_chunk);
+                    let job = Arc::new(std::mem::take(&mut batch));
+                    let (done, answer) = std::sync::mpsc::channel();
+                    for index in 0..n {
+                        let job = Arc::clone(&job);
+                        let done = done.clone();
+                        scope.spawn_fifo(move |_| {
+                            let end = ((index + 1) * per_chunk).min(job.len());
+                            let output = self.chunk(&job[index * per_chunk..end]);
+                            drop(job);
+                            // The receiver is gone only when writing failed; the run stops then.
+                            drop(done.send((index, output)));
+                        });
+                    }
+                    in_flight.push_back((answer, n, job));
                     batch_bytes = 0;
                     batch_records = 0;
                     if self.settings.progress && last_report.elapsed().as_secs() >= 2 {
@@ -307,35 +334,24 @@ impl Predictor {
         Ok(stats)
     }
 
-    /// Parses and formats a batch in parallel; chunks come back in input order.
-    fn process(&self, batch: &[RawItem]) -> Vec<ChunkOutput> {
-        let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
-        self.pool.install(|| {
-            batch
-                .par_chunks(per_chunk)
-                .map(|items| {
-                    let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
-                    let mut worker = self.workers[slot].0.lock().expect("worker lock");
-                    let bytes = self.spare.lock().expect("spare buffers lock").pop();
-                    let mut chunk =
-                        ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
-                    for raw in items {
-                        match raw {
-                            RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
-                            RawItem::JsonLines(lines) => {
-                                let mut warnings = std::mem::take(&mut chunk.warnings);
-                                lines.parse(&mut warnings, |item| {
-                                    self.item(&item, &mut worker, &mut chunk)
-                                });
-                                warnings.append(&mut chunk.warnings);
-                                chunk.warnings = warnings;
-                            }
-                        }
-                    }
-                    chunk
-                })
-                .collect()
-        })
+    /// Parses and formats a chunk of a batch on the calling worker thread.
+    fn chunk(&self, items: &[RawItem]) -> ChunkOutput {
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
+        let mut worker = self.workers[slot].0.lock().expect("worker lock");
+        let bytes = self.spare.lock().expect("spare buffers lock").pop();
+        let mut chunk = ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
+        for raw in items {
+            match raw {
+                RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
+                RawItem::JsonLines(lines) => {
+                    let mut warnings = std::mem::take(&mut chunk.warnings);
+                    lines.parse(&mut warnings, |item| self.item(&item, &mut worker, &mut chunk));
+                    warnings.append(&mut chunk.warnings);
+                    chunk.warnings = warnings;
+                }
+            }
+        }
+        chunk
     }
 
     /// Formats one record into the chunk, or records it as skipped.
