@@ -245,6 +245,8 @@ impl Predictor {
             let mut batch: Vec<RawItem> = Vec::new();
             let mut batch_bytes = 0;
             let mut batch_records = 0;
+            // Bytes of input read so far (text, or whole JSONL lines), for the progress line.
+            let mut read_bytes = 0u64;
             loop {
                 // JSONL is parsed on the pool, so this thread only reads and writes. Records in
                 // the batch are counted when their output is written.
@@ -270,6 +272,7 @@ impl Predictor {
                         };
                         batch_bytes += bytes;
                         batch_records += records;
+                        read_bytes += bytes as u64;
                         batch.push(raw);
                     }
                     None => {}
@@ -287,16 +290,16 @@ impl Predictor {
                     let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
                     let n = batch.len().div_ceil(per_chunk);
                     let job = Arc::new(std::mem::take(&mut batch));
-                    let (done, answer) = std::sync::mpsc::channel();
+                    let (reply, answer) = std::sync::mpsc::channel();
                     for index in 0..n {
                         let job = Arc::clone(&job);
-                        let done = done.clone();
+                        let reply = reply.clone();
                         scope.spawn_fifo(move |_| {
                             let end = ((index + 1) * per_chunk).min(job.len());
                             let output = self.chunk(&job[index * per_chunk..end]);
                             drop(job);
                             // The receiver is gone only when writing failed; the run stops then.
-                            drop(done.send((index, output)));
+                            drop(reply.send((index, output)));
                         });
                     }
                     in_flight.push_back((answer, n, job));
@@ -306,11 +309,11 @@ impl Predictor {
                         last_report = Instant::now();
                         let secs = started.elapsed().as_secs_f64();
                         warn(&format!(
-                            "progress: {} records, {:.1} MB read in {:.0} s ({:.1} MB/s)",
+                            "progress: {} records written, {:.1} MB read in {:.0} s ({:.1} MB/s)",
                             stats.records_read,
-                            stats.bytes as f64 / 1e6,
+                            read_bytes as f64 / 1e6,
                             secs,
-                            stats.bytes as f64 / 1e6 / secs
+                            read_bytes as f64 / 1e6 / secs
                         ));
                     }
                 }
