@@ -234,11 +234,11 @@ impl JsonLines {
         while start < self.bytes.len() {
             let end = memchr::memchr(b'\n', &self.bytes[start..])
                 .map_or(self.bytes.len(), |i| start + i + 1);
-            let bytes = &self.bytes[start..end];
-            if !bytes.iter().all(u8::is_ascii_whitespace) {
-                if let Some(item) = jsonl_item(bytes, Location::line(&self.path, line), warnings) {
-                    each(item);
-                }
+            // A blank line gives no item.
+            if let Some(item) =
+                jsonl_item(&self.bytes[start..end], Location::line(&self.path, line), warnings)
+            {
+                each(item);
             }
             line += 1;
             start = end;
