@@ -13,7 +13,8 @@ Environment: CARGO_TARGET_DIR (where the binaries are), BENCH_DIR (work director
 fresh temp dir), SIZE_MB (throughput inputs, default 256), MEMORY_MB (memory input, default
 1024), REPEATS (default 5), TRAIN_ROWS (default 50000), TRAIN_FLAGS (the flags of the
 training run, default below), TRAIN_CV (folds of a second, cross-validated training run with
-the same flags, reported as context; default 3, 0 skips it). --quick: 64 MB inputs, 256 MB memory input, 1 repeat, 10,000
+the same flags, reported as context; default 3, 0 skips it). --quick: 64 MB inputs, 256 MB
+memory input, 1 repeat, 10,000
 training rows (a smoke test, not the budget figures).
 Standard library only.
 """
@@ -175,7 +176,7 @@ def main():
         [os.path.join(BIN, "train"), "--input", train_csv, "--out", os.path.join(work, "m-train"),
          "-q"] + TRAIN_FLAGS)
 
-    cv_flags = [f for f in TRAIN_FLAGS]
+    cv_flags = list(TRAIN_FLAGS)
     if "--cv" in cv_flags:
         cv_flags[cv_flags.index("--cv") + 1] = str(TRAIN_CV)
     else:

@@ -266,7 +266,7 @@ impl Predictor {
                         let (bytes, records) = match &raw {
                             RawItem::Item(Item::Record(r)) => (r.text.len(), 1),
                             RawItem::JsonLines(lines) => {
-                                (lines.bytes.len(), lines.line_count() as usize)
+                                (lines.bytes().len(), lines.line_count() as usize)
                             }
                             RawItem::Item(Item::Skip(_)) => (0, 0),
                         };
@@ -347,10 +347,9 @@ impl Predictor {
             match raw {
                 RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
                 RawItem::JsonLines(lines) => {
-                    let mut warnings = std::mem::take(&mut chunk.warnings);
+                    let mut warnings = Vec::new();
                     lines.parse(&mut warnings, |item| self.item(&item, &mut worker, &mut chunk));
-                    warnings.append(&mut chunk.warnings);
-                    chunk.warnings = warnings;
+                    chunk.warnings.append(&mut warnings);
                 }
             }
         }

@@ -202,12 +202,10 @@ pub enum RawItem {
 /// Whole JSONL lines read in one block (about [`JSONL_BLOCK`] bytes), and where they were read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonLines {
-    /// The lines' bytes, line ends included (the last line of a file may have none).
-    pub bytes: Vec<u8>,
-    /// The file (`-` for standard input).
-    pub path: PathBuf,
-    /// 1-based number of the first line.
-    pub first_line: u64,
+    bytes: Vec<u8>,
+    path: PathBuf,
+    first_line: u64,
+    /// Counted once, from `bytes`, which cannot change after.
     lines: u64,
 }
 
@@ -218,6 +216,21 @@ impl JsonLines {
         let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
         JsonLines { bytes, path, first_line, lines }
+    }
+
+    /// The lines' bytes, line ends included (the last line of a file may have none).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file (`-` for standard input).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// 1-based number of the first line.
+    pub fn first_line(&self) -> u64 {
+        self.first_line
     }
 
     /// Number of lines in the block, blank ones included.
@@ -834,8 +847,8 @@ mod tests {
             let mut first = 1;
             while let Some(raw) = reader.next_raw().unwrap() {
                 let RawItem::JsonLines(block) = raw else { panic!("JSONL comes in blocks") };
-                assert_eq!(block.first_line, first, "step {step}");
-                assert!(block.bytes.ends_with(b"\n") || block.bytes.ends_with(b"}"));
+                assert_eq!(block.first_line(), first, "step {step}");
+                assert!(block.bytes().ends_with(b"\n") || block.bytes().ends_with(b"}"));
                 first += block.line_count();
                 block.parse(&mut Vec::new(), |item| match item {
                     Item::Record(r) => {
