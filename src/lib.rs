@@ -45,10 +45,11 @@ pub use io::{
     Record, RecordWriter, Skip, SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
 };
 pub use model::{
-    dense, dense_as, fit_multinomial, softmax, stratified_folds, train, Balance, ClassScores,
-    ClassificationReport, CrossValidation, FittedWeights, LinfaFit, Precision, ScoreScratch,
-    Scorer, SolverFloat, SolverSettings, SplitMix64, TaskHead, TaskModel, TrainSettings,
-    TrainedModels, TrainingSummary,
+    argmax, balanced_weights, dense, dense_as, fit_multinomial, fit_sparse, softmax,
+    stratified_folds, stratified_group_folds, train, Balance, Candidate, ClassScores,
+    ClassificationReport, CrossValidation, CsrMatrix, FeatureSet, FittedWeights, LinfaFit,
+    Precision, ScoreScratch, Scorer, Solver, SolverFloat, SolverSettings, SplitMix64, TaskHead,
+    TaskModel, TrainSettings, TrainedModels, TrainingSummary, DEFAULT_CHAR_NGRAMS,
 };
 pub use predict::{
     default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,

@@ -10,16 +10,31 @@ pub struct SparseRow {
 }
 
 impl SparseRow {
-    /// Builds a row from one feature index per term occurrence (sorted in place).
-    pub fn from_feature_hits(hits: &mut [u32], idf: &[f64], sublinear_tf: bool) -> Self {
+    /// Builds a row from one feature index per term occurrence (sorted in place). Features from
+    /// `char_start` on form a second block, normalized on its own (see
+    /// [`SparseRow::fill_from_feature_hits`]).
+    pub fn from_feature_hits(
+        hits: &mut [u32],
+        idf: &[f64],
+        sublinear_tf: bool,
+        char_start: usize,
+    ) -> Self {
         let mut row = SparseRow::default();
-        row.fill_from_feature_hits(hits, idf, sublinear_tf);
+        row.fill_from_feature_hits(hits, idf, sublinear_tf, char_start);
         row
     }
 
     /// Refills this row from feature hits, reusing its buffers: counts, tf (raw or `1 + ln`),
-    /// times idf, then L2 normalization.
-    pub fn fill_from_feature_hits(&mut self, hits: &mut [u32], idf: &[f64], sublinear_tf: bool) {
+    /// times idf, then L2 normalization of each block: the word features (below `char_start`)
+    /// and the character n-gram features (from `char_start` on) are each scaled to unit norm,
+    /// as two TF-IDF vectorizers side by side would be.
+    pub fn fill_from_feature_hits(
+        &mut self,
+        hits: &mut [u32],
+        idf: &[f64],
+        sublinear_tf: bool,
+        char_start: usize,
+    ) {
         self.indices.clear();
         self.values.clear();
         hits.sort_unstable();
@@ -36,9 +51,23 @@ impl SparseRow {
             self.values.push(tf * idf[f as usize]);
             i = j;
         }
-        let norm = self.values.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            self.values.iter_mut().for_each(|v| *v /= norm);
+        self.normalize_blocks(char_start);
+    }
+
+    /// Scales the word block and the character block of this row to unit L2 norm each.
+    fn normalize_blocks(&mut self, char_start: usize) {
+        let (mut word, mut char) = (0.0, 0.0);
+        for (&f, &v) in self.indices.iter().zip(&self.values) {
+            if (f as usize) < char_start {
+                word += v * v;
+            } else {
+                char += v * v;
+            }
+        }
+        let inverse = |n: f64| if n > 0.0 { 1.0 / n.sqrt() } else { 0.0 };
+        let (word, char) = (inverse(word), inverse(char));
+        for (&f, v) in self.indices.iter().zip(&mut self.values) {
+            *v *= if (f as usize) < char_start { word } else { char };
         }
     }
 
@@ -51,6 +80,7 @@ impl SparseRow {
         hits: &[u32],
         idf: &[f64],
         sublinear_tf: bool,
+        char_start: usize,
         counts: &mut Vec<u32>,
     ) {
         self.indices.clear();
@@ -65,18 +95,26 @@ impl SparseRow {
             }
             *c += 1;
         }
-        let mut norm = 0.0;
+        if char_start >= idf.len() {
+            // One block (the common case): one pass computes the norm.
+            let mut norm = 0.0;
+            for &f in &self.indices {
+                let count = f64::from(std::mem::take(&mut counts[f as usize]));
+                let v = sublinear(count, sublinear_tf) * idf[f as usize];
+                norm += v * v;
+                self.values.push(v);
+            }
+            if norm > 0.0 {
+                let inverse = 1.0 / norm.sqrt();
+                self.values.iter_mut().for_each(|v| *v *= inverse);
+            }
+            return;
+        }
         for &f in &self.indices {
             let count = f64::from(std::mem::take(&mut counts[f as usize]));
-            let tf = sublinear(count, sublinear_tf);
-            let v = tf * idf[f as usize];
-            norm += v * v;
-            self.values.push(v);
+            self.values.push(sublinear(count, sublinear_tf) * idf[f as usize]);
         }
-        let norm = norm.sqrt();
-        if norm > 0.0 {
-            self.values.iter_mut().for_each(|v| *v /= norm);
-        }
+        self.normalize_blocks(char_start);
     }
 
     /// Number of stored features.
@@ -103,12 +141,12 @@ mod tests {
     #[test]
     fn counts_weights_and_normalizes() {
         let mut hits = vec![2, 0, 2, 2];
-        let row = SparseRow::from_feature_hits(&mut hits, &[1.0, 1.0, 2.0], false);
+        let row = SparseRow::from_feature_hits(&mut hits, &[1.0, 1.0, 2.0], false, 3);
         assert_eq!(row.indices, [0, 2]);
         // raw: [1, 3 * 2 = 6] normalized by sqrt(37)
         let n = 37f64.sqrt();
         assert!((row.values[0] - 1.0 / n).abs() < 1e-12 && (row.values[1] - 6.0 / n).abs() < 1e-12);
-        let row = SparseRow::from_feature_hits(&mut [1, 1, 1], &[1.0, 3.0], true);
+        let row = SparseRow::from_feature_hits(&mut [1, 1, 1], &[1.0, 3.0], true, 2);
         assert_eq!(row.indices, [1]);
         assert!((row.values[0] - 1.0).abs() < 1e-12);
     }
@@ -117,18 +155,35 @@ mod tests {
     fn unordered_fill_matches_the_sorted_one() {
         let idf = [1.0, 1.5, 2.0, 0.5];
         let hits = vec![3, 2, 0, 2, 3, 3, 1];
-        let sorted = SparseRow::from_feature_hits(&mut hits.clone(), &idf, true);
-        let mut row = SparseRow::default();
-        let mut counts = Vec::new();
-        row.fill_from_feature_hits_unordered(&hits, &idf, true, &mut counts);
-        assert_eq!(row.indices, [3, 2, 0, 1]);
-        assert!(counts.iter().all(|&c| c == 0));
-        let mut pairs: Vec<(u32, f64)> = row.indices.iter().copied().zip(row.values).collect();
-        pairs.sort_by_key(|p| p.0);
-        for ((i, v), (j, w)) in pairs.iter().zip(sorted.indices.iter().zip(&sorted.values)) {
-            assert_eq!(i, j);
-            assert!((v - w).abs() < 1e-12);
+        for char_start in [4, 2] {
+            let sorted = SparseRow::from_feature_hits(&mut hits.clone(), &idf, true, char_start);
+            let mut row = SparseRow::default();
+            let mut counts = Vec::new();
+            row.fill_from_feature_hits_unordered(&hits, &idf, true, char_start, &mut counts);
+            assert_eq!(row.indices, [3, 2, 0, 1]);
+            assert!(counts.iter().all(|&c| c == 0));
+            let mut pairs: Vec<(u32, f64)> = row.indices.iter().copied().zip(row.values).collect();
+            pairs.sort_by_key(|p| p.0);
+            for ((i, v), (j, w)) in pairs.iter().zip(sorted.indices.iter().zip(&sorted.values)) {
+                assert_eq!(i, j);
+                assert!((v - w).abs() < 1e-12);
+            }
         }
+    }
+
+    #[test]
+    fn word_and_character_blocks_are_normalized_apart() {
+        // Features 0 and 1 are words, 2 and 3 character n-grams.
+        let row =
+            SparseRow::from_feature_hits(&mut [0, 1, 2, 3, 3], &[3.0, 4.0, 1.0, 1.0], false, 2);
+        assert_eq!(row.indices, [0, 1, 2, 3]);
+        let expected = [0.6, 0.8, 1.0 / 5f64.sqrt(), 2.0 / 5f64.sqrt()];
+        for (v, e) in row.values.iter().zip(expected) {
+            assert!((v - e).abs() < 1e-12, "{:?}", row.values);
+        }
+        // A row with only character n-grams has a unit character block and nothing else.
+        let row = SparseRow::from_feature_hits(&mut [3], &[3.0, 4.0, 1.0, 2.0], false, 2);
+        assert_eq!(row.values, [1.0]);
     }
 
     #[test]
@@ -142,6 +197,6 @@ mod tests {
 
     #[test]
     fn empty_hits_give_empty_row() {
-        assert_eq!(SparseRow::from_feature_hits(&mut [], &[], true).nnz(), 0);
+        assert_eq!(SparseRow::from_feature_hits(&mut [], &[], true, 0).nnz(), 0);
     }
 }

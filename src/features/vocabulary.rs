@@ -10,10 +10,11 @@ use crate::features::analyzer::{
 use crate::features::settings::FeatureSettings;
 use crate::features::sparse::SparseRow;
 
-/// Terms (sorted, so feature order is deterministic) and their inverse document frequencies.
+/// Terms and their inverse document frequencies.
 ///
 /// A word term is its stems joined by one space ("rebel bomb"); a character n-gram term starts
-/// with [`CHAR_TERM_PREFIX`].
+/// with [`CHAR_TERM_PREFIX`]. The word terms come first, sorted, then the character n-gram
+/// terms, sorted: the two blocks of every row, each normalized on its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vocabulary {
     /// Terms in feature order.
@@ -32,6 +33,16 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+
+    /// Index of the first character n-gram feature (the number of word features).
+    pub fn char_start(&self) -> usize {
+        self.terms.partition_point(|t| !is_char_term(t))
+    }
+}
+
+/// Whether a term is a character n-gram (word terms never hold a `:`).
+pub fn is_char_term(term: &str) -> bool {
+    term.starts_with(CHAR_TERM_PREFIX)
 }
 
 /// Documents analyzed into term ids over a corpus-wide term table, so that vocabularies for any
@@ -128,18 +139,27 @@ impl AnalyzedCorpus {
                 d > 0 && d as usize >= settings.min_df && d <= max_df.max(1)
             })
             .collect();
+        let name = |t: u32| self.term_names[t as usize].as_str();
+        // Word terms first, then character n-grams; each block sorted by term.
+        kept.sort_by(|&a, &b| {
+            (is_char_term(name(a)), name(a)).cmp(&(is_char_term(name(b)), name(b)))
+        });
         if let Some(cap) = settings.max_features {
-            if kept.len() > cap {
-                // Most frequent first; ties broken by the term itself so the cut is reproducible.
-                kept.sort_by(|&a, &b| {
-                    tf[b as usize]
-                        .cmp(&tf[a as usize])
-                        .then_with(|| self.term_names[a as usize].cmp(&self.term_names[b as usize]))
-                });
-                kept.truncate(cap);
+            // Each block keeps its `cap` most frequent terms; ties broken by the term itself so
+            // the cut is reproducible.
+            let split = kept.partition_point(|&t| !is_char_term(name(t)));
+            let mut chars = kept.split_off(split);
+            for block in [&mut kept, &mut chars] {
+                if block.len() > cap {
+                    block.sort_by(|&a, &b| {
+                        tf[b as usize].cmp(&tf[a as usize]).then_with(|| name(a).cmp(name(b)))
+                    });
+                    block.truncate(cap);
+                    block.sort_by(|&a, &b| name(a).cmp(name(b)));
+                }
             }
+            kept.append(&mut chars);
         }
-        kept.sort_by(|&a, &b| self.term_names[a as usize].cmp(&self.term_names[b as usize]));
         let mut feature_of = vec![u32::MAX; n_terms];
         let mut terms = Vec::with_capacity(kept.len());
         let mut idf = Vec::with_capacity(kept.len());
@@ -165,7 +185,12 @@ impl AnalyzedCorpus {
             .map(|&t| feature_of[t as usize])
             .filter(|&f| f != u32::MAX)
             .collect();
-        SparseRow::from_feature_hits(&mut features, &vocabulary.idf, sublinear_tf)
+        SparseRow::from_feature_hits(
+            &mut features,
+            &vocabulary.idf,
+            sublinear_tf,
+            vocabulary.char_start(),
+        )
     }
 }
 
@@ -174,6 +199,7 @@ impl AnalyzedCorpus {
 pub struct FeatureIndex {
     analyzer: Analyzer,
     idf: Vec<f64>,
+    char_start: usize,
     stem_ids: FxHashMap<Box<str>, u32>,
     words: FxHashMap<u64, u32>,
     chars: FxHashMap<Box<str>, u32>,
@@ -202,6 +228,7 @@ impl FeatureIndex {
         FeatureIndex {
             analyzer: Analyzer::new(settings),
             idf: vocabulary.idf.clone(),
+            char_start: vocabulary.char_start(),
             stem_ids,
             words,
             chars,
@@ -222,7 +249,7 @@ impl FeatureIndex {
     pub fn transform_into(&self, text: &str, scratch: &mut VectorizerScratch, row: &mut SparseRow) {
         self.feature_hits(text, scratch);
         let sublinear = self.analyzer.settings().sublinear_tf;
-        row.fill_from_feature_hits(&mut scratch.hits, &self.idf, sublinear);
+        row.fill_from_feature_hits(&mut scratch.hits, &self.idf, sublinear, self.char_start);
     }
 
     /// Like [`FeatureIndex::transform_into`], but the row's indices are left in the order of
@@ -237,7 +264,7 @@ impl FeatureIndex {
         self.feature_hits(text, scratch);
         let sublinear = self.analyzer.settings().sublinear_tf;
         let VectorizerScratch { hits, counts, .. } = scratch;
-        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, counts);
+        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
     }
 
     /// Analyzes `text` into `scratch.hits`: one feature index per term occurrence.
@@ -315,6 +342,23 @@ mod tests {
     }
 
     #[test]
+    fn word_terms_come_before_character_terms_and_each_block_is_capped() {
+        let s = FeatureSettings {
+            min_df: 1,
+            word_ngrams: (1, 1),
+            char_ngrams: Some((2, 2)),
+            max_features: Some(3),
+            ..Default::default()
+        };
+        let c = corpus(&["ab ab cd", "ab cd ef"], &s);
+        let (v, _) = c.fit_vocabulary(&s, &[0, 1]);
+        // Words by frequency: ab 3, cd 2, ef 1 -> ab, cd, ef (3 kept); char 2-grams: " a" 3,
+        // "ab" 3, "b " 3, " c" 2, ... -> the three most frequent.
+        assert_eq!(v.terms, ["ab", "cd", "ef", "c: a", "c:ab", "c:b "]);
+        assert_eq!(v.char_start(), 3);
+    }
+
+    #[test]
     fn vocabulary_uses_only_the_given_rows() {
         let s = FeatureSettings { min_df: 1, word_ngrams: (1, 1), ..Default::default() };
         let c = corpus(&["army", "rebels"], &s);
@@ -339,8 +383,16 @@ mod tests {
             for (a, b) in got.values.iter().zip(&expected.values) {
                 assert!((a - b).abs() < 1e-12);
             }
-            let norm: f64 = got.values.iter().map(|v| v * v).sum();
-            assert!((norm - 1.0).abs() < 1e-9);
+            let cs = v.char_start() as u32;
+            let block = |chars: bool| -> f64 {
+                got.indices
+                    .iter()
+                    .zip(&got.values)
+                    .filter(|(&i, _)| (i >= cs) == chars)
+                    .map(|(_, v)| v * v)
+                    .sum()
+            };
+            assert!((block(false) - 1.0).abs() < 1e-9 && (block(true) - 1.0).abs() < 1e-9);
         }
     }
 

@@ -20,6 +20,9 @@ pub struct LabeledCsvOptions {
     pub tasks: Vec<String>,
     /// Columns that are metadata, not tasks.
     pub meta: Vec<String>,
+    /// The column whose value groups rows for cross-validation (all rows of one group fall in
+    /// one fold), if any. A file without this column leaves its rows ungrouped.
+    pub group_column: Option<String>,
 }
 
 impl Default for LabeledCsvOptions {
@@ -28,6 +31,7 @@ impl Default for LabeledCsvOptions {
             text_column: "text".into(),
             tasks: Vec::new(),
             meta: DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect(),
+            group_column: Some("article_id".into()),
         }
     }
 }
@@ -56,6 +60,9 @@ pub struct LabeledSet {
     pub labels: Vec<Vec<Option<String>>>,
     /// The files read.
     pub sources: Vec<SourceFile>,
+    /// Per row, the value of the group column (None: no such column in the row's file, or a
+    /// blank cell; such a row is a group of its own).
+    pub groups: Vec<Option<String>>,
 }
 
 impl LabeledSet {
@@ -173,19 +180,21 @@ impl LabeledSet {
             }
         }
         let id_col = col("id");
+        let group_col = options.group_column.as_deref().and_then(col);
         let task_cols: Vec<(usize, usize)> = headers
             .iter()
             .enumerate()
             .filter(|&(i, h)| {
                 let h = h.trim();
-                if options.tasks.is_empty() {
-                    i != text_col
-                        && Some(i) != id_col
-                        && !options.meta.iter().any(|m| m == h)
-                        && !h.is_empty()
-                } else {
-                    options.tasks.iter().any(|t| t == h)
-                }
+                Some(i) != group_col
+                    && if options.tasks.is_empty() {
+                        i != text_col
+                            && Some(i) != id_col
+                            && !options.meta.iter().any(|m| m == h)
+                            && !h.is_empty()
+                    } else {
+                        options.tasks.iter().any(|t| t == h)
+                    }
             })
             .map(|(i, h)| {
                 let name = h.trim().to_string();
@@ -233,6 +242,13 @@ impl LabeledSet {
             }
             self.texts.push(text.to_string());
             self.locations.push(location);
+            self.groups.push(
+                group_col
+                    .and_then(|c| record.get(c))
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_string),
+            );
             for labels in &mut self.labels {
                 labels.push(None);
             }

@@ -34,6 +34,8 @@ pub struct FittedWeights {
     pub gradient_norm: f64,
     /// Whether `gradient_norm` is within the tolerance.
     pub converged: bool,
+    /// L-BFGS iterations run (0 from the dense solver, which does not report them).
+    pub iterations: u64,
 }
 
 impl FittedWeights {
@@ -162,6 +164,7 @@ pub fn fit_multinomial<F: SolverFloat>(
         intercept,
         gradient_norm,
         converged: gradient_norm <= solver.gradient_tolerance,
+        iterations: 0,
     })
 }
 

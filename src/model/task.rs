@@ -14,12 +14,19 @@ pub struct TrainingSummary {
     pub class_counts: Vec<u64>,
     /// Inverse regularization strength (scikit-learn's `C`): larger fits the data more closely.
     pub c: f64,
-    /// How `c` was chosen: "cross-validation" or "given".
+    /// How the candidate (features, balance, `c`) was chosen: "cross-validation" or "given".
     pub c_source: String,
-    /// Class balancing applied to the training rows.
+    /// Class balancing: "none", "weighted" or "oversample".
     pub balance: String,
+    /// The features the model reads: "words" (its character n-gram weights are zero) or
+    /// "words+chars".
+    pub features: String,
+    /// The solver: "sparse" or "dense" (linfa-logistic).
+    pub solver: String,
     /// Whether the final solver run reached its gradient tolerance.
     pub converged: bool,
+    /// L-BFGS iterations of the final fit (0 when the solver does not report them).
+    pub iterations: u64,
     /// L2 norm of the objective's gradient at the returned weights.
     pub gradient_norm: f64,
     /// The tolerance the gradient norm was held to.
@@ -33,14 +40,31 @@ pub struct TrainingSummary {
 pub struct CrossValidation {
     /// Number of folds.
     pub folds: usize,
-    /// Mean macro-F1 over folds, per `C` tried, as `(C, macro-F1)`.
-    pub grid: Vec<(f64, f64)>,
-    /// Macro-F1 of each fold at the chosen `C`.
+    /// Whether the folds kept the rows of each group (e.g. an article) together.
+    pub grouped: bool,
+    /// Every candidate tried, with its mean macro-F1 over the folds.
+    pub candidates: Vec<Candidate>,
+    /// Index of the chosen candidate in `candidates`.
+    pub chosen: usize,
+    /// Macro-F1 of each fold for the chosen candidate.
     pub fold_macro_f1: Vec<f64>,
-    /// Predictions of all folds at the chosen `C`, pooled.
+    /// Predictions of all folds for the chosen candidate, pooled.
     pub report: ClassificationReport,
-    /// Solver runs (of folds x grid) that stopped at the iteration limit.
+    /// Solver runs (of folds x candidates) that stopped at the iteration limit.
     pub unconverged_fits: usize,
+}
+
+/// One candidate of the cross-validated search and its score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Feature set: "words" or "words+chars".
+    pub features: String,
+    /// Class balancing: "none", "weighted" or "oversample".
+    pub balance: String,
+    /// Inverse regularization strength.
+    pub c: f64,
+    /// Mean macro-F1 over the folds.
+    pub macro_f1: f64,
 }
 
 /// One task's multinomial logistic model over the shared vocabulary.
@@ -74,6 +98,15 @@ impl TaskModel {
         }
         softmax(out);
     }
+}
+
+/// Index of the largest value (the first on ties).
+pub fn argmax(values: &[f64]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| if v > best.1 { (i, v) } else { best })
+        .0
 }
 
 /// Numerically stable softmax in place.

@@ -1,40 +1,99 @@
-//! Training: analyze the labeled sentences once, cross-validate each task over a grid of `C`,
-//! then fit every task on all its rows over one shared vocabulary.
+//! Training: analyze the labeled sentences once, choose each task's feature set, class
+//! balancing and `C` by cross-validation, then fit every task on all its rows over one shared
+//! vocabulary.
+//!
+//! The candidates of a task are every combination of the feature sets, balancings and values
+//! of `C` in [`TrainSettings`]. Within a fold, the vocabulary and idf are fitted on the
+//! training rows once; a row's word block and character block are normalized apart, so the
+//! word-only rows are a prefix of the word-and-character rows, and one analysis serves both
+//! feature sets. Along the `C` grid each fit starts from the previous one.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{AnalyzedCorpus, Analyzer, FeatureSettings, SparseRow, Vocabulary};
 use crate::io::LabeledSet;
-use crate::model::cv::{stratified_folds, Balance};
-use crate::model::fit::{dense_as, fit_multinomial, FittedWeights, SolverFloat, SolverSettings};
+use crate::model::cv::{stratified_folds, stratified_group_folds, Balance};
+use crate::model::fit::{fit_multinomial, FittedWeights, SolverFloat, SolverSettings};
 use crate::model::metrics::ClassificationReport;
-use crate::model::task::{CrossValidation, TaskModel, TrainingSummary};
+use crate::model::sparse_fit::{balanced_weights, fit_sparse, CsrMatrix};
+use crate::model::task::{Candidate, CrossValidation, TaskModel, TrainingSummary};
+
+/// Which features a task's model reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum FeatureSet {
+    /// Word n-grams of stems only.
+    #[serde(rename = "words")]
+    #[value(name = "words")]
+    Words,
+    /// Word n-grams plus character n-grams within words, each block normalized on its own.
+    #[serde(rename = "words+chars")]
+    #[value(name = "words+chars")]
+    WordsAndChars,
+}
+
+impl FeatureSet {
+    /// The name used in reports, flags and the bundle.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeatureSet::Words => "words",
+            FeatureSet::WordsAndChars => "words+chars",
+        }
+    }
+}
+
+/// The solver that fits each model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Solver {
+    /// linfa-logistic's objective and L-BFGS on sparse rows: time in proportion to the
+    /// non-zeros; supports class weights.
+    #[default]
+    Sparse,
+    /// linfa-logistic itself, on a dense rows x features matrix (the reference).
+    Dense,
+}
+
+impl Solver {
+    /// The name used in reports and the bundle.
+    pub fn name(self) -> &'static str {
+        match self {
+            Solver::Sparse => "sparse",
+            Solver::Dense => "dense",
+        }
+    }
+}
 
 /// Everything that decides how models are trained.
 #[derive(Debug, Clone)]
 pub struct TrainSettings {
-    /// How sentences become features.
+    /// How sentences become features. `char_ngrams` is the range of character n-grams used by
+    /// the [`FeatureSet::WordsAndChars`] candidates (`None`: (2, 5)).
     pub features: FeatureSettings,
-    /// Cross-validation folds; below 2 skips cross-validation (then `c` must be given).
+    /// Feature sets tried by cross-validation.
+    pub feature_sets: Vec<FeatureSet>,
+    /// Class balancings tried by cross-validation.
+    pub balances: Vec<Balance>,
+    /// Cross-validation folds; below 2 skips cross-validation (then a single candidate must
+    /// be given).
     pub folds: usize,
     /// Values of `C` (inverse regularization) tried by cross-validation.
     pub c_grid: Vec<f64>,
-    /// A fixed `C`: no grid search (cross-validation still reports quality when `folds >= 2`).
+    /// A fixed `C` instead of the grid.
     pub c: Option<f64>,
-    /// Class balancing of training rows.
-    pub balance: Balance,
+    /// The solver.
+    pub solver: Solver,
     /// L-BFGS iteration limit.
     pub max_iterations: u64,
     /// Gradient tolerance per training row (the absolute tolerance is this times the rows).
     pub tolerance_per_row: f64,
-    /// Seed of fold assignment and balancing.
+    /// Seed of fold assignment and oversampling.
     pub seed: u64,
-    /// Float type of the dense matrices linfa-logistic fits on.
+    /// Float type of the dense matrices of the dense solver.
     pub precision: Precision,
-    /// Memory budget in bytes for the dense training matrices alive at once (one per
-    /// concurrent cross-validation fold, or the final fit's). When the features allowed by
-    /// `features.max_features` would not fit, fewer (the most frequent) are kept.
+    /// Dense solver only: memory budget in bytes for the dense training matrices alive at
+    /// once. When the features allowed by `features.max_features` would not fit, fewer (the
+    /// most frequent) are kept.
     pub max_memory: Option<u64>,
 }
 
@@ -58,15 +117,20 @@ impl Precision {
     }
 }
 
+/// Character n-gram sizes of the word-and-character candidates when none are given.
+pub const DEFAULT_CHAR_NGRAMS: (usize, usize) = (2, 5);
+
 impl Default for TrainSettings {
     fn default() -> Self {
         TrainSettings {
-            features: FeatureSettings::default(),
+            features: FeatureSettings { max_features: None, ..FeatureSettings::default() },
+            feature_sets: vec![FeatureSet::Words, FeatureSet::WordsAndChars],
+            balances: vec![Balance::None, Balance::Weighted],
             folds: 5,
             c_grid: vec![0.3, 1.0, 3.0, 10.0, 30.0],
             c: None,
-            balance: Balance::default(),
-            max_iterations: 500,
+            solver: Solver::Sparse,
+            max_iterations: 1000,
             tolerance_per_row: 1e-4,
             seed: 42,
             precision: Precision::F64,
@@ -89,10 +153,25 @@ impl TrainSettings {
         if self.c.is_none() && self.c_grid.is_empty() {
             return Err(Error::setting("no C to try", "give --c VALUE or a non-empty --c-grid"));
         }
-        if self.folds < 2 && self.c.is_none() {
+        if self.feature_sets.is_empty() || self.balances.is_empty() {
             return Err(Error::setting(
-                "without cross-validation (--cv below 2) there is nothing to choose C by",
-                "give --c VALUE, or use --cv 5",
+                "no feature set or no balancing to try",
+                "give at least one --feature-set and one --balance",
+            ));
+        }
+        if self.folds < 2 && self.candidates().len() > 1 {
+            return Err(Error::setting(
+                format!(
+                    "without cross-validation (--cv below 2) there is nothing to choose among the {} candidates by",
+                    self.candidates().len()
+                ),
+                "fix one of each: --c VALUE --balance weighted --feature-set words; or use --cv 5",
+            ));
+        }
+        if self.solver == Solver::Dense && self.balances.contains(&Balance::Weighted) {
+            return Err(Error::setting(
+                "the dense solver (linfa-logistic) takes no row weights, so it cannot balance by weighting",
+                "use --balance none or --balance oversample with --solver dense, or the sparse solver",
             ));
         }
         if self.max_iterations == 0
@@ -101,11 +180,63 @@ impl TrainSettings {
         {
             return Err(Error::setting(
                 "solver limits must be positive",
-                "use e.g. --max-iterations 500",
+                "use e.g. --max-iterations 1000",
             ));
         }
         Ok(())
     }
+
+    /// The grid of `C` in ascending order (each fit starts from the previous, more regularized
+    /// one).
+    fn grid(&self) -> Vec<f64> {
+        let mut grid = match self.c {
+            Some(c) => vec![c],
+            None => self.c_grid.clone(),
+        };
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        grid
+    }
+
+    /// Every candidate, in the order in which ties are resolved (the first wins): feature
+    /// sets as given, balancings as given, then ascending `C`.
+    fn candidates(&self) -> Vec<(FeatureSet, Balance, f64)> {
+        let mut out = Vec::new();
+        for &f in &dedup(&self.feature_sets) {
+            for &b in &dedup(&self.balances) {
+                for &c in &self.grid() {
+                    out.push((f, b, c));
+                }
+            }
+        }
+        out
+    }
+
+    fn uses_chars(&self) -> bool {
+        self.feature_sets.contains(&FeatureSet::WordsAndChars)
+    }
+
+    /// The feature settings the corpus is analyzed with: character n-grams on when any
+    /// candidate reads them.
+    fn analysis_features(&self) -> FeatureSettings {
+        let mut f = self.features.clone();
+        f.char_ngrams = if self.uses_chars() {
+            Some(f.char_ngrams.unwrap_or(DEFAULT_CHAR_NGRAMS))
+        } else {
+            None
+        };
+        f
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for &i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// The result of training: the shared vocabulary and one model per task.
@@ -176,84 +307,116 @@ pub fn train(
         (0..set.tasks.len()).map(|t| TaskRows::new(set, t)).collect::<Result<_>>()?;
     let settings = &with_memory_cap(settings, &tasks, progress);
     progress(&format!("analyzing {} sentences", set.texts.len()));
-    let analyzer = Analyzer::new(settings.features.clone());
+    let analysis = settings.analysis_features();
+    let analyzer = Analyzer::new(analysis.clone());
     let corpus = AnalyzedCorpus::analyze(&analyzer, set.texts.iter().map(String::as_str));
-
-    let all_docs: Vec<usize> = (0..set.texts.len()).collect();
-    let (vocabulary, feature_of) = corpus.fit_vocabulary(&settings.features, &all_docs);
-    if vocabulary.is_empty() {
-        return Err(Error::training(
-            &set.tasks[0],
-            format!(
-                "no term is left to learn from: none occurs in at least min_df = {} of the {} sentences (and at most max_df = {} of them)",
-                settings.features.min_df,
-                set.texts.len(),
-                settings.features.max_df
-            ),
-            "lower --min-df or raise --max-df, or add labeled sentences",
-        ));
-    }
-    progress(&format!(
-        "vocabulary: {} features (of {} distinct terms)",
-        vocabulary.len(),
-        corpus.term_names.len()
-    ));
-    let rows: Vec<SparseRow> = all_docs
-        .iter()
-        .map(|&d| corpus.row(d, &vocabulary, &feature_of, settings.features.sublinear_tf))
-        .collect();
+    let groups = group_ids(set);
 
     // Cross-validation runs task by task (its folds are parallel); the final fits, one per
     // task, then run in parallel.
     let mut chosen = Vec::with_capacity(tasks.len());
     for task in &tasks {
         let cv = if settings.folds >= 2 {
-            Some(cross_validate(&corpus, task, settings, progress)?)
+            Some(cross_validate(&corpus, &analysis, task, &groups, settings, progress)?)
         } else {
             None
         };
-        let (c, c_source) = match (settings.c, &cv) {
-            (Some(c), _) => (c, "given"),
-            (None, Some(cv)) => (best_c(cv), "cross-validation"),
-            (None, None) => unreachable!("validate() requires C without cross-validation"),
+        let (candidate, source) = match &cv {
+            Some(cv) => (cv.candidates[cv.chosen].key(), "cross-validation"),
+            None => (settings.candidates()[0], "given"),
         };
-        chosen.push((c, c_source, cv));
+        chosen.push((candidate, source, cv));
     }
+
+    // The final vocabulary holds character n-grams only when a task reads them.
+    let mut features = analysis.clone();
+    if !chosen.iter().any(|((f, _, _), _, _)| *f == FeatureSet::WordsAndChars) {
+        features.char_ngrams = None;
+    }
+    let all_docs: Vec<usize> = (0..set.texts.len()).collect();
+    let (vocabulary, feature_of) = corpus.fit_vocabulary(&features, &all_docs);
+    if vocabulary.is_empty() {
+        return Err(Error::training(
+            &set.tasks[0],
+            format!(
+                "no term is left to learn from: none occurs in at least min_df = {} of the {} sentences (and at most max_df = {} of them)",
+                features.min_df,
+                set.texts.len(),
+                features.max_df
+            ),
+            "lower --min-df or raise --max-df, or add labeled sentences",
+        ));
+    }
+    progress(&format!(
+        "vocabulary: {} features ({} character n-grams), of {} distinct terms",
+        vocabulary.len(),
+        vocabulary.len() - vocabulary.char_start(),
+        corpus.term_names.len()
+    ));
+    let rows: Vec<SparseRow> = all_docs
+        .iter()
+        .map(|&d| corpus.row(d, &vocabulary, &feature_of, features.sublinear_tf))
+        .collect();
     let models: Vec<TaskModel> = tasks
         .par_iter()
         .zip(chosen)
-        .map(|(task, (c, c_source, cv))| {
-            progress(&format!("[{}] final fit on {} rows, C = {c}", task.name, task.docs.len()));
+        .map(|(task, ((feature_set, balance, c), source, cv))| {
+            progress(&format!(
+                "[{}] final fit on {} rows: {}, balance {}, C = {c}",
+                task.name,
+                task.docs.len(),
+                feature_set.name(),
+                balance.name()
+            ));
             let positions: Vec<usize> = (0..task.docs.len()).collect();
-            let train =
-                settings.balance.apply(&positions, &task.y, task.classes.len(), settings.seed);
-            let train_rows: Vec<&SparseRow> =
-                train.iter().map(|&p| &rows[task.docs[p]]).collect();
-            let y: Vec<usize> = train.iter().map(|&p| task.y[p]).collect();
-            let solver = solver(settings, c, y.len(), y.len());
-            let n = vocabulary.len();
-            let k = task.classes.len();
-            let fit = match settings.precision {
-                Precision::F32 => fit_staged::<f32>(&train_rows, n, &y, k, solver),
-                Precision::F64 => fit_staged::<f64>(&train_rows, n, &y, k, solver),
-            }
-            .map_err(|e| {
-                Error::training(
-                    &task.name,
-                    format!("the solver failed: {e}"),
-                    "try another --c or fewer --max-features",
-                )
-            })?;
+            let n_cols = match feature_set {
+                FeatureSet::Words => vocabulary.char_start(),
+                FeatureSet::WordsAndChars => vocabulary.len(),
+            };
+            let problem = Problem::new(task, &positions, balance, settings.seed, |p| {
+                &rows[task.docs[p]]
+            });
+            let x = problem.matrix(n_cols);
+            let solver = solver(settings, c, problem.y.len(), problem.y.len());
+            let fit = fit_one(settings, &x, &problem, task.classes.len(), solver, None)
+                .map_err(|e| {
+                    Error::training(
+                        &task.name,
+                        format!("the solver failed: {e}"),
+                        "try another --c, or fewer features (--min-df, --max-features)",
+                    )
+                })?;
             if !fit.converged {
                 progress(&format!(
                     "[{}] warning: the solver stopped at {} iterations with gradient norm {:.3e} > {:.3e}; raise --max-iterations",
                     task.name, settings.max_iterations, fit.gradient_norm, solver.gradient_tolerance
                 ));
             }
-            Ok(task_model(task, &fit, c, c_source, settings, solver, cv))
+            let summary = Summary { feature_set, balance, c, source, solver, cv };
+            Ok(task_model(task, &fit, vocabulary.len(), settings, summary))
         })
         .collect::<Result<_>>()?;
-    Ok(TrainedModels { features: settings.features.clone(), vocabulary, tasks: models })
+    Ok(TrainedModels { features, vocabulary, tasks: models })
+}
+
+/// Dense group ids per row: rows sharing a group value share an id; a row without a group is
+/// a group of its own.
+fn group_ids(set: &LabeledSet) -> Vec<usize> {
+    let mut ids = std::collections::HashMap::new();
+    let mut next = 0;
+    set.groups
+        .iter()
+        .map(|g| {
+            let mut fresh = || {
+                next += 1;
+                next - 1
+            };
+            match g {
+                Some(g) => *ids.entry(g.as_str()).or_insert_with(fresh),
+                None => fresh(),
+            }
+        })
+        .collect()
 }
 
 fn solver(settings: &TrainSettings, c: f64, rows: usize, final_rows: usize) -> SolverSettings {
@@ -266,90 +429,86 @@ fn solver(settings: &TrainSettings, c: f64, rows: usize, final_rows: usize) -> S
     }
 }
 
-/// Rows above which the final fit starts from a fit on a subsample.
-const STAGED_FIT_ROWS: usize = 30_000;
+/// The training rows of one fit: rows (after oversampling, if any), classes and row weights.
+struct Problem<'a> {
+    rows: Vec<&'a SparseRow>,
+    y: Vec<usize>,
+    weights: Option<Vec<f64>>,
+}
 
-/// Fits all rows. On many rows, first fits every m-th row (about 10,000 rows, with the L2
-/// weight and tolerance scaled by 1/m so that the subsample's optimum approximates the full
-/// one) and starts the full fit from there: the problem is convex, so the result is the same
-/// optimum within the tolerance, reached in fewer passes over the large matrix.
-fn fit_staged<F: SolverFloat>(
-    rows: &[&SparseRow],
-    n_features: usize,
+impl<'a> Problem<'a> {
+    fn new(
+        task: &TaskRows,
+        positions: &[usize],
+        balance: Balance,
+        seed: u64,
+        row: impl Fn(usize) -> &'a SparseRow,
+    ) -> Self {
+        let balanced = balance.apply(positions, &task.y, task.classes.len(), seed);
+        let y: Vec<usize> = balanced.iter().map(|&p| task.y[p]).collect();
+        let weights =
+            (balance == Balance::Weighted).then(|| balanced_weights(&y, task.classes.len()));
+        Problem { rows: balanced.iter().map(|&p| row(p)).collect(), y, weights }
+    }
+
+    /// The rows restricted to the first `n_cols` features (the word block, or all).
+    fn matrix(&self, n_cols: usize) -> CsrMatrix {
+        CsrMatrix::from_rows_truncated(&self.rows, n_cols)
+    }
+}
+
+/// One fit with the configured solver.
+fn fit_one(
+    settings: &TrainSettings,
+    x: &CsrMatrix,
+    problem: &Problem<'_>,
+    n_classes: usize,
+    solver: SolverSettings,
+    warm_start: Option<&FittedWeights>,
+) -> std::result::Result<FittedWeights, String> {
+    match settings.solver {
+        Solver::Sparse => {
+            fit_sparse(x, &problem.y, n_classes, problem.weights.as_deref(), solver, warm_start)
+        }
+        Solver::Dense => match settings.precision {
+            Precision::F32 => dense_fit::<f32>(x, &problem.y, n_classes, solver, warm_start),
+            Precision::F64 => dense_fit::<f64>(x, &problem.y, n_classes, solver, warm_start),
+        },
+    }
+}
+
+fn dense_fit<F: SolverFloat>(
+    x: &CsrMatrix,
     y: &[usize],
     n_classes: usize,
     solver: SolverSettings,
+    warm_start: Option<&FittedWeights>,
 ) -> std::result::Result<FittedWeights, String> {
-    let mut start = None;
-    if rows.len() > STAGED_FIT_ROWS {
-        let m = rows.len() / 10_000;
-        let sub_rows: Vec<&SparseRow> = rows.iter().step_by(m).copied().collect();
-        let sub_y: Vec<usize> = y.iter().step_by(m).copied().collect();
-        let distinct = |y: &[usize]| {
-            let mut seen = vec![false; n_classes];
-            y.iter().for_each(|&c| seen[c] = true);
-            seen
-        };
-        if distinct(&sub_y) == distinct(y) {
-            let scale = sub_rows.len() as f64 / rows.len() as f64;
-            let sub_solver = SolverSettings {
-                alpha: solver.alpha * scale,
-                gradient_tolerance: solver.gradient_tolerance * scale,
-                ..solver
-            };
-            let x = dense_as::<F>(&sub_rows, n_features);
-            start = fit_multinomial(&x, &sub_y, n_classes, sub_solver, None).ok();
-        }
-    }
-    let x = dense_as::<F>(rows, n_features);
-    fit_multinomial(&x, y, n_classes, solver, start.as_ref())
+    fit_multinomial(&x.to_dense_as::<F>(), y, n_classes, solver, warm_start)
 }
 
-/// Fits one fold over the grid of `C` (each fit warm-started from the previous one) and
-/// predicts its test rows; returns the predictions per `C` and the number of unconverged fits.
-fn grid_predictions<F: SolverFloat>(
-    train_rows: &[&SparseRow],
-    test_rows: &[&SparseRow],
-    n_features: usize,
-    y: &[usize],
-    n_classes: usize,
-    solvers: &[SolverSettings],
-) -> std::result::Result<(Vec<Vec<usize>>, usize), String> {
-    let x = dense_as::<F>(train_rows, n_features);
-    let x_test = dense_as::<F>(test_rows, n_features);
-    let mut predictions = Vec::with_capacity(solvers.len());
-    let mut unconverged = 0;
-    let mut previous: Option<FittedWeights> = None;
-    for &solver in solvers {
-        let fit = fit_multinomial(&x, y, n_classes, solver, previous.as_ref())?;
-        unconverged += usize::from(!fit.converged);
-        predictions.push(fit.predict(&x_test));
-        previous = Some(fit);
-    }
-    Ok((predictions, unconverged))
-}
-
-/// `settings` with `max_features` lowered, if needed, so that the dense matrices alive at once
-/// fit in `max_memory`: one per concurrent cross-validation fold (each on (k-1)/k of the
-/// balanced rows), or the final fit's (all balanced rows of the largest task).
+/// Dense solver only: `settings` with `max_features` lowered, if needed, so that the dense
+/// matrices alive at once fit in `max_memory`: one per concurrent cross-validation fold (each
+/// on (k-1)/k of the balanced rows), or the final fit's (all balanced rows of the largest task).
 fn with_memory_cap(
     settings: &TrainSettings,
     tasks: &[TaskRows],
     progress: &(dyn Fn(&str) + Sync),
 ) -> TrainSettings {
     let mut settings = settings.clone();
-    let Some(budget) = settings.max_memory else { return settings };
+    let Some(budget) = settings.max_memory.filter(|_| settings.solver == Solver::Dense) else {
+        return settings;
+    };
     let rows = tasks
         .iter()
-        .map(|t| {
+        .flat_map(|t| {
             let all: Vec<usize> = (0..t.y.len()).collect();
-            settings.balance.apply(&all, &t.y, t.classes.len(), settings.seed).len() as u64
+            let seed = settings.seed;
+            settings.balances.iter().map(move |b| b.apply(&all, &t.y, t.classes.len(), seed).len())
         })
         .max()
         .unwrap_or(0)
-        .max(1);
-    // Concurrent folds each hold a training matrix ((k-1)/k of the rows) and a test matrix;
-    // the final fits of concurrent tasks each hold one of all the rows.
+        .max(1) as u64;
     let k = if settings.folds >= 2 { settings.folds } else { 1 };
     let concurrent = rayon::current_num_threads().clamp(1, k.max(tasks.len()));
     let concurrent_rows = concurrent as u64 * rows;
@@ -365,55 +524,73 @@ fn with_memory_cap(
     settings
 }
 
+/// How a task's final model was chosen and fitted.
+struct Summary {
+    feature_set: FeatureSet,
+    balance: Balance,
+    c: f64,
+    source: &'static str,
+    solver: SolverSettings,
+    cv: Option<CrossValidation>,
+}
+
 fn task_model(
     task: &TaskRows,
     fit: &FittedWeights,
-    c: f64,
-    c_source: &str,
+    n_features: usize,
     settings: &TrainSettings,
-    solver: SolverSettings,
-    cv: Option<CrossValidation>,
+    summary: Summary,
 ) -> TaskModel {
+    // A word-only fit covers the word block: the character features get zero weights.
+    let k = task.classes.len();
+    let mut weights: Vec<f64> = fit.weights.as_standard_layout().iter().copied().collect();
+    weights.resize(n_features * k, 0.0);
     TaskModel {
         name: task.name.clone(),
         classes: task.classes.clone(),
-        weights: fit.weights.as_standard_layout().iter().copied().collect(),
+        weights,
         intercept: fit.intercept.to_vec(),
         training: TrainingSummary {
             rows: task.docs.len(),
             class_counts: task.class_counts(),
-            c,
-            c_source: c_source.into(),
-            balance: settings.balance.name().into(),
+            c: summary.c,
+            c_source: summary.source.into(),
+            balance: summary.balance.name().into(),
+            features: summary.feature_set.name().into(),
+            solver: settings.solver.name().into(),
             converged: fit.converged,
+            iterations: fit.iterations,
             gradient_norm: fit.gradient_norm,
-            gradient_tolerance: solver.gradient_tolerance,
-            cv,
+            gradient_tolerance: summary.solver.gradient_tolerance,
+            cv: summary.cv,
         },
     }
 }
 
-fn best_c(cv: &CrossValidation) -> f64 {
-    // Highest mean macro-F1; on a tie the smaller C (stronger regularization).
-    cv.grid
-        .iter()
-        .fold(
-            (f64::NAN, f64::NEG_INFINITY),
-            |best, &(c, f1)| if f1 > best.1 + 1e-12 { (c, f1) } else { best },
-        )
-        .0
+/// The candidate with the highest mean macro-F1; on a tie the first (simpler features, the
+/// balancing given first, smaller C).
+fn best_candidate(candidates: &[Candidate]) -> usize {
+    let mut best = 0;
+    for (i, c) in candidates.iter().enumerate() {
+        if c.macro_f1 > candidates[best].macro_f1 + 1e-12 {
+            best = i;
+        }
+    }
+    best
 }
 
 struct FoldOutcome {
     test: Vec<usize>,
-    /// Predicted class per test position, per grid entry.
+    /// Predicted class per test position, per candidate.
     predictions: Vec<Vec<usize>>,
     unconverged: usize,
 }
 
 fn cross_validate(
     corpus: &AnalyzedCorpus,
+    analysis: &FeatureSettings,
     task: &TaskRows,
+    groups: &[usize],
     settings: &TrainSettings,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<CrossValidation> {
@@ -436,112 +613,195 @@ fn cross_validate(
             task.name, settings.folds
         ));
     }
-    let mut grid: Vec<f64> = match settings.c {
-        Some(c) => vec![c],
-        None => settings.c_grid.clone(),
-    };
-    grid.sort_by(f64::total_cmp);
-    grid.dedup();
     let n_classes = task.classes.len();
-    let folds = stratified_folds(&task.y, n_classes, k, settings.seed);
+    let task_groups: Vec<usize> = task.docs.iter().map(|&d| groups[d]).collect();
+    let grouped = {
+        let mut distinct = task_groups.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct.len() < task_groups.len()
+    };
+    let folds = if grouped {
+        // Dense ids for this task's groups.
+        let mut ids = std::collections::HashMap::new();
+        let dense: Vec<usize> = task_groups
+            .iter()
+            .map(|g| {
+                let next = ids.len();
+                *ids.entry(*g).or_insert(next)
+            })
+            .collect();
+        stratified_group_folds(&task.y, &dense, n_classes, k, settings.seed)
+    } else {
+        stratified_folds(&task.y, n_classes, k, settings.seed)
+    };
+    let candidates = settings.candidates();
+    let grid = settings.grid();
     progress(&format!(
-        "[{}] {}-fold cross-validation over C = {:?} on {} rows",
+        "[{}] {k}-fold cross-validation{} of {} candidates on {} rows",
         task.name,
-        k,
-        grid,
+        if grouped { " by group" } else { "" },
+        candidates.len(),
         task.docs.len()
     ));
+    let all: Vec<usize> = (0..task.y.len()).collect();
     let outcomes: Vec<FoldOutcome> = (0..k)
         .into_par_iter()
         .map(|f| {
-            let train: Vec<usize> = (0..folds.len()).filter(|&p| folds[p] != f).collect();
-            let test: Vec<usize> = (0..folds.len()).filter(|&p| folds[p] == f).collect();
+            let train: Vec<usize> = all.iter().copied().filter(|&p| folds[p] != f).collect();
+            let test: Vec<usize> = all.iter().copied().filter(|&p| folds[p] == f).collect();
             // The vocabulary and idf come from the training folds only, as they would in use.
             let train_docs: Vec<usize> = train.iter().map(|&p| task.docs[p]).collect();
-            let (vocabulary, feature_of) = corpus.fit_vocabulary(&settings.features, &train_docs);
-            let row = |p: usize| {
-                corpus.row(task.docs[p], &vocabulary, &feature_of, settings.features.sublinear_tf)
-            };
-            let balanced = settings.balance.apply(&train, &task.y, n_classes, settings.seed);
-            let train_rows: Vec<SparseRow> = balanced.iter().map(|&p| row(p)).collect();
-            let test_rows: Vec<SparseRow> = test.iter().map(|&p| row(p)).collect();
-            let y: Vec<usize> = balanced.iter().map(|&p| task.y[p]).collect();
-            let full_rows = settings
-                .balance
-                .apply(&(0..task.y.len()).collect::<Vec<_>>(), &task.y, n_classes, settings.seed)
-                .len();
-            let solvers: Vec<SolverSettings> =
-                grid.iter().map(|&c| solver(settings, c, y.len(), full_rows)).collect();
-            let train_refs: Vec<&SparseRow> = train_rows.iter().collect();
-            let test_refs: Vec<&SparseRow> = test_rows.iter().collect();
-            let n_features = vocabulary.len();
-            let (predictions, unconverged) = match settings.precision {
-                Precision::F32 => grid_predictions::<f32>(
-                    &train_refs,
-                    &test_refs,
-                    n_features,
-                    &y,
-                    n_classes,
-                    &solvers,
-                ),
-                Precision::F64 => grid_predictions::<f64>(
-                    &train_refs,
-                    &test_refs,
-                    n_features,
-                    &y,
-                    n_classes,
-                    &solvers,
-                ),
+            let (vocabulary, feature_of) = corpus.fit_vocabulary(analysis, &train_docs);
+            let rows: Vec<SparseRow> = all
+                .iter()
+                .map(|&p| corpus.row(task.docs[p], &vocabulary, &feature_of, analysis.sublinear_tf))
+                .collect();
+            let test_rows: Vec<&SparseRow> = test.iter().map(|&p| &rows[p]).collect();
+            let mut predictions = Vec::with_capacity(candidates.len());
+            let mut unconverged = 0;
+            for &feature_set in &dedup(&settings.feature_sets) {
+                let n_cols = match feature_set {
+                    FeatureSet::Words => vocabulary.char_start(),
+                    FeatureSet::WordsAndChars => vocabulary.len(),
+                };
+                let x_test = CsrMatrix::from_rows_truncated(&test_rows, n_cols);
+                for &balance in &dedup(&settings.balances) {
+                    let problem = Problem::new(task, &train, balance, settings.seed, |p| &rows[p]);
+                    let full_rows = balance.apply(&all, &task.y, n_classes, settings.seed).len();
+                    let x = problem.matrix(n_cols);
+                    let mut previous: Option<FittedWeights> = None;
+                    for &c in &grid {
+                        let s = solver(settings, c, problem.y.len(), full_rows);
+                        let fit = fit_one(settings, &x, &problem, n_classes, s, previous.as_ref())
+                            .map_err(|e| {
+                                Error::training(
+                                    &task.name,
+                                    format!("fold {}: the solver failed: {e}", f + 1),
+                                    "try another --c-grid",
+                                )
+                            })?;
+                        unconverged += usize::from(!fit.converged);
+                        predictions.push(fit.predict_sparse(&x_test));
+                        previous = Some(fit);
+                    }
+                }
             }
-            .map_err(|e| {
-                Error::training(
-                    &task.name,
-                    format!("fold {}: the solver failed: {e}", f + 1),
-                    "try another --c-grid",
-                )
-            })?;
             progress(&format!("[{}] fold {}/{} done", task.name, f + 1, k));
             Ok(FoldOutcome { test, predictions, unconverged })
         })
         .collect::<Result<_>>()?;
 
     let truth_of = |o: &FoldOutcome| o.test.iter().map(|&p| task.y[p]).collect::<Vec<_>>();
-    let mut scores = Vec::with_capacity(grid.len());
-    for (g, &c) in grid.iter().enumerate() {
-        let mean = outcomes
-            .iter()
-            .map(|o| {
-                ClassificationReport::new(&task.classes, &truth_of(o), &o.predictions[g]).macro_f1
-            })
-            .sum::<f64>()
-            / k as f64;
-        scores.push((c, mean));
-    }
-    let mut cv = CrossValidation {
-        folds: k,
-        grid: scores,
-        fold_macro_f1: Vec::new(),
-        report: ClassificationReport::new(&task.classes, &[], &[]),
-        unconverged_fits: outcomes.iter().map(|o| o.unconverged).sum(),
-    };
-    let chosen = settings.c.unwrap_or_else(|| best_c(&cv));
-    let g = grid.iter().position(|&c| c == chosen).expect("chosen from grid");
-    let (mut truth, mut predicted) = (Vec::new(), Vec::new());
+    let scored: Vec<Candidate> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, &(feature_set, balance, c))| {
+            let folds: Vec<f64> = outcomes
+                .iter()
+                .map(|o| {
+                    ClassificationReport::new(&task.classes, &truth_of(o), &o.predictions[i])
+                        .macro_f1
+                })
+                .collect();
+            Candidate {
+                features: feature_set.name().into(),
+                balance: balance.name().into(),
+                c,
+                macro_f1: folds.iter().sum::<f64>() / k as f64,
+            }
+        })
+        .collect();
+    let chosen = best_candidate(&scored);
+    let (mut truth, mut predicted, mut fold_macro_f1) = (Vec::new(), Vec::new(), Vec::new());
     for o in &outcomes {
         let t = truth_of(o);
-        cv.fold_macro_f1
-            .push(ClassificationReport::new(&task.classes, &t, &o.predictions[g]).macro_f1);
+        fold_macro_f1
+            .push(ClassificationReport::new(&task.classes, &t, &o.predictions[chosen]).macro_f1);
         truth.extend(t);
-        predicted.extend_from_slice(&o.predictions[g]);
+        predicted.extend_from_slice(&o.predictions[chosen]);
     }
-    cv.report = ClassificationReport::new(&task.classes, &truth, &predicted);
+    let cv = CrossValidation {
+        folds: k,
+        grouped,
+        candidates: scored,
+        chosen,
+        fold_macro_f1,
+        report: ClassificationReport::new(&task.classes, &truth, &predicted),
+        unconverged_fits: outcomes.iter().map(|o| o.unconverged).sum(),
+    };
     if cv.unconverged_fits > 0 {
         progress(&format!(
             "[{}] warning: {} of {} cross-validation fits stopped at the iteration limit",
             task.name,
             cv.unconverged_fits,
-            k * grid.len()
+            k * candidates.len()
         ));
     }
     Ok(cv)
+}
+
+impl Candidate {
+    /// The candidate as settings.
+    fn key(&self) -> (FeatureSet, Balance, f64) {
+        let feature_set = if self.features == FeatureSet::Words.name() {
+            FeatureSet::Words
+        } else {
+            FeatureSet::WordsAndChars
+        };
+        let balance = [Balance::None, Balance::Weighted, Balance::Oversample]
+            .into_iter()
+            .find(|b| b.name() == self.balance)
+            .unwrap_or_default();
+        (feature_set, balance, self.c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(f1: f64) -> Candidate {
+        Candidate { features: "words".into(), balance: "none".into(), c: 1.0, macro_f1: f1 }
+    }
+
+    #[test]
+    fn ties_go_to_the_first_candidate() {
+        let c = [candidate(0.5), candidate(0.7), candidate(0.7), candidate(0.6)];
+        assert_eq!(best_candidate(&c), 1);
+        assert_eq!(best_candidate(&[candidate(0.2)]), 0);
+    }
+
+    #[test]
+    fn candidates_are_ordered_by_features_balance_then_ascending_c() {
+        let s = TrainSettings { c_grid: vec![3.0, 1.0, 3.0], ..TrainSettings::default() };
+        let c = s.candidates();
+        assert_eq!(c.len(), 2 * 2 * 2);
+        assert_eq!(c[0], (FeatureSet::Words, Balance::None, 1.0));
+        assert_eq!(c[1], (FeatureSet::Words, Balance::None, 3.0));
+        assert_eq!(c[2], (FeatureSet::Words, Balance::Weighted, 1.0));
+        assert_eq!(c[7], (FeatureSet::WordsAndChars, Balance::Weighted, 3.0));
+        for (f, b, c) in &s.candidates() {
+            let cand = Candidate {
+                features: f.name().into(),
+                balance: b.name().into(),
+                c: *c,
+                macro_f1: 0.0,
+            };
+            assert_eq!(cand.key(), (*f, *b, *c));
+        }
+    }
+
+    #[test]
+    fn weighting_with_the_dense_solver_is_refused_before_any_work() {
+        let s = TrainSettings { solver: Solver::Dense, ..TrainSettings::default() };
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("row weights"), "{e}");
+        let s = TrainSettings {
+            solver: Solver::Dense,
+            balances: vec![Balance::Oversample],
+            ..TrainSettings::default()
+        };
+        assert!(s.validate().is_ok());
+    }
 }
