@@ -136,6 +136,55 @@ fn split_only_needs_no_model() {
 }
 
 #[test]
+fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
+    // data/002 holds page furniture ("EDITORS: BEGIN OPTIONAL TRIM", bylines) between sentences.
+    let article = "data/002_479131ca58c0f381.txt";
+    let m = model_arg();
+    let csv_rows = |args: &[&str]| {
+        let o = run("predict", args, &root(), None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut reader = csv::Reader::from_reader(&o.stdout[..]);
+        let headers = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        (headers, rows)
+    };
+    let (plain_headers, plain) = csv_rows(&["--model", &m, "--format", "csv", article]);
+    assert!(!plain_headers.iter().any(|h| h == "furniture"), "{plain_headers:?}");
+    let (headers, kept) =
+        csv_rows(&["--model", &m, "--format", "csv", "--keep-furniture", article]);
+    let columns: Vec<&str> = headers.iter().collect();
+    assert_eq!(columns[..6], ["id", "sentence", "start", "end", "text", "furniture"]);
+    assert_eq!(columns[6..], plain_headers.iter().skip(5).collect::<Vec<_>>()[..]);
+    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| &r[5] == "true");
+    assert!(sentences.iter().all(|r| &r[5] == "false"));
+    assert!(furniture.iter().any(|r| &r[4] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+    // Sentences keep the indices (and scores) they have without the flag.
+    let strip = |r: &csv::StringRecord| {
+        r.iter().enumerate().filter(|&(i, _)| i != 5).map(|(_, f)| f.to_string()).collect()
+    };
+    let kept_sentences: Vec<Vec<String>> = sentences.iter().map(|r| strip(r)).collect();
+    let plain: Vec<Vec<String>> =
+        plain.iter().map(|r| r.iter().map(String::from).collect()).collect();
+    assert_eq!(kept_sentences, plain);
+    // Furniture is numbered -1, -2, ... in text order, and left unscored.
+    let numbers: Vec<String> = furniture.iter().map(|r| r[1].to_string()).collect();
+    let expected: Vec<String> = (1..=furniture.len()).map(|i| format!("-{i}")).collect();
+    assert_eq!(numbers, expected);
+    assert!(furniture.iter().all(|r| r.iter().skip(6).all(str::is_empty)), "{furniture:?}");
+    // (id, sentence) is a key, and JSONL numbers every unit the same way.
+    let keys: Vec<(String, String)> =
+        kept.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    let unique: std::collections::HashSet<_> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len(), "{keys:?}");
+    let o = run("predict", &["--model", &m, "--keep-furniture", article], &root(), None);
+    let json_keys: Vec<(String, String)> = jsonl(&o.stdout)
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r["sentence"].to_string()))
+        .collect();
+    assert_eq!(json_keys, keys);
+}
+
+#[test]
 fn bad_jsonl_lines_are_skipped_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
