@@ -3,7 +3,7 @@
 
 mod common;
 
-use newsstance::{ModelBundle, MODEL_FILE};
+use newsstance::{ErrorKind, ModelBundle, MODEL_FILE};
 
 fn load_err(dir: &std::path::Path) -> String {
     ModelBundle::load(dir).unwrap_err().to_string()
@@ -48,6 +48,38 @@ fn mismatched_shapes_are_refused() {
     bundle.save(dir.path()).unwrap();
     let e = load_err(dir.path());
     assert!(e.contains("weights, expected") && e.contains("retrain"), "{e}");
+}
+
+#[test]
+fn non_finite_weights_are_refused_on_save() {
+    let good = ModelBundle::load(common::small_model()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    good.save(dir.path()).unwrap();
+    let before = std::fs::read(dir.path().join(MODEL_FILE)).unwrap();
+    let task = good.tasks[1].name.clone();
+    let mut nan_weight = good.clone();
+    nan_weight.tasks[1].weights[4] = f64::NAN;
+    let mut infinite_intercept = good.clone();
+    infinite_intercept.tasks[1].intercept[0] = f64::INFINITY;
+    let mut nan_idf = good.clone();
+    nan_idf.vocabulary.idf[2] = f64::NAN;
+    let cases = [
+        (nan_weight, ErrorKind::Training, vec![format!("task '{task}'"), "is NaN".into()]),
+        (infinite_intercept, ErrorKind::Training, vec![format!("task '{task}'"), "inf".into()]),
+        (nan_idf, ErrorKind::Model, vec![format!("idf of term '{}'", good.vocabulary.terms[2])]),
+    ];
+    for (bundle, kind, expected) in cases {
+        let e = bundle.save(dir.path()).unwrap_err();
+        let message = e.to_string();
+        assert_eq!(e.kind(), kind, "{message}");
+        assert!(message.contains("cannot be saved") && message.contains("hint:"), "{message}");
+        for part in expected {
+            assert!(message.contains(&part), "{part}: {message}");
+        }
+        // Nothing was written: the previous model is in place, with no temporary file.
+        assert_eq!(std::fs::read(dir.path().join(MODEL_FILE)).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
 
 #[test]
