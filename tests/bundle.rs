@@ -105,16 +105,20 @@ fn shipped_models_load_and_score() {
         let tasks: Vec<&str> = bundle.tasks.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(tasks, ["assad", "russia", "sentiment"], "{name}");
         assert_eq!(bundle.provenance.inputs[0].path, "labels/sentences.csv");
+        // A sentence of the training data, labeled anti-Assad and neutral toward Russia in
+        // labels/sentences.csv (seed-000-006): both models agree with its labels, clearly.
         let scorer = bundle.scorer();
         let p = scorer
             .score(
-                "Obama called for the ouster of President Bashar Assad.",
+                "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the \
+                 U.N. emphasized the need for a political resolution to Syria's civil war that \
+                 includes the ouster of President Bashar Assad, a Russian ally.",
                 &mut Default::default(),
             )
             .to_vec();
-        for head in scorer.tasks() {
-            let sum: f64 = p[head.offset..head.offset + head.classes.len()].iter().sum();
-            assert!((sum - 1.0).abs() < 1e-9, "{name}/{}: {sum}", head.name);
+        for (head, label) in scorer.tasks().iter().zip(["anti", "neutral"]) {
+            let c = head.classes.iter().position(|c| c == label).unwrap();
+            assert!(p[head.offset + c] > 0.8, "{name}/{}: {p:?}", head.name);
         }
     }
 }

@@ -18,19 +18,17 @@ fn scores_the_sample_data_directory_with_probabilities() {
     assert!(o.status.success(), "{}", stderr(&o));
     let records = jsonl(&o.stdout);
     assert!(records.len() > 60, "{} records", records.len());
+    // Every probability is the library's for that sentence, under its task and class.
+    let scorer = newsstance::ModelBundle::load(small_model()).unwrap().scorer();
+    let mut scratch = Default::default();
     for r in &records {
-        for task in ["assad", "russia", "sentiment"] {
-            let p = &r["predictions"][task];
-            let probs = p["probabilities"].as_object().unwrap();
-            let sum: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
-            assert!((sum - 1.0).abs() < 0.001, "{r}");
-            let label = p["label"].as_str().unwrap();
-            let best = probs
-                .iter()
-                .max_by(|a, b| a.1.as_f64().partial_cmp(&b.1.as_f64()).unwrap())
-                .unwrap()
-                .0;
-            assert_eq!(label, best);
+        let expected = scorer.score(r["text"].as_str().unwrap(), &mut scratch).to_vec();
+        for head in scorer.tasks() {
+            let probs = &r["predictions"][&head.name]["probabilities"];
+            for (c, class) in head.classes.iter().enumerate() {
+                let got = probs[class].as_f64().unwrap();
+                assert!((got - expected[head.offset + c]).abs() <= 5.1e-5, "{class}: {r}");
+            }
         }
         let (start, end) = (r["start"].as_u64().unwrap(), r["end"].as_u64().unwrap());
         assert!(start < end);
@@ -49,6 +47,19 @@ fn scores_the_sample_data_directory_with_probabilities() {
         .iter()
         .any(|r| r["text"].as_str().unwrap().starts_with("Sorry, your comment")));
     assert!(stderr(&o).contains("skipped 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_readme_example_is_what_predict_writes() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme.split("```json\n").nth(1).unwrap().split("\n```").next().unwrap();
+    let example: serde_json::Value = serde_json::from_str(block).unwrap();
+    let id = example["id"].as_str().unwrap();
+    let o = run("predict", &[id], &root(), None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = jsonl(&o.stdout);
+    let got = records.iter().find(|r| r["sentence"] == example["sentence"]).unwrap();
+    assert_eq!(got, &example);
 }
 
 #[test]
@@ -121,7 +132,9 @@ fn split_only_needs_no_model() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let recs = jsonl(&o.stdout);
-    assert_eq!(recs.len(), 28);
+    let article = std::fs::read_to_string(root().join("data/002_479131ca58c0f381.txt")).unwrap();
+    let spans = newsstance::SentenceSplitter::new().split(&article);
+    assert_eq!(recs.len(), spans.iter().filter(|s| !s.is_furniture()).count());
     assert!(recs.iter().all(|r| r.get("predictions").is_none()));
     assert!(!recs.iter().any(|r| r["text"].as_str().unwrap().starts_with("EDITORS:")));
     let kept = run(
