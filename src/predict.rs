@@ -152,7 +152,8 @@ impl Predictor {
             })?;
         let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
         Ok(Predictor {
-            writer: RecordWriter::new(settings.format, &heads),
+            writer: RecordWriter::new(settings.format, &heads)
+                .with_furniture_column(settings.keep_furniture),
             scorer,
             splitter: SentenceSplitter::new(),
             settings: PredictSettings { threads, ..settings },
@@ -395,7 +396,9 @@ impl Predictor {
             }
             Unit::Article => {
                 self.splitter.split_into(&r.text, spans);
-                let mut index = 0;
+                // Sentences and furniture lines are numbered apart: furniture is written as
+                // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
+                let (mut index, mut furniture_index) = (0, 0);
                 for span in spans.iter() {
                     let is_furniture = span.is_furniture();
                     if is_furniture {
@@ -412,7 +415,7 @@ impl Predictor {
                     };
                     let unit = OutputUnit {
                         id: &r.id,
-                        sentence: index,
+                        sentence: if is_furniture { furniture_index } else { index },
                         start: span.start,
                         end: span.end,
                         text,
@@ -420,7 +423,9 @@ impl Predictor {
                         probabilities,
                     };
                     self.writer.write(out, &unit);
-                    if !is_furniture {
+                    if is_furniture {
+                        furniture_index += 1;
+                    } else {
                         index += 1;
                         *units += 1;
                     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use newsstance::{ModelBundle, MODEL_FILE};
+use newsstance::{ErrorKind, ModelBundle, MODEL_FILE};
 
 fn load_err(dir: &std::path::Path) -> String {
     ModelBundle::load(dir).unwrap_err().to_string()
@@ -51,6 +51,38 @@ fn mismatched_shapes_are_refused() {
 }
 
 #[test]
+fn non_finite_weights_are_refused_on_save() {
+    let good = ModelBundle::load(common::small_model()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    good.save(dir.path()).unwrap();
+    let before = std::fs::read(dir.path().join(MODEL_FILE)).unwrap();
+    let task = good.tasks[1].name.clone();
+    let mut nan_weight = good.clone();
+    nan_weight.tasks[1].weights[4] = f64::NAN;
+    let mut infinite_intercept = good.clone();
+    infinite_intercept.tasks[1].intercept[0] = f64::INFINITY;
+    let mut nan_idf = good.clone();
+    nan_idf.vocabulary.idf[2] = f64::NAN;
+    let cases = [
+        (nan_weight, ErrorKind::Training, vec![format!("task '{task}'"), "is NaN".into()]),
+        (infinite_intercept, ErrorKind::Training, vec![format!("task '{task}'"), "inf".into()]),
+        (nan_idf, ErrorKind::Model, vec![format!("idf of term '{}'", good.vocabulary.terms[2])]),
+    ];
+    for (bundle, kind, expected) in cases {
+        let e = bundle.save(dir.path()).unwrap_err();
+        let message = e.to_string();
+        assert_eq!(e.kind(), kind, "{message}");
+        assert!(message.contains("cannot be saved") && message.contains("hint:"), "{message}");
+        for part in expected {
+            assert!(message.contains(&part), "{part}: {message}");
+        }
+        // Nothing was written: the previous model is in place, with no temporary file.
+        assert_eq!(std::fs::read(dir.path().join(MODEL_FILE)).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
+
+#[test]
 fn save_replaces_atomically_and_round_trips() {
     let bundle = ModelBundle::load(common::small_model()).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -73,16 +105,20 @@ fn shipped_models_load_and_score() {
         let tasks: Vec<&str> = bundle.tasks.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(tasks, ["assad", "russia", "sentiment"], "{name}");
         assert_eq!(bundle.provenance.inputs[0].path, "labels/sentences.csv");
+        // A sentence of the training data, labeled anti-Assad and neutral toward Russia in
+        // labels/sentences.csv (seed-000-006): both models agree with its labels, clearly.
         let scorer = bundle.scorer();
         let p = scorer
             .score(
-                "Obama called for the ouster of President Bashar Assad.",
+                "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the \
+                 U.N. emphasized the need for a political resolution to Syria's civil war that \
+                 includes the ouster of President Bashar Assad, a Russian ally.",
                 &mut Default::default(),
             )
             .to_vec();
-        for head in scorer.tasks() {
-            let sum: f64 = p[head.offset..head.offset + head.classes.len()].iter().sum();
-            assert!((sum - 1.0).abs() < 1e-9, "{name}/{}: {sum}", head.name);
+        for (head, label) in scorer.tasks().iter().zip(["anti", "neutral"]) {
+            let c = head.classes.iter().position(|c| c == label).unwrap();
+            assert!(p[head.offset + c] > 0.8, "{name}/{}: {p:?}", head.name);
         }
     }
 }

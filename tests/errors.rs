@@ -661,70 +661,90 @@ fn bundle_with_mismatched_shapes() {
 }
 
 #[test]
-fn train_killed_mid_write_leaves_the_previous_model_loadable() {
+fn bundle_with_unordered_or_duplicate_names() {
+    let saved = |bundle: &ModelBundle| {
+        let dir = tempfile::tempdir().unwrap();
+        bundle.save(dir.path()).unwrap();
+        std::fs::read(dir.path().join(MODEL_FILE)).unwrap()
+    };
+    let good = ModelBundle::load(small_model()).unwrap();
+    let refused = |bundle: &ModelBundle, expected: &str| {
+        let err = predict_with_bundle(&saved(bundle));
+        assert!(err.contains(expected) && err.contains("retrain the model"), "{err}");
+    };
+    // Two word terms swapped (idf and weights swapped along: each term keeps its own).
+    let mut bundle = good.clone();
+    bundle.vocabulary.terms.swap(0, 1);
+    bundle.vocabulary.idf.swap(0, 1);
+    for t in &mut bundle.tasks {
+        let k = t.classes.len();
+        for c in 0..k {
+            t.weights.swap(c, k + c);
+        }
+    }
+    refused(&bundle, "not in feature order");
+    // A duplicate term.
+    let mut bundle = good.clone();
+    bundle.vocabulary.terms[1] = bundle.vocabulary.terms[0].clone();
+    refused(&bundle, "twice");
+    // A character n-gram term among the word terms: they come after every word term.
+    let mut bundle = good.clone();
+    bundle.vocabulary.terms.insert(0, "c:ab".into());
+    bundle.vocabulary.idf.insert(0, 1.0);
+    for t in &mut bundle.tasks {
+        let k = t.classes.len();
+        t.weights.splice(0..0, vec![0.0; k]);
+    }
+    refused(&bundle, "not in feature order");
+    // ... and in order after them, the same bundle is fine.
+    let mut ordered = bundle.clone();
+    ordered.vocabulary.terms.rotate_left(1);
+    ordered.vocabulary.idf.rotate_left(1);
+    for t in &mut ordered.tasks {
+        let k = t.classes.len();
+        t.weights.rotate_left(k);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    ordered.save(dir.path()).unwrap();
+    assert!(ModelBundle::load(dir.path()).is_ok());
+    // Two tasks of one name; a class twice in one task.
+    let mut bundle = good.clone();
+    bundle.tasks[1].name = bundle.tasks[0].name.clone();
+    refused(&bundle, &format!("two tasks are named '{}'", good.tasks[0].name));
+    let mut bundle = good.clone();
+    bundle.tasks[0].classes[1] = bundle.tasks[0].classes[0].clone();
+    refused(&bundle, "twice");
+}
+
+#[test]
+fn train_failing_mid_write_leaves_the_previous_model_loadable() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    // Every term kept, so that the bundle takes a moment to write.
     std::fs::write(p.join("l.csv"), labeled_slice(200)).unwrap();
-    let args = |c: &str| -> Vec<String> {
-        ["--input", "l.csv", "--out", "m", "--cv", "0", "--c", c, "--min-df", "1", "--quiet"]
-            .map(String::from)
-            .to_vec()
-    };
-    let o = run("train", &args("1").iter().map(String::as_str).collect::<Vec<_>>(), p, None);
+    let args =
+        |c: &'static str| ["--input", "l.csv", "--out", "m", "--cv", "0", "--c", c, "--quiet"];
+    let o = run("train", &args("1"), p, None);
     assert!(o.status.success(), "{}", stderr(&o));
     let model = p.join("m").join(MODEL_FILE);
-    let mut previous = std::fs::read(&model).unwrap();
-    let mut replaced = 0;
-    let mut rng = newsstance::SplitMix64::new(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-            as u64,
-    );
+    let previous = std::fs::read(&model).unwrap();
     let is_temporary = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().contains(".tmp-");
-    let (mut during_write, mut rounds) = (0, 0);
-    while rounds < 6 || (during_write == 0 && rounds < 20) {
-        rounds += 1;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_train"))
-            .args(args(&format!("{}", 1 + rounds)))
-            .current_dir(p)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Odd rounds: kill at a random moment of the run. Even rounds: wait for the
-        // temporary file to appear, then let the write go on for a random moment.
-        let mut seen = false;
-        if rounds % 2 == 1 {
-            std::thread::sleep(std::time::Duration::from_millis(rng.next_u64() % 1000));
-        } else {
-            while child.try_wait().unwrap().is_none() {
-                if std::fs::read_dir(p.join("m")).unwrap().flatten().any(|e| is_temporary(&e)) {
-                    seen = true;
-                    for _ in 0..rng.next_u64() % 20_000 {
-                        std::hint::spin_loop();
-                    }
-                    break;
-                }
-                std::thread::yield_now();
-            }
-        }
-        let _ = child.kill(); // SIGKILL
-        let killed = !child.wait().unwrap().success();
-        during_write += usize::from(seen && killed);
-        // Whatever the moment, the model is a complete bundle: the previous one, or the new one
-        // when the kill came after the rename.
-        let loaded = ModelBundle::load(&p.join("m"));
-        assert!(loaded.is_ok(), "round {rounds}: {:?}", loaded.err());
-        let now = std::fs::read(&model).unwrap();
-        replaced += usize::from(now != previous);
-        previous = now;
-    }
-    eprintln!("{rounds} kills, {during_write} while writing, {replaced} after the rename");
-    assert!(during_write > 0, "no kill landed while the bundle was being written");
-    // A later save clears the temporaries of killed writers.
-    let o = run("train", &args("1").iter().map(String::as_str).collect::<Vec<_>>(), p, None);
+    let temporaries = || -> Vec<_> {
+        std::fs::read_dir(p.join("m")).unwrap().flatten().filter(is_temporary).collect()
+    };
+    // The test hook of the bundle writer: the process exits once the new bundle is written to
+    // its temporary file and synced, before the rename, as a crash at that moment would.
+    let o =
+        common::run_with_env("train", &args("3"), p, &[("NEWSSTANCE_FAIL_AFTER_TEMP_WRITE", "1")]);
+    assert_eq!(o.status.code(), Some(99), "{}", stderr(&o));
+    let left = temporaries();
+    assert_eq!(left.len(), 1, "the temporary file was written: {left:?}");
+    assert!(std::fs::metadata(left[0].path()).unwrap().len() > 0);
+    assert_eq!(std::fs::read(&model).unwrap(), previous, "the previous model is untouched");
+    let loaded = ModelBundle::load(&p.join("m")).unwrap();
+    assert_eq!(loaded.tasks[0].training.c, 1.0);
+    // A later save clears the temporary of the dead writer, and replaces the model.
+    let o = run("train", &args("3"), p, None);
     assert!(o.status.success(), "{}", stderr(&o));
-    let left: Vec<_> =
-        std::fs::read_dir(p.join("m")).unwrap().flatten().filter(is_temporary).collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert!(temporaries().is_empty(), "{:?}", temporaries());
+    assert_eq!(ModelBundle::load(&p.join("m")).unwrap().tasks[0].training.c, 3.0);
 }

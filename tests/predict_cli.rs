@@ -18,19 +18,17 @@ fn scores_the_sample_data_directory_with_probabilities() {
     assert!(o.status.success(), "{}", stderr(&o));
     let records = jsonl(&o.stdout);
     assert!(records.len() > 60, "{} records", records.len());
+    // Every probability is the library's for that sentence, under its task and class.
+    let scorer = newsstance::ModelBundle::load(small_model()).unwrap().scorer();
+    let mut scratch = Default::default();
     for r in &records {
-        for task in ["assad", "russia", "sentiment"] {
-            let p = &r["predictions"][task];
-            let probs = p["probabilities"].as_object().unwrap();
-            let sum: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
-            assert!((sum - 1.0).abs() < 0.001, "{r}");
-            let label = p["label"].as_str().unwrap();
-            let best = probs
-                .iter()
-                .max_by(|a, b| a.1.as_f64().partial_cmp(&b.1.as_f64()).unwrap())
-                .unwrap()
-                .0;
-            assert_eq!(label, best);
+        let expected = scorer.score(r["text"].as_str().unwrap(), &mut scratch).to_vec();
+        for head in scorer.tasks() {
+            let probs = &r["predictions"][&head.name]["probabilities"];
+            for (c, class) in head.classes.iter().enumerate() {
+                let got = probs[class].as_f64().unwrap();
+                assert!((got - expected[head.offset + c]).abs() <= 5.1e-5, "{class}: {r}");
+            }
         }
         let (start, end) = (r["start"].as_u64().unwrap(), r["end"].as_u64().unwrap());
         assert!(start < end);
@@ -49,6 +47,19 @@ fn scores_the_sample_data_directory_with_probabilities() {
         .iter()
         .any(|r| r["text"].as_str().unwrap().starts_with("Sorry, your comment")));
     assert!(stderr(&o).contains("skipped 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_readme_example_is_what_predict_writes() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme.split("```json\n").nth(1).unwrap().split("\n```").next().unwrap();
+    let example: serde_json::Value = serde_json::from_str(block).unwrap();
+    let id = example["id"].as_str().unwrap();
+    let o = run("predict", &[id], &root(), None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = jsonl(&o.stdout);
+    let got = records.iter().find(|r| r["sentence"] == example["sentence"]).unwrap();
+    assert_eq!(got, &example);
 }
 
 #[test]
@@ -121,7 +132,9 @@ fn split_only_needs_no_model() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let recs = jsonl(&o.stdout);
-    assert_eq!(recs.len(), 28);
+    let article = std::fs::read_to_string(root().join("data/002_479131ca58c0f381.txt")).unwrap();
+    let spans = newsstance::SentenceSplitter::new().split(&article);
+    assert_eq!(recs.len(), spans.iter().filter(|s| !s.is_furniture()).count());
     assert!(recs.iter().all(|r| r.get("predictions").is_none()));
     assert!(!recs.iter().any(|r| r["text"].as_str().unwrap().starts_with("EDITORS:")));
     let kept = run(
@@ -133,6 +146,55 @@ fn split_only_needs_no_model() {
     let furniture: Vec<_> =
         jsonl(&kept.stdout).into_iter().filter(|r| r["furniture"] == true).collect();
     assert!(furniture.iter().any(|r| r["text"] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+}
+
+#[test]
+fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
+    // data/002 holds page furniture ("EDITORS: BEGIN OPTIONAL TRIM", bylines) between sentences.
+    let article = "data/002_479131ca58c0f381.txt";
+    let m = model_arg();
+    let csv_rows = |args: &[&str]| {
+        let o = run("predict", args, &root(), None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut reader = csv::Reader::from_reader(&o.stdout[..]);
+        let headers = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        (headers, rows)
+    };
+    let (plain_headers, plain) = csv_rows(&["--model", &m, "--format", "csv", article]);
+    assert!(!plain_headers.iter().any(|h| h == "furniture"), "{plain_headers:?}");
+    let (headers, kept) =
+        csv_rows(&["--model", &m, "--format", "csv", "--keep-furniture", article]);
+    let columns: Vec<&str> = headers.iter().collect();
+    assert_eq!(columns[..6], ["id", "sentence", "start", "end", "text", "furniture"]);
+    assert_eq!(columns[6..], plain_headers.iter().skip(5).collect::<Vec<_>>()[..]);
+    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| &r[5] == "true");
+    assert!(sentences.iter().all(|r| &r[5] == "false"));
+    assert!(furniture.iter().any(|r| &r[4] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+    // Sentences keep the indices (and scores) they have without the flag.
+    let strip = |r: &csv::StringRecord| {
+        r.iter().enumerate().filter(|&(i, _)| i != 5).map(|(_, f)| f.to_string()).collect()
+    };
+    let kept_sentences: Vec<Vec<String>> = sentences.iter().map(|r| strip(r)).collect();
+    let plain: Vec<Vec<String>> =
+        plain.iter().map(|r| r.iter().map(String::from).collect()).collect();
+    assert_eq!(kept_sentences, plain);
+    // Furniture is numbered -1, -2, ... in text order, and left unscored.
+    let numbers: Vec<String> = furniture.iter().map(|r| r[1].to_string()).collect();
+    let expected: Vec<String> = (1..=furniture.len()).map(|i| format!("-{i}")).collect();
+    assert_eq!(numbers, expected);
+    assert!(furniture.iter().all(|r| r.iter().skip(6).all(str::is_empty)), "{furniture:?}");
+    // (id, sentence) is a key, and JSONL numbers every unit the same way.
+    let keys: Vec<(String, String)> =
+        kept.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    let unique: std::collections::HashSet<_> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len(), "{keys:?}");
+    let o = run("predict", &["--model", &m, "--keep-furniture", article], &root(), None);
+    let json_keys: Vec<(String, String)> = jsonl(&o.stdout)
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r["sentence"].to_string()))
+        .collect();
+    assert_eq!(json_keys, keys);
 }
 
 #[test]

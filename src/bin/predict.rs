@@ -61,7 +61,8 @@ struct Args {
     /// Only split into sentences (id, sentence, start, end, text); no model is loaded.
     #[arg(long)]
     split_only: bool,
-    /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored.
+    /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored,
+    /// numbered -1, -2, ... apart from sentences; CSV output gets a `furniture` column.
     #[arg(long)]
     keep_furniture: bool,
     /// Report progress on stderr every few seconds (default: when stderr is a terminal).

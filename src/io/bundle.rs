@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::features::{FeatureIndex, FeatureSettings, Vocabulary};
+use crate::features::{FeatureIndex, FeatureSettings, Vocabulary, CHAR_TERM_PREFIX};
 use crate::io::{sha256_hex, SourceFile};
 use crate::model::{Scorer, TaskModel, TrainedModels};
 
@@ -23,6 +23,12 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The file inside a bundle directory.
 pub const MODEL_FILE: &str = "model.nsm";
 const MAGIC: &str = "newsstance-model";
+/// Test hook: with this environment variable set to `1`, [`ModelBundle::save`] exits the
+/// process (code [`FAIL_AFTER_TEMP_WRITE_EXIT`]) after the temporary file is written and synced,
+/// before the rename, as a crash at that moment would. For tests only.
+const FAIL_AFTER_TEMP_WRITE: &str = "NEWSSTANCE_FAIL_AFTER_TEMP_WRITE";
+/// Exit code of the [`FAIL_AFTER_TEMP_WRITE`] test hook.
+const FAIL_AFTER_TEMP_WRITE_EXIT: i32 = 99;
 
 /// Where a bundle came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,14 +79,49 @@ impl ModelBundle {
         let bad = |message: String| {
             Err(Error::model(path, message, "the bundle is inconsistent: retrain it with `train`"))
         };
+        // Names that features, tasks and classes are looked up by must be unique, and the
+        // vocabulary in feature order.
+        let refuse =
+            |message: String| Err(Error::model(path, message, "retrain the model with `train`"));
         let n = self.vocabulary.terms.len();
         if self.vocabulary.idf.len() != n {
             return bad(format!("{} terms but {} idf values", n, self.vocabulary.idf.len()));
         }
+        // Feature order: every word term, sorted, then every character n-gram term (prefix
+        // "c:"), sorted; strictly increasing, so no term appears twice.
+        let order = |t: &str| (t.starts_with(CHAR_TERM_PREFIX), t.to_owned());
+        for (i, pair) in self.vocabulary.terms.windows(2).enumerate() {
+            let (a, b) = (order(&pair[0]), order(&pair[1]));
+            if a == b {
+                return refuse(format!(
+                    "the vocabulary holds the term '{}' twice (features {i} and {})",
+                    pair[0],
+                    i + 1
+                ));
+            }
+            if a > b {
+                return refuse(format!(
+                    "the vocabulary is not in feature order (word terms sorted, then character \
+                     n-grams \"{CHAR_TERM_PREFIX}...\" sorted): feature {i} '{}' comes before \
+                     feature {} '{}'",
+                    pair[0],
+                    i + 1,
+                    pair[1]
+                ));
+            }
+        }
         if self.tasks.is_empty() {
             return bad("the bundle holds no task".into());
         }
+        let mut task_names = std::collections::HashSet::new();
         for t in &self.tasks {
+            if !task_names.insert(t.name.as_str()) {
+                return refuse(format!("two tasks are named '{}'", t.name));
+            }
+            let mut classes = std::collections::HashSet::new();
+            if let Some(c) = t.classes.iter().find(|c| !classes.insert(c.as_str())) {
+                return refuse(format!("task '{}' has the class '{c}' twice", t.name));
+            }
             let k = t.classes.len();
             if k < 2 {
                 return bad(format!("task '{}' has {k} classes", t.name));
@@ -116,8 +157,59 @@ impl ModelBundle {
         Ok(())
     }
 
-    /// Writes the bundle into directory `dir` (created if needed), atomically.
+    /// Refuses weights, intercepts and idf that are not finite: JSON has no NaN or infinity
+    /// (they would be written as `null`, which [`ModelBundle::load`] cannot read).
+    fn check_finite(&self, target: &Path) -> Result<()> {
+        let not_finite = |values: &[f64]| values.iter().position(|v| !v.is_finite());
+        let diverged =
+            "the fit diverged: train again with a smaller --c (stronger regularization) \
+                        or --precision f64; the previous model, if any, was left in place";
+        for t in &self.tasks {
+            let k = t.classes.len().max(1);
+            if let Some(i) = not_finite(&t.weights) {
+                let term = self.vocabulary.terms.get(i / k).map_or("?", String::as_str);
+                let class = t.classes.get(i % k).map_or("?", String::as_str);
+                return Err(Error::training(
+                    &t.name,
+                    format!(
+                        "the weight of feature '{term}' for class '{class}' is {}: a model with \
+                         non-finite weights cannot be saved",
+                        t.weights[i]
+                    ),
+                    diverged,
+                ));
+            }
+            if let Some(i) = not_finite(&t.intercept) {
+                let class = t.classes.get(i).map_or("?", String::as_str);
+                return Err(Error::training(
+                    &t.name,
+                    format!(
+                        "the intercept of class '{class}' is {}: a model with non-finite \
+                         weights cannot be saved",
+                        t.intercept[i]
+                    ),
+                    diverged,
+                ));
+            }
+        }
+        if let Some(i) = not_finite(&self.vocabulary.idf) {
+            let term = self.vocabulary.terms.get(i).map_or("?", String::as_str);
+            return Err(Error::model(
+                target,
+                format!(
+                    "the idf of term '{term}' is {}: a model with non-finite idf cannot be saved",
+                    self.vocabulary.idf[i]
+                ),
+                "the vocabulary is broken: train again; the previous model, if any, was left in place",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the bundle into directory `dir` (created if needed), atomically. Non-finite
+    /// weights, intercepts or idf are refused, and nothing is written then.
     pub fn save(&self, dir: &Path) -> Result<PathBuf> {
+        self.check_finite(&dir.join(MODEL_FILE))?;
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let body = serde_json::to_vec(self).expect("a bundle always serializes");
         let header =
@@ -130,6 +222,9 @@ impl ModelBundle {
             f.write_all(header.as_bytes())?;
             f.write_all(&body)?;
             f.sync_all()?;
+            if std::env::var_os(FAIL_AFTER_TEMP_WRITE).is_some_and(|v| v == "1") {
+                std::process::exit(FAIL_AFTER_TEMP_WRITE_EXIT);
+            }
             fs::rename(&tmp, &target)?;
             // Make the rename itself durable.
             fs::File::open(dir)?.sync_all()

@@ -10,6 +10,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
+use crate::io::quote::{QuoteScanner, UnclosedQuote};
 
 const READ_BUFFER: usize = 1 << 20;
 
@@ -179,15 +180,33 @@ enum Open {
     },
     Csv {
         path: PathBuf,
-        reader: Box<csv::Reader<Box<dyn Read>>>,
+        reader: Box<csv::Reader<Scanned>>,
         text: usize,
         id: Option<usize>,
         /// The last record read, held back until the next one shows it was not cut short by
         /// an unclosed quote: (item, byte offset, line).
         held: Option<(Item, u64, u64)>,
-        /// The file can be read again to look for an unclosed quote at its end.
+        /// The file can be read again to look for an unclosed quote at its end; a stream
+        /// cannot, and its quotes are followed as it is read instead ([`Scanned`]).
         rescan: bool,
     },
+}
+
+/// The bytes of a CSV on their way to the parser, followed by a [`QuoteScanner`] when the
+/// input is a stream that cannot be read again to look for an unclosed quote at its end.
+struct Scanned {
+    inner: BufReader<Box<dyn Read>>,
+    quotes: Option<QuoteScanner>,
+}
+
+impl Read for Scanned {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(quotes) = &mut self.quotes {
+            quotes.feed(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// What [`InputReader::next_raw`] yields: an item, or JSONL lines still to parse.
@@ -448,7 +467,20 @@ impl InputReader {
                             if *rescan {
                                 check_last_csv_record(path, item, byte, line)
                             } else {
-                                (item, byte, line)
+                                // The whole stream went through the scanner: a quote still
+                                // open at its end, opened in the last record, swallowed the rest.
+                                let quotes = reader.get_ref().quotes.as_ref();
+                                match quotes.and_then(QuoteScanner::finish) {
+                                    Some((q, at)) if at >= byte => {
+                                        let quote_line = q.line_offset + 1;
+                                        (
+                                            unclosed_quote_skip(path, item, line, quote_line, &q),
+                                            byte,
+                                            line,
+                                        )
+                                    }
+                                    _ => (item, byte, line),
+                                }
                             }
                         })
                     };
@@ -502,24 +534,33 @@ fn check_last_csv_record(path: &Path, item: Item, byte: u64, line: u64) -> (Item
     let Ok(tail) = tail else { return (item, byte, line) };
     match crate::io::quote::unclosed_quote(&tail).filter(|q| q.record_offset == 0) {
         None => (item, byte, line),
-        Some(q) => {
-            let id = match &item {
-                Item::Record(r) => r.id.clone(),
-                Item::Skip(s) => s.id.clone().unwrap_or_default(),
-            };
-            let skip = Skip {
-                id: Some(id).filter(|id| !id.starts_with(&format!("{}:", path.display()))),
-                origin: Location::line(path, line),
-                reason: format!(
-                    "a quote opened in cell {} on line {} is never closed, so the {} line(s) from there to the end of the file were read as one cell; close the quote and score this file again",
-                    q.field,
-                    line + q.line_offset,
-                    q.lines
-                ),
-            };
-            (Item::Skip(skip), byte, line)
-        }
+        Some(q) => (unclosed_quote_skip(path, item, line, line + q.line_offset, &q), byte, line),
     }
+}
+
+/// The skip that replaces `item`, the last record of a CSV (read from `line`), whose cell
+/// opened by a quote on `quote_line` is never closed.
+fn unclosed_quote_skip(
+    path: &Path,
+    item: Item,
+    line: u64,
+    quote_line: u64,
+    q: &UnclosedQuote,
+) -> Item {
+    let id = match &item {
+        Item::Record(r) => r.id.clone(),
+        Item::Skip(s) => s.id.clone().unwrap_or_default(),
+    };
+    Item::Skip(Skip {
+        id: Some(id).filter(|id| !id.starts_with(&format!("{}:", path.display()))),
+        origin: Location::line(path, line),
+        reason: format!(
+            "a quote opened in cell {} on line {} is never closed, so the {} line(s) from there to the end of the file were read as one cell; close the quote and score this file again",
+            q.field,
+            quote_line,
+            q.lines
+        ),
+    })
 }
 
 fn decode(bytes: Vec<u8>, origin: &Location, warnings: &mut Vec<String>) -> String {
@@ -608,9 +649,10 @@ fn open_csv(
     rescan: bool,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Open>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(Box::new(BufReader::with_capacity(READ_BUFFER, reader)) as Box<dyn Read>);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Scanned {
+        inner: BufReader::with_capacity(READ_BUFFER, reader),
+        quotes: (!rescan).then(QuoteScanner::default),
+    });
     let headers = reader.byte_headers().map_err(|e| match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io(&path, e),
         other => Error::input(
@@ -818,6 +860,46 @@ mod tests {
             buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
             self.at += n;
             Ok(n)
+        }
+    }
+
+    #[test]
+    fn from_reader_finds_an_unclosed_quote_at_the_end_like_a_file() {
+        // What an item says, whatever the path it was read from.
+        fn seen(item: &Item) -> (bool, Option<u64>, String) {
+            match item {
+                Item::Record(r) => (true, r.origin.line, r.text.clone()),
+                Item::Skip(s) => (false, s.origin.line, s.reason.clone()),
+            }
+        }
+        let inputs: [&[u8]; 6] = [
+            b"id,text\na,Fine.\nb,\"Opened, never closed.\nc,Swallowed.\nd,Also swallowed.\n",
+            b"text\nFine.\n\"",
+            b"id,text\r\na,\"Two\nlines.\"\r\nb,\"Say \"\"hi\"\"\"\n",
+            b"id,text\na,Fine.\nb,\"Open \"\"quoted\"\" and\nnever closed\n\n",
+            b"id,text\na,ab\"c\nb,\"x\"",
+            b"id,text\n",
+        ];
+        for (n, content) in inputs.iter().enumerate() {
+            let (from_file, _) = items("in.csv", content);
+            let expected: Vec<_> = from_file.iter().map(seen).collect();
+            if n < 2 || n == 3 {
+                assert!(
+                    expected.last().is_some_and(
+                        |(record, _, reason)| !record && reason.contains("never closed")
+                    ),
+                    "input {n}: {expected:?}"
+                );
+            }
+            for step in [1, 3, 64, 1 << 20] {
+                let source = Trickle { bytes: content.to_vec(), at: 0, step };
+                let mut reader = InputReader::from_reader(InputFormat::Csv, "net", source);
+                let mut got = Vec::new();
+                while let Some(item) = reader.next_item().unwrap() {
+                    got.push(seen(&item));
+                }
+                assert_eq!(got, expected, "input {n}, step {step}");
+            }
         }
     }
 

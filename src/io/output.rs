@@ -30,7 +30,9 @@ pub enum Unit {
 pub struct OutputUnit<'a> {
     /// Record id.
     pub id: &'a str,
-    /// Index of the sentence within its record.
+    /// Index of the sentence within its record, counting sentences only. For page furniture,
+    /// the index of the line among the record's furniture lines, written as `-1 - index`
+    /// (-1, -2, ...) so that furniture never shares a sentence index.
     pub sentence: usize,
     /// Byte offset of the sentence in the record's text.
     pub start: usize,
@@ -52,6 +54,8 @@ pub struct RecordWriter {
     /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
     json_task_keys: Vec<String>,
     json_class_keys: Vec<Vec<String>>,
+    /// CSV only: a `furniture` column (true/false) after `text`.
+    furniture_column: bool,
 }
 
 impl RecordWriter {
@@ -78,7 +82,20 @@ impl RecordWriter {
                     .collect()
             })
             .collect();
-        RecordWriter { format, heads: heads.to_vec(), json_task_keys, json_class_keys }
+        RecordWriter {
+            format,
+            heads: heads.to_vec(),
+            json_task_keys,
+            json_class_keys,
+            furniture_column: false,
+        }
+    }
+
+    /// With `yes`, CSV output gets a `furniture` column (true/false) after `text`, for runs that
+    /// keep page furniture; JSONL flags furniture with `"furniture": true` either way.
+    pub fn with_furniture_column(mut self, yes: bool) -> Self {
+        self.furniture_column = yes;
+        self
     }
 
     /// The CSV header line (empty for JSONL).
@@ -88,6 +105,9 @@ impl RecordWriter {
         }
         let mut cols: Vec<String> =
             ["id", "sentence", "start", "end", "text"].map(String::from).to_vec();
+        if self.furniture_column {
+            cols.push("furniture".into());
+        }
         for h in &self.heads {
             cols.push(h.name.clone());
             cols.extend(h.classes.iter().map(|c| format!("{}_p_{}", h.name, c)));
@@ -109,7 +129,12 @@ impl RecordWriter {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, u.id);
         out.extend_from_slice(b",\"sentence\":");
-        decimal(out, u.sentence);
+        if u.furniture {
+            out.push(b'-');
+            decimal(out, u.sentence + 1);
+        } else {
+            decimal(out, u.sentence);
+        }
         out.extend_from_slice(b",\"start\":");
         decimal(out, u.start);
         out.extend_from_slice(b",\"end\":");
@@ -148,11 +173,18 @@ impl RecordWriter {
         let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(std::mem::take(out));
         let mut fields: Vec<Vec<u8>> = vec![
             u.id.as_bytes().to_vec(),
-            u.sentence.to_string().into_bytes(),
+            if u.furniture {
+                format!("-{}", u.sentence + 1).into_bytes()
+            } else {
+                u.sentence.to_string().into_bytes()
+            },
             u.start.to_string().into_bytes(),
             u.end.to_string().into_bytes(),
             u.text.as_bytes().to_vec(),
         ];
+        if self.furniture_column {
+            fields.push(if u.furniture { b"true".to_vec() } else { b"false".to_vec() });
+        }
         for h in &self.heads {
             match u.probabilities {
                 Some(p) => {
@@ -325,6 +357,35 @@ mod tests {
             },
         );
         assert_eq!(String::from_utf8(out).unwrap(), "a,0,0,3,\"x, y\",pro,0.1000,0.2000,0.7000\n");
+    }
+
+    #[test]
+    fn furniture_is_numbered_below_zero_and_csv_flags_it_only_when_asked() {
+        let furniture = OutputUnit {
+            id: "a",
+            sentence: 0,
+            start: 0,
+            end: 8,
+            text: "Comments",
+            furniture: true,
+            probabilities: None,
+        };
+        let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
+        let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);
+        let header = String::from_utf8(w.header()).unwrap();
+        assert!(header.starts_with("id,sentence,start,end,text,furniture,assad,"), "{header}");
+        let mut out = Vec::new();
+        w.write(&mut out, &furniture);
+        w.write(&mut out, &OutputUnit { probabilities: Some(&[0.1, 0.2, 0.7]), ..sentence });
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,-1,0,8,Comments,true,,,,\na,0,0,8,Hi.,false,pro,0.1000,0.2000,0.7000\n"
+        );
+        let w = RecordWriter::new(OutputFormat::Jsonl, &[]);
+        let mut out = Vec::new();
+        w.write(&mut out, &OutputUnit { sentence: 1, ..furniture });
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!((v["sentence"].as_i64(), v["furniture"].as_bool()), (Some(-2), Some(true)));
     }
 
     #[test]

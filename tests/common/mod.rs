@@ -12,6 +12,21 @@ pub fn root() -> PathBuf {
 
 /// Runs a binary of this crate with `args` in `dir`, feeding `stdin`.
 pub fn run(bin: &str, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
+    run_env(bin, args, dir, stdin, &[])
+}
+
+/// As [`run`], without stdin, with the environment variables `env` set.
+pub fn run_with_env(bin: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    run_env(bin, args, dir, None, env)
+}
+
+fn run_env(
+    bin: &str,
+    args: &[&str],
+    dir: &Path,
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Output {
     let exe = match bin {
         "train" => env!("CARGO_BIN_EXE_train"),
         "predict" => env!("CARGO_BIN_EXE_predict"),
@@ -19,6 +34,7 @@ pub fn run(bin: &str, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output
     };
     let mut child = Command::new(exe)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
