@@ -25,7 +25,7 @@ fn damaged_bundles_are_refused_with_the_reason() {
     assert!(load_err(dir.path()).contains("checksum mismatch"));
 
     let newer = String::from_utf8(good.clone()).unwrap().replacen(
-        "newsstance-model 1 ",
+        &format!("newsstance-model {} ", newsstance::FORMAT_VERSION),
         "newsstance-model 9 ",
         1,
     );
@@ -99,26 +99,25 @@ fn save_replaces_atomically_and_round_trips() {
 }
 
 #[test]
-fn shipped_models_load_and_score() {
-    for name in ["default", "char-ngrams"] {
-        let bundle = ModelBundle::load(&common::root().join("models").join(name)).unwrap();
-        let tasks: Vec<&str> = bundle.tasks.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(tasks, ["assad", "russia", "sentiment"], "{name}");
-        assert_eq!(bundle.provenance.inputs[0].path, "labels/sentences.csv");
-        // A sentence of the training data, labeled anti-Assad and neutral toward Russia in
-        // labels/sentences.csv (seed-000-006): both models agree with its labels, clearly.
-        let scorer = bundle.scorer();
-        let p = scorer
-            .score(
-                "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the \
-                 U.N. emphasized the need for a political resolution to Syria's civil war that \
-                 includes the ouster of President Bashar Assad, a Russian ally.",
-                &mut Default::default(),
-            )
-            .to_vec();
-        for (head, label) in scorer.tasks().iter().zip(["anti", "neutral"]) {
-            let c = head.classes.iter().position(|c| c == label).unwrap();
-            assert!(p[head.offset + c] > 0.8, "{name}/{}: {p:?}", head.name);
-        }
+fn the_shipped_model_loads_and_scores() {
+    let bundle = ModelBundle::load(&common::root().join("models/default")).unwrap();
+    let tasks: Vec<&str> = bundle.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tasks, ["assad", "russia", "sentiment"]);
+    assert_eq!(bundle.provenance.inputs[0].path, "labels/sentences.csv");
+    // A sentence of the training data, labeled anti-Assad and neutral toward Russia in
+    // labels/sentences.csv (seed-000-006): the model's most probable classes are those labels.
+    let scorer = bundle.scorer();
+    let p = scorer
+        .score(
+            "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the \
+             U.N. emphasized the need for a political resolution to Syria's civil war that \
+             includes the ouster of President Bashar Assad, a Russian ally.",
+            &mut Default::default(),
+        )
+        .to_vec();
+    for (head, label) in scorer.tasks().iter().zip(["anti", "neutral"]) {
+        let probabilities = &p[head.offset..head.offset + head.classes.len()];
+        let best = newsstance::argmax(probabilities);
+        assert_eq!(head.classes[best], label, "{}: {probabilities:?}", head.name);
     }
 }

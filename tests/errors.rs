@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{jsonl, labeled_slice, small_model};
-use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle, MODEL_FILE};
+use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle, FORMAT_VERSION, MODEL_FILE};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -639,10 +639,20 @@ fn bundle_corrupted() {
 #[test]
 fn bundle_from_a_newer_format_version() {
     let good = String::from_utf8(good_bundle()).unwrap();
-    let newer = good.replacen("newsstance-model 1 ", "newsstance-model 2 ", 1);
+    let current = format!("newsstance-model {FORMAT_VERSION} ");
+    let newer = good.replacen(&current, &format!("newsstance-model {} ", FORMAT_VERSION + 1), 1);
     let err = predict_with_bundle(newer.as_bytes());
-    assert!(err.contains("format version 2 is newer than this build reads (1)"), "{err}");
+    let expected = format!(
+        "format version {} is newer than this build reads ({FORMAT_VERSION})",
+        FORMAT_VERSION + 1
+    );
+    assert!(err.contains(&expected), "{err}");
     assert!(err.contains("upgrade newsstance"), "{err}");
+    // A bundle of format 1 (before the sparse solver's summary fields) is refused, with a
+    // hint to retrain.
+    let older = good.replacen(&current, "newsstance-model 1 ", 1);
+    let err = predict_with_bundle(older.as_bytes());
+    assert!(err.contains("format version 1 is no longer supported"), "{err}");
 }
 
 #[test]

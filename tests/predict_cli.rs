@@ -220,8 +220,11 @@ fn error_paths_exit_non_zero_with_a_hint() {
     let p = dir.path();
     std::fs::create_dir(p.join("empty_dir")).unwrap();
     std::fs::create_dir(p.join("broken")).unwrap();
-    std::fs::write(p.join("broken/model.nsm"), "newsstance-model 1 sha256:00 bytes:3\n{}\n")
-        .unwrap();
+    std::fs::write(
+        p.join("broken/model.nsm"),
+        format!("newsstance-model {} sha256:00 bytes:3\n{{}}\n", newsstance::FORMAT_VERSION),
+    )
+    .unwrap();
     std::fs::write(p.join("a.txt"), "Text.").unwrap();
     let cases: &[(&[&str], &str, i32)] = &[
         (&["--model", "nowhere", "a.txt"], "no model here", 3),

@@ -53,7 +53,14 @@ fn trains_three_tasks_with_blank_cells_and_reports_cv() {
     }
     assert!(report.contains(&format!("== task sentiment: {n_sentiment} rows")), "{report}");
     assert!(report.contains(&format!("== task assad: {n_assad} rows")), "{report}");
-    assert!(report.contains("3-fold CV mean macro-F1 by C: C=1:"), "{report}");
+    // 2 feature sets x 2 balancings x 2 values of C, each listed with its score, one chosen.
+    assert!(report.contains("3-fold CV"), "{report}");
+    for (features, balance) in [("words", "none"), ("words", "weighted"), ("words+chars", "none")] {
+        let head = format!("  {features:<12} {balance:<11} C=1: ");
+        assert!(report.contains(&head), "{head}: {report}");
+    }
+    let marks = report.matches('*').count() - report.matches("(* chosen)").count();
+    assert_eq!(marks, 3, "one chosen candidate per task: {report}");
     assert!(report.contains("confusion (rows: true, columns: predicted)"));
     assert!(stderr(&o).contains("fold 3/3 done"), "progress goes to stderr");
     // The bundle loads and carries the CV figures and provenance.
@@ -62,6 +69,18 @@ fn trains_three_tasks_with_blank_cells_and_reports_cv() {
     let sentiment = bundle.tasks.iter().find(|t| t.name == "sentiment").unwrap();
     assert_eq!(sentiment.training.rows, n_sentiment);
     let cv = sentiment.training.cv.as_ref().unwrap();
+    assert_eq!(cv.candidates.len(), 8);
+    let best = cv.candidates.iter().map(|c| c.macro_f1).fold(f64::MIN, f64::max);
+    assert_eq!(cv.candidates[cv.chosen].macro_f1, best);
+    let chosen = &cv.candidates[cv.chosen];
+    assert_eq!(
+        (chosen.features.as_str(), chosen.balance.as_str(), chosen.c),
+        (
+            sentiment.training.features.as_str(),
+            sentiment.training.balance.as_str(),
+            sentiment.training.c
+        )
+    );
     assert_eq!(cv.report.classes.iter().map(|c| c.support).sum::<u64>() as usize, n_sentiment);
     assert_eq!(bundle.provenance.inputs[0].rows, 300);
     assert_eq!(bundle.provenance.inputs[0].sha256.len(), 64);

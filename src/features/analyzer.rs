@@ -104,29 +104,64 @@ impl Analyzer {
         stem_id: &mut impl FnMut(&str) -> u32,
         emit: &mut impl FnMut(Term<'_>),
     ) {
-        let AnalyzerScratch { cache, stems, chars } = scratch;
+        let mut chars = std::mem::take(&mut scratch.chars);
+        let char_ngrams = self.settings.char_ngrams;
+        let mut keys = Vec::new();
+        self.analyze_tokens(text, scratch, stem_id, &mut |key| keys.push(key), &mut |token| {
+            if let Some((lo, hi)) = char_ngrams {
+                char_grams(token, lo, hi, &mut chars, &mut |g| emit(Term::Char(g)));
+            }
+        });
+        for key in keys {
+            emit(Term::Word(key));
+        }
+        scratch.chars = chars;
+    }
+
+    /// The building block of [`Analyzer::analyze`]: `word` receives the key of every word
+    /// n-gram occurrence, after `token` has received every token (character n-grams, when the
+    /// settings ask for them, are the caller's to form from the tokens, e.g. with
+    /// [`for_each_char_gram`]).
+    pub fn analyze_tokens(
+        &self,
+        text: &str,
+        scratch: &mut AnalyzerScratch,
+        stem_id: &mut impl FnMut(&str) -> u32,
+        word: &mut impl FnMut(u64),
+        token: &mut impl FnMut(&str),
+    ) {
+        let AnalyzerScratch { cache, stems, .. } = scratch;
         stems.clear();
         let stop_words = self.settings.stop_words;
-        let char_ngrams = self.settings.char_ngrams;
-        self.tokenizer.for_each_token(text, |token| {
-            if let Some((lo, hi)) = char_ngrams {
-                char_grams(token, lo, hi, chars, &mut |g| emit(Term::Char(g)));
-            }
-            if stop_words && is_stop_word(token) {
+        self.tokenizer.for_each_token(text, |t| {
+            token(t);
+            if stop_words && is_stop_word(t) {
                 return;
             }
-            let id = cache.get_or_insert_with(token, |t| stem_id(&self.stem_of(t)));
+            let id = cache.get_or_insert_with(t, |t| stem_id(&self.stem_of(t)));
             stems.push(id);
         });
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
             for window in stems.windows(n) {
                 if !window.contains(&UNKNOWN_STEM) {
-                    emit(Term::Word(ngram_key(window)));
+                    word(ngram_key(window));
                 }
             }
         }
     }
+}
+
+/// Calls `f` with every character n-gram of `token` of `lo` to `hi` characters, the token
+/// padded with a space on each side (scikit-learn's `char_wb`); `buf` is scratch space.
+pub fn for_each_char_gram(
+    token: &str,
+    lo: usize,
+    hi: usize,
+    buf: &mut String,
+    f: &mut impl FnMut(&str),
+) {
+    char_grams(token, lo, hi, buf, f)
 }
 
 fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl FnMut(&str)) {
@@ -134,11 +169,27 @@ fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl 
     buf.push(' ');
     buf.push_str(token);
     buf.push(' ');
-    let bounds: Vec<usize> = buf.char_indices().map(|(i, _)| i).chain([buf.len()]).collect();
+    let padded = buf.as_str();
+    // Character boundaries of the padded token; tokens are short, so a fixed array usually
+    // holds them (no allocation per token).
+    let mut fixed = [0usize; 64];
+    let mut spilled = Vec::new();
+    let bounds: &[usize] = if padded.len() < fixed.len() {
+        let mut n = 0;
+        for (i, _) in padded.char_indices() {
+            fixed[n] = i;
+            n += 1;
+        }
+        fixed[n] = padded.len();
+        &fixed[..=n]
+    } else {
+        spilled.extend(padded.char_indices().map(|(i, _)| i).chain([padded.len()]));
+        &spilled
+    };
     let n_chars = bounds.len() - 1;
     for n in lo..=hi.min(n_chars) {
         for start in 0..=n_chars - n {
-            f(&buf[bounds[start]..bounds[start + n]]);
+            f(&padded[bounds[start]..bounds[start + n]]);
         }
     }
 }

@@ -4,8 +4,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::features::analyzer::{
-    ngram_ids, ngram_key, Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX, MAX_STEM_ID,
-    UNKNOWN_STEM,
+    for_each_char_gram, ngram_ids, ngram_key, Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX,
+    MAX_STEM_ID, UNKNOWN_STEM,
 };
 use crate::features::settings::FeatureSettings;
 use crate::features::sparse::SparseRow;
@@ -61,13 +61,17 @@ impl AnalyzedCorpus {
         let mut stems: Vec<String> = Vec::new();
         let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut word_terms: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut char_terms: FxHashMap<String, u32> = FxHashMap::default();
+        // Character n-grams get an index of their own as they are seen (no string is built
+        // for a gram seen before), and a corpus term id when their document is stored.
+        let mut char_index: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut char_names: Vec<Box<str>> = Vec::new();
+        let mut char_term: Vec<u32> = Vec::new();
         let mut corpus = AnalyzedCorpus::default();
         let mut scratch = AnalyzerScratch::default();
         for text in texts {
             let mut doc = Vec::new();
             let mut word_keys = Vec::new();
-            let mut char_list: Vec<String> = Vec::new();
+            let mut char_list: Vec<u32> = Vec::new();
             analyzer.analyze(
                 text,
                 &mut scratch,
@@ -84,7 +88,16 @@ impl AnalyzedCorpus {
                 },
                 &mut |term| match term {
                     Term::Word(key) => word_keys.push(key),
-                    Term::Char(gram) => char_list.push(gram.to_string()),
+                    Term::Char(gram) => char_list.push(match char_index.get(gram) {
+                        Some(&c) => c,
+                        None => {
+                            let c = char_names.len() as u32;
+                            char_names.push(gram.into());
+                            char_term.push(u32::MAX);
+                            char_index.insert(gram.into(), c);
+                            c
+                        }
+                    }),
                 },
             );
             for key in word_keys {
@@ -97,13 +110,13 @@ impl AnalyzedCorpus {
                 });
                 doc.push(id);
             }
-            for gram in char_list {
-                let next = corpus.term_names.len() as u32;
-                let id = *char_terms.entry(gram).or_insert_with_key(|g| {
-                    corpus.term_names.push(format!("{CHAR_TERM_PREFIX}{g}"));
-                    next
-                });
-                doc.push(id);
+            for c in char_list {
+                let id = &mut char_term[c as usize];
+                if *id == u32::MAX {
+                    *id = corpus.term_names.len() as u32;
+                    corpus.term_names.push(format!("{CHAR_TERM_PREFIX}{}", char_names[c as usize]));
+                }
+                doc.push(*id);
             }
             corpus.docs.push(doc);
         }
@@ -235,6 +248,30 @@ impl FeatureIndex {
         }
     }
 
+    /// Renumbers the features so that, within the word block and within the character block,
+    /// the most frequent (lowest idf) come first: the weights a scorer reads for most
+    /// occurrences then sit together in cache. Returns the new number of each old feature;
+    /// rows from this index use the new numbers.
+    pub fn renumber_hot_first(&mut self) -> Vec<u32> {
+        let n = self.idf.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let block = |f: u32| (f as usize) >= self.char_start;
+        order.sort_by(|&a, &b| {
+            (block(a), self.idf[a as usize])
+                .partial_cmp(&(block(b), self.idf[b as usize]))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        let mut position = vec![0u32; n];
+        for (new, &old) in order.iter().enumerate() {
+            position[old as usize] = new as u32;
+        }
+        self.idf = order.iter().map(|&old| self.idf[old as usize]).collect();
+        self.words.values_mut().for_each(|f| *f = position[*f as usize]);
+        self.chars.values_mut().for_each(|f| *f = position[*f as usize]);
+        position
+    }
+
     /// Number of features.
     pub fn len(&self) -> usize {
         self.idf.len()
@@ -267,25 +304,37 @@ impl FeatureIndex {
         row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
     }
 
-    /// Analyzes `text` into `scratch.hits`: one feature index per term occurrence.
+    /// Analyzes `text` into `scratch.hits`: one feature index per term occurrence. The
+    /// character n-gram features of each distinct token are looked up once and kept in the
+    /// scratch's token cache, so a token seen before costs one hash lookup, not one per n-gram.
     fn feature_hits(&self, text: &str, scratch: &mut VectorizerScratch) {
-        let VectorizerScratch { analyzer, hits, .. } = scratch;
+        let VectorizerScratch { analyzer, hits, char_cache, .. } = scratch;
         hits.clear();
         let stem_ids = &self.stem_ids;
-        self.analyzer.analyze(
+        let char_ngrams = self.analyzer.settings().char_ngrams;
+        if char_cache.arena.len() > CHAR_CACHE_ENTRIES {
+            char_cache.clear();
+        }
+        let words = &self.words;
+        let mut word_hits = std::mem::take(&mut char_cache.word_hits);
+        word_hits.clear();
+        self.analyzer.analyze_tokens(
             text,
             analyzer,
             &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
-            &mut |term| {
-                let feature = match term {
-                    Term::Word(key) => self.words.get(&key),
-                    Term::Char(gram) => self.chars.get(gram),
-                };
-                if let Some(&f) = feature {
-                    hits.push(f);
+            &mut |key| {
+                if let Some(&f) = words.get(&key) {
+                    word_hits.push(f);
+                }
+            },
+            &mut |token| {
+                if let Some((lo, hi)) = char_ngrams {
+                    hits.extend_from_slice(char_cache.features(token, lo, hi, &self.chars));
                 }
             },
         );
+        hits.extend_from_slice(&word_hits);
+        char_cache.word_hits = word_hits;
     }
 
     /// The TF-IDF row of `text` (allocating; see [`FeatureIndex::transform_into`]).
@@ -302,6 +351,55 @@ pub struct VectorizerScratch {
     analyzer: AnalyzerScratch,
     hits: Vec<u32>,
     counts: Vec<u32>,
+    char_cache: CharCache,
+}
+
+/// Entries of the token -> character-features cache (all tokens' features together) above
+/// which it starts over, bounding its memory (about 4 bytes an entry plus the keys).
+const CHAR_CACHE_ENTRIES: usize = 1 << 22;
+
+/// Each distinct token's character n-gram features, found once per thread.
+#[derive(Debug, Default)]
+struct CharCache {
+    /// Token -> range of `arena`.
+    spans: FxHashMap<Box<str>, (u32, u32)>,
+    arena: Vec<u32>,
+    chars: String,
+    word_hits: Vec<u32>,
+}
+
+impl CharCache {
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.arena.clear();
+    }
+
+    /// The features of `token`'s character n-grams (of `lo` to `hi` characters) found in
+    /// `chars`, one per occurrence, in n-gram order.
+    fn features(
+        &mut self,
+        token: &str,
+        lo: usize,
+        hi: usize,
+        chars: &FxHashMap<Box<str>, u32>,
+    ) -> &[u32] {
+        let (start, end) = match self.spans.get(token) {
+            Some(&span) => span,
+            None => {
+                let start = self.arena.len() as u32;
+                let arena = &mut self.arena;
+                for_each_char_gram(token, lo, hi, &mut self.chars, &mut |g| {
+                    if let Some(&f) = chars.get(g) {
+                        arena.push(f);
+                    }
+                });
+                let span = (start, self.arena.len() as u32);
+                self.spans.insert(token.into(), span);
+                span
+            }
+        };
+        &self.arena[start as usize..end as usize]
+    }
 }
 
 #[cfg(test)]
@@ -394,6 +492,25 @@ mod tests {
             };
             assert!((block(false) - 1.0).abs() < 1e-9 && (block(true) - 1.0).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn cached_token_features_give_the_same_rows_as_a_fresh_scratch() {
+        let s = FeatureSettings { min_df: 1, char_ngrams: Some((2, 4)), ..Default::default() };
+        let texts = ["The army shelled the town.", "The town shelled the army.", "Ünïcode wörds"];
+        let c = corpus(&texts, &s);
+        let (v, _) = c.fit_vocabulary(&s, &[0, 1, 2]);
+        let index = FeatureIndex::new(s, &v);
+        let mut warm = VectorizerScratch::default();
+        for _ in 0..2 {
+            for text in texts {
+                let mut row = SparseRow::default();
+                index.transform_into(text, &mut warm, &mut row);
+                assert_eq!(row, index.transform(text), "{text}");
+            }
+        }
+        // the, army, shelled, town, ünïcode, wörds: each looked up once.
+        assert_eq!(warm.char_cache.spans.len(), 6);
     }
 
     #[test]

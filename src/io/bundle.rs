@@ -19,7 +19,7 @@ use crate::io::{sha256_hex, SourceFile};
 use crate::model::{Scorer, TaskModel, TrainedModels};
 
 /// Version of the bundle format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The file inside a bundle directory.
 pub const MODEL_FILE: &str = "model.nsm";
 const MAGIC: &str = "newsstance-model";

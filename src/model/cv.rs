@@ -71,14 +71,16 @@ pub fn stratified_group_folds(
     let mut fold_counts = vec![vec![0usize; n_classes]; k];
     let mut fold_of_group = vec![0usize; n_groups];
     for g in order {
-        // The fold where this group adds the least squared excess over the targets, relative
-        // to each class's size; ties go to the fold with fewest rows, then the lowest index.
+        // The fold where this group adds the least to the sum of squared class shares (each
+        // class's rows in the fold over its rows in all): that fills the folds evenly, class by
+        // class. Ties go to the fold with fewest rows, then the lowest index.
         let cost = |f: usize| -> f64 {
             (0..n_classes)
                 .filter(|&c| totals[c] > 0.0)
                 .map(|c| {
+                    let before = fold_counts[f][c] as f64 / totals[c];
                     let after = (fold_counts[f][c] + counts[g][c]) as f64 / totals[c];
-                    after * after
+                    after * after - before * before
                 })
                 .sum()
         };

@@ -108,8 +108,11 @@ struct Objective<'a> {
     data: &'a Data<'a>,
     /// The last evaluated parameters with their loss and gradient: the line search asks for
     /// the cost and the gradient of the same point one after the other.
-    cache: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    cache: RefCell<Option<Evaluation>>,
 }
+
+/// Parameters with the loss and gradient there.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
 
 /// What the objective reads.
 struct Data<'a> {
@@ -123,16 +126,18 @@ struct Data<'a> {
 }
 
 impl Objective<'_> {
-    fn evaluate(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
-        if let Some((p, loss, grad)) = &*self.cache.borrow() {
+    /// Calls `f` with the loss and gradient at `w`, computing them unless `w` was the last
+    /// point evaluated.
+    fn with_evaluation<T>(&self, w: &Array1<f64>, f: impl FnOnce(f64, &Array1<f64>) -> T) -> T {
+        let mut cache = self.cache.borrow_mut();
+        if let Some((p, loss, grad)) = &*cache {
             if p == w {
-                return (*loss, grad.clone());
+                return f(*loss, grad);
             }
         }
         let (loss, grad) = self.data.compute(w.as_slice().expect("standard layout"));
-        let grad = Array1::from_vec(grad);
-        *self.cache.borrow_mut() = Some((w.clone(), loss, grad.clone()));
-        (loss, grad)
+        let (_, loss, grad) = cache.insert((w.clone(), loss, Array1::from_vec(grad)));
+        f(*loss, grad)
     }
 }
 
@@ -178,15 +183,17 @@ impl Data<'_> {
     /// loop is most of the time of a fit.
     fn rows_into(&self, w: &[f64], start: usize, end: usize, grad: &mut [f64]) -> f64 {
         match self.k {
-            2 => self.rows_into_k::<2>(w, start, end, grad),
-            3 => self.rows_into_k::<3>(w, start, end, grad),
-            4 => self.rows_into_k::<4>(w, start, end, grad),
-            5 => self.rows_into_k::<5>(w, start, end, grad),
+            2 => self.rows_into_k::<2, true>(w, start, end, grad),
+            3 if self.weights.is_none() => self.rows_into_k::<3, false>(w, start, end, grad),
+            3 => self.rows_into_k::<3, true>(w, start, end, grad),
+            4 => self.rows_into_k::<4, true>(w, start, end, grad),
+            5 => self.rows_into_k::<5, true>(w, start, end, grad),
             _ => self.rows_into_any(w, start, end, grad),
         }
     }
 
-    fn rows_into_k<const K: usize>(
+    /// `WEIGHTED`: whether rows carry weights (without, the loop skips the scaling).
+    fn rows_into_k<const K: usize, const WEIGHTED: bool>(
         &self,
         w: &[f64],
         start: usize,
@@ -210,12 +217,17 @@ impl Data<'_> {
                 }
             }
             let yi = self.y[i];
-            let s = self.weights.map_or(1.0, |ws| ws[i]);
-            loss += s * softmax_loss(&mut z, yi);
-            for z in &mut z {
-                *z *= s;
+            if WEIGHTED {
+                let s = self.weights.map_or(1.0, |ws| ws[i]);
+                loss += s * softmax_loss(&mut z, yi);
+                for z in &mut z {
+                    *z *= s;
+                }
+                z[yi] -= s;
+            } else {
+                loss += softmax_loss(&mut z, yi);
+                z[yi] -= 1.0;
             }
-            z[yi] -= s;
             for (&j, &v) in idx.iter().zip(val) {
                 let gj: &mut [f64; K] =
                     (&mut grad[j as usize * K..j as usize * K + K]).try_into().expect("K entries");
@@ -282,7 +294,7 @@ impl CostFunction for Objective<'_> {
     type Output = f64;
 
     fn cost(&self, p: &Self::Param) -> Result<f64, argmin::core::Error> {
-        Ok(self.evaluate(p).0)
+        Ok(self.with_evaluation(p, |loss, _| loss))
     }
 }
 
@@ -291,7 +303,7 @@ impl Gradient for Objective<'_> {
     type Gradient = Array1<f64>;
 
     fn gradient(&self, p: &Self::Param) -> Result<Array1<f64>, argmin::core::Error> {
-        Ok(self.evaluate(p).1)
+        Ok(self.with_evaluation(p, |_, grad| grad.clone()))
     }
 }
 

@@ -38,6 +38,8 @@ pub struct TrainingSummary {
 /// Cross-validated quality of a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossValidation {
+    /// Rows cross-validated (fewer than the task's when the search ran on a sample).
+    pub rows: usize,
     /// Number of folds.
     pub folds: usize,
     /// Whether the folds kept the rows of each group (e.g. an article) together.
@@ -153,7 +155,8 @@ pub struct ScoreScratch {
 
 impl Scorer {
     /// Fuses `tasks` (all over `index`'s features) into one scorer.
-    pub fn new(index: FeatureIndex, tasks: &[TaskModel]) -> Self {
+    pub fn new(mut index: FeatureIndex, tasks: &[TaskModel]) -> Self {
+        let position = index.renumber_hot_first();
         let mut heads = Vec::with_capacity(tasks.len());
         let mut width = 0;
         for t in tasks {
@@ -169,13 +172,29 @@ impl Scorer {
         let mut intercepts = Vec::with_capacity(width);
         for (t, head) in tasks.iter().zip(&heads) {
             let k = t.classes.len();
-            for j in 0..n {
-                weights[j * width + head.offset..j * width + head.offset + k]
+            for (j, &p) in position.iter().enumerate() {
+                let p = p as usize;
+                weights[p * width + head.offset..p * width + head.offset + k]
                     .copy_from_slice(&t.weights[j * k..(j + 1) * k]);
             }
             intercepts.extend_from_slice(&t.intercept);
         }
         Scorer { index, heads, width, weights, intercepts }
+    }
+
+    /// Adds `x_j * W[j]` to `out` for every entry of a row, `W` being `W` classes wide.
+    #[inline]
+    fn accumulate<const W: usize>(&self, indices: &[u32], values: &[f64], out: &mut [f64]) {
+        let mut acc = [0.0; W];
+        acc.copy_from_slice(&out[..W]);
+        for (&j, &x) in indices.iter().zip(values) {
+            let row: &[f64; W] =
+                self.weights[j as usize * W..j as usize * W + W].try_into().expect("W wide");
+            for c in 0..W {
+                acc[c] += x * row[c];
+            }
+        }
+        out[..W].copy_from_slice(&acc);
     }
 
     /// The tasks, in output order.
@@ -195,10 +214,18 @@ impl Scorer {
         let out = &mut scratch.out;
         out.clear();
         out.extend_from_slice(&self.intercepts);
-        let w = self.width;
-        for (&j, &x) in scratch.row.indices.iter().zip(&scratch.row.values) {
-            let row = &self.weights[j as usize * w..(j as usize + 1) * w];
-            out.iter_mut().zip(row).for_each(|(o, w)| *o += x * w);
+        let (indices, values) = (&scratch.row.indices, &scratch.row.values);
+        match self.width {
+            // The common widths (tasks x classes) get unrolled loops.
+            3 => self.accumulate::<3>(indices, values, out),
+            6 => self.accumulate::<6>(indices, values, out),
+            9 => self.accumulate::<9>(indices, values, out),
+            w => {
+                for (&j, &x) in indices.iter().zip(values) {
+                    let row = &self.weights[j as usize * w..(j as usize + 1) * w];
+                    out.iter_mut().zip(row).for_each(|(o, w)| *o += x * w);
+                }
+            }
         }
         for head in &self.heads {
             softmax(&mut out[head.offset..head.offset + head.classes.len()]);
