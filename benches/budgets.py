@@ -35,10 +35,10 @@ MEMORY_MB = float(os.environ.get("MEMORY_MB", 256 if QUICK else 1024))
 REPEATS = int(os.environ.get("REPEATS", 1 if QUICK else 5))
 TRAIN_ROWS = int(os.environ.get("TRAIN_ROWS", 10000 if QUICK else 50000))
 TRAIN_FLAGS = os.environ.get(
-    "TRAIN_FLAGS", "--cv 0 --c 3 --precision f32 --max-features 1000 --balance none"
+    "TRAIN_FLAGS", ""
 ).split()
 # Folds of the cross-validated training run reported as context (0 skips it).
-TRAIN_CV = int(os.environ.get("TRAIN_CV", 3))
+TRAIN_CV = int(os.environ.get("TRAIN_CV", 0))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 BIN = os.path.join(TARGET, "release")
 
@@ -220,9 +220,9 @@ def main():
         f"{skipped} skipped; {units} units = {lines} lines", "all", accounted)
     train_cpu = cpu_seconds(train_err)
     row(f"train {TRAIN_ROWS} rows x 3 tasks: wall", f"{train_s:.1f} s (CPU {train_cpu:.1f} s, "
-        f"CPUs obtained {train_cpu / max(train_s, 1e-9):.2f})", "<= 60 s", train_s <= 60)
-    row(f"train {TRAIN_ROWS} rows x 3 tasks: peak RSS", f"{train_rss:.0f} MB", "<= 4096 MB",
-        train_rss <= 4096)
+        f"CPUs obtained {train_cpu / max(train_s, 1e-9):.2f})", "<= 120 s", train_s <= 120)
+    row(f"train {TRAIN_ROWS} rows x 3 tasks: peak RSS", f"{train_rss:.0f} MB", "<= 2048 MB",
+        train_rss <= 2048)
     if TRAIN_CV:
         cv_cpu = cpu_seconds(cv_err)
         row(f"train {TRAIN_ROWS} rows x 3 tasks with --cv {TRAIN_CV} (one run)",

@@ -10,11 +10,11 @@ use newsstance::{train, LabeledCsvOptions, LabeledSet, TrainSettings};
 /// Rows of labels/sentences.csv used (the first ones, in file order).
 const ROWS: usize = 1000;
 
-/// (task, floor): the 3-fold figures measured on this slice with C = 3 (assad 0.794,
-/// russia 0.597, sentiment 0.479) less a margin of 0.06 to 0.08. Training is deterministic, so
-/// the figures move only when the code or the labels do; a model that learned nothing scores
-/// about 0.3.
-const FLOORS: &[(&str, f64)] = &[("assad", 0.72), ("russia", 0.52), ("sentiment", 0.42)];
+/// (task, floor): the 3-fold figures (folds grouped by article, the default search at C = 3:
+/// feature sets x balancing) measured on this slice (assad 0.797, russia 0.600, sentiment
+/// 0.491) less a margin of 0.06 to 0.07. Training is deterministic, so the figures move only
+/// when the code or the labels do; a model that learned nothing scores about 0.3.
+const FLOORS: &[(&str, f64)] = &[("assad", 0.73), ("russia", 0.53), ("sentiment", 0.43)];
 
 #[test]
 fn cross_validated_macro_f1_stays_above_the_floor() {

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-$(mktemp -d)}
+mkdir -p "$out"
 cargo build --release --quiet --bin train
 variants=(
   "default search (actor aliases)|--aliases models/actor-aliases.csv"
