@@ -313,8 +313,16 @@ impl TaskRows {
     }
 
     /// At most about `max_rows` of this task's rows, whole groups at a time in a seeded random
-    /// order (a group that would overshoot is still taken whole); all rows when they fit.
-    fn sample(&self, max_rows: usize, groups: &[usize], seed: u64) -> TaskRows {
+    /// order (a group that would overshoot is still taken whole); all rows when they fit. A
+    /// class left with fewer than `min_per_class` rows (or all of its rows, if it has fewer)
+    /// gets more of the groups that hold it, so that every fold can see it.
+    fn sample(
+        &self,
+        max_rows: usize,
+        min_per_class: usize,
+        groups: &[usize],
+        seed: u64,
+    ) -> TaskRows {
         if self.docs.len() <= max_rows {
             return TaskRows { docs: self.docs.clone(), y: self.y.clone(), ..self.clone_head() };
         }
@@ -325,11 +333,28 @@ impl TaskRows {
         let mut order: Vec<&Vec<usize>> = members.values().collect();
         crate::model::cv::SplitMix64::new(seed).shuffle(&mut order);
         let mut taken: Vec<usize> = Vec::with_capacity(max_rows);
-        for group in order {
+        let mut used = vec![false; order.len()];
+        for (g, group) in order.iter().enumerate() {
             if taken.len() >= max_rows {
                 break;
             }
-            taken.extend(group);
+            taken.extend(group.iter());
+            used[g] = true;
+        }
+        let total = self.class_counts();
+        for class in 0..self.classes.len() {
+            let want = min_per_class.min(total[class] as usize);
+            let mut have = taken.iter().filter(|&&p| self.y[p] == class).count();
+            for (g, group) in order.iter().enumerate() {
+                if have >= want {
+                    break;
+                }
+                if !used[g] && group.iter().any(|&p| self.y[p] == class) {
+                    have += group.iter().filter(|&&p| self.y[p] == class).count();
+                    taken.extend(group.iter());
+                    used[g] = true;
+                }
+            }
         }
         taken.sort_unstable();
         TaskRows {
@@ -371,7 +396,8 @@ pub fn train(
         .par_iter()
         .map(|task| {
             let cv = if settings.folds >= 2 {
-                let sample = task.sample(settings.search_rows, &groups, settings.seed);
+                let sample =
+                    task.sample(settings.search_rows, 5 * settings.folds, &groups, settings.seed);
                 if sample.docs.len() < task.docs.len() {
                     progress(&format!(
                         "[{}] choosing among the candidates on {} of its {} rows (--search-rows)",
@@ -842,6 +868,27 @@ mod tests {
 
     fn candidate(f1: f64) -> Candidate {
         Candidate { features: "words".into(), balance: "none".into(), c: 1.0, macro_f1: f1 }
+    }
+
+    #[test]
+    fn the_search_sample_takes_whole_groups_and_keeps_rare_classes() {
+        // 100 groups of 10 rows; class 1 only in the last group.
+        let groups: Vec<usize> = (0..1000).map(|d| d / 10).collect();
+        let y: Vec<usize> = (0..1000).map(|d| usize::from(d >= 990)).collect();
+        let task = TaskRows {
+            name: "t".into(),
+            classes: vec!["a".into(), "b".into()],
+            docs: (0..1000).collect(),
+            y,
+        };
+        let sample = task.sample(200, 10, &groups, 7);
+        assert!(sample.docs.len() >= 200 && sample.docs.len() <= 220, "{}", sample.docs.len());
+        for g in 0..100 {
+            let n = sample.docs.iter().filter(|&&d| groups[d] == g).count();
+            assert!(n == 0 || n == 10, "group {g} split: {n}");
+        }
+        assert_eq!(sample.class_counts()[1], 10, "the rare class is kept");
+        assert_eq!(task.sample(5000, 10, &groups, 7).docs.len(), 1000);
     }
 
     #[test]
