@@ -342,8 +342,8 @@ impl TaskRows {
             used[g] = true;
         }
         let total = self.class_counts();
-        for class in 0..self.classes.len() {
-            let want = min_per_class.min(total[class] as usize);
+        for (class, &count) in total.iter().enumerate() {
+            let want = min_per_class.min(count as usize);
             let mut have = taken.iter().filter(|&&p| self.y[p] == class).count();
             for (g, group) in order.iter().enumerate() {
                 if have >= want {
