@@ -17,6 +17,19 @@
 //!    [`RecordWriter`] writes JSONL or CSV, [`ModelBundle`] saves and loads models.
 //!    [`Predictor`] ties them together for batch scoring in parallel.
 //!
+//! The front door is [`Model`]: load a bundle (or train one from a labeled CSV) and score text.
+//!
+//! ```
+//! let model = newsstance::Model::load("models/default")?;
+//! for sentence in model.predict("Obama met Putin at the U.N. on Monday. They disagreed on Syria.") {
+//!     let stance = sentence.task("russia").expect("a task of the shipped model");
+//!     println!("{}: {} {:?}", sentence.text, stance.label, stance.probabilities);
+//! }
+//! # Ok::<(), newsstance::Error>(())
+//! ```
+//!
+//! The stages can be used one by one as well:
+//!
 //! ```
 //! use newsstance::{SentenceSplitter, Tokenizer};
 //! let text = "Obama met Putin at the U.N. on Monday. They disagreed on Syria.";
@@ -27,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod api;
 mod error;
 mod features;
 mod io;
@@ -34,6 +48,7 @@ mod model;
 mod predict;
 mod text;
 
+pub use api::{Model, ScoredSentence, TaskPrediction};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use features::{
     AnalyzedCorpus, Analyzer, AnalyzerScratch, FeatureIndex, FeatureSettings, SparseRow, Term,
