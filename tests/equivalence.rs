@@ -56,7 +56,19 @@ fn sparse_scorer_matches_linfa_predict_probabilities() {
             cv: None,
         },
     };
+    let index = FeatureIndex::new(settings.clone(), &vocabulary);
     let scorer = Scorer::new(FeatureIndex::new(settings, &vocabulary), std::slice::from_ref(&task));
+    // Texts with repeated words and n-grams (tf above one), unknown words, and nothing at all:
+    // the scorer, which sums character features token by token, equals the row-by-row product.
+    let mut scratch = Default::default();
+    for text in ["the the the army army", "Terrorists terrorists!", "Zzqx wqvv", "", "town"] {
+        let got = scorer.score(text, &mut scratch).to_vec();
+        let mut by_row = vec![0.0; 3];
+        task.probabilities_into(&index.transform(text), &mut by_row);
+        for (p, q) in got.iter().zip(&by_row) {
+            assert!((p - q).abs() < 1e-12, "{text:?}: {got:?} vs {by_row:?}");
+        }
+    }
     let expected = fitted.predict_probabilities(&x);
     let mut scratch = Default::default();
     let mut seen_confident = false;

@@ -337,6 +337,63 @@ impl FeatureIndex {
         char_cache.word_hits = word_hits;
     }
 
+    /// Index of the first character n-gram feature (the number of word features).
+    pub fn char_start(&self) -> usize {
+        self.char_start
+    }
+
+    /// The inverse document frequencies, by feature.
+    pub fn idf(&self) -> &[f64] {
+        &self.idf
+    }
+
+    /// Whether tf is `1 + ln(count)` rather than the count.
+    pub fn sublinear_tf(&self) -> bool {
+        self.analyzer.settings().sublinear_tf
+    }
+
+    /// For scorers that handle character n-grams token by token: analyzes `text` into the word
+    /// block's L2-normalized entries (`row`) and, in `tokens`, the id of every token occurrence
+    /// (see [`FeatureIndex::token_features`]). Returns the token cache's generation: ids of
+    /// different generations name different tokens.
+    pub fn analyze_by_token(
+        &self,
+        text: &str,
+        scratch: &mut VectorizerScratch,
+        row: &mut SparseRow,
+        tokens: &mut Vec<u32>,
+    ) -> u64 {
+        let VectorizerScratch { analyzer, hits, counts, char_cache } = scratch;
+        hits.clear();
+        tokens.clear();
+        if char_cache.arena.len() > CHAR_CACHE_ENTRIES {
+            char_cache.clear();
+        }
+        let stem_ids = &self.stem_ids;
+        let words = &self.words;
+        let (lo, hi) = self.analyzer.settings().char_ngrams.unwrap_or((1, 0));
+        self.analyzer.analyze_tokens(
+            text,
+            analyzer,
+            &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
+            &mut |key| {
+                if let Some(&f) = words.get(&key) {
+                    hits.push(f);
+                }
+            },
+            &mut |token| tokens.push(char_cache.id(token, lo, hi, &self.chars)),
+        );
+        let sublinear = self.analyzer.settings().sublinear_tf;
+        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
+        char_cache.generation
+    }
+
+    /// The character n-gram features of a token id from [`FeatureIndex::analyze_by_token`],
+    /// one per occurrence.
+    pub fn token_features<'s>(&self, scratch: &'s VectorizerScratch, id: u32) -> &'s [u32] {
+        scratch.char_cache.of(id)
+    }
+
     /// The TF-IDF row of `text` (allocating; see [`FeatureIndex::transform_into`]).
     pub fn transform(&self, text: &str) -> SparseRow {
         let mut row = SparseRow::default();
@@ -361,9 +418,13 @@ const CHAR_CACHE_ENTRIES: usize = 1 << 22;
 /// Each distinct token's character n-gram features, found once per thread.
 #[derive(Debug, Default)]
 struct CharCache {
-    /// Token -> range of `arena`.
-    spans: FxHashMap<Box<str>, (u32, u32)>,
+    /// Token -> its id (index into `ranges`).
+    spans: FxHashMap<Box<str>, u32>,
+    /// Per token id, its range of `arena`.
+    ranges: Vec<(u32, u32)>,
     arena: Vec<u32>,
+    /// Counts the clears, so that caches keyed by token id know when ids start over.
+    generation: u64,
     chars: String,
     word_hits: Vec<u32>,
 }
@@ -371,7 +432,33 @@ struct CharCache {
 impl CharCache {
     fn clear(&mut self) {
         self.spans.clear();
+        self.ranges.clear();
         self.arena.clear();
+        self.generation += 1;
+    }
+
+    /// The character features of the token with id `id`.
+    fn of(&self, id: u32) -> &[u32] {
+        let (start, end) = self.ranges[id as usize];
+        &self.arena[start as usize..end as usize]
+    }
+
+    /// The id of `token`, its character features looked up (see [`CharCache::features`]).
+    fn id(&mut self, token: &str, lo: usize, hi: usize, chars: &FxHashMap<Box<str>, u32>) -> u32 {
+        if let Some(&id) = self.spans.get(token) {
+            return id;
+        }
+        let start = self.arena.len() as u32;
+        let arena = &mut self.arena;
+        for_each_char_gram(token, lo, hi, &mut self.chars, &mut |g| {
+            if let Some(&f) = chars.get(g) {
+                arena.push(f);
+            }
+        });
+        let id = self.ranges.len() as u32;
+        self.ranges.push((start, self.arena.len() as u32));
+        self.spans.insert(token.into(), id);
+        id
     }
 
     /// The features of `token`'s character n-grams (of `lo` to `hi` characters) found in
@@ -383,22 +470,8 @@ impl CharCache {
         hi: usize,
         chars: &FxHashMap<Box<str>, u32>,
     ) -> &[u32] {
-        let (start, end) = match self.spans.get(token) {
-            Some(&span) => span,
-            None => {
-                let start = self.arena.len() as u32;
-                let arena = &mut self.arena;
-                for_each_char_gram(token, lo, hi, &mut self.chars, &mut |g| {
-                    if let Some(&f) = chars.get(g) {
-                        arena.push(f);
-                    }
-                });
-                let span = (start, self.arena.len() as u32);
-                self.spans.insert(token.into(), span);
-                span
-            }
-        };
-        &self.arena[start as usize..end as usize]
+        let id = self.id(token, lo, hi, chars);
+        self.of(id)
     }
 }
 

@@ -151,6 +151,15 @@ pub struct ScoreScratch {
     vectorizer: VectorizerScratch,
     row: SparseRow,
     out: Vec<f64>,
+    /// Token ids of the sentence being scored (character n-gram models).
+    tokens: Vec<u32>,
+    /// Per token id: `sum idf_f W[f]` over the token's character features (width entries),
+    /// then `sum idf_f^2`; NaN where not computed yet.
+    token_sums: Vec<f64>,
+    /// The token cache generation `token_sums` belongs to.
+    generation: u64,
+    counts: Vec<u32>,
+    repeated: Vec<u32>,
 }
 
 impl Scorer {
@@ -182,6 +191,93 @@ impl Scorer {
         Scorer { index, heads, width, weights, intercepts }
     }
 
+    /// Scores a model with character n-grams. The character block of a sentence is
+    /// `sum_f g(m_f) idf_f W[f] / norm`, with `m_f` the occurrences of feature f and `g` the tf.
+    /// Each token's `sum idf_f W[f]` (and `sum idf_f^2`) is computed once per distinct token
+    /// and kept; the sentence adds its tokens' sums, then corrects the features that occur
+    /// more than once, where `g(m) != m`. The result equals the row-by-row product up to the
+    /// order of the additions.
+    fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
+        let ScoreScratch { vectorizer, row, out, tokens, token_sums, generation, counts, repeated } =
+            scratch;
+        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens);
+        let w = self.width;
+        if gen != *generation {
+            token_sums.clear();
+            *generation = gen;
+        }
+        out.clear();
+        out.extend_from_slice(&self.intercepts);
+        for (&j, &x) in row.indices.iter().zip(&row.values) {
+            let weights = &self.weights[j as usize * w..(j as usize + 1) * w];
+            out.iter_mut().zip(weights).for_each(|(o, w)| *o += x * w);
+        }
+        if tokens.is_empty() {
+            self.softmax_heads(out);
+            return;
+        }
+        let idf = self.index.idf();
+        if counts.len() < idf.len() {
+            counts.resize(idf.len(), 0);
+        }
+        let stride = w + 1;
+        let mut sum = vec![0.0; w];
+        let mut norm2 = 0.0;
+        repeated.clear();
+        for &t in tokens.iter() {
+            let at = t as usize * stride;
+            if token_sums.len() < at + stride {
+                token_sums.resize(at + stride, f64::NAN);
+            }
+            let features = self.index.token_features(vectorizer, t);
+            if token_sums[at].is_nan() {
+                let cell = &mut token_sums[at..at + stride];
+                cell.iter_mut().for_each(|v| *v = 0.0);
+                for &f in features {
+                    let i = idf[f as usize];
+                    let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
+                    cell[..w].iter_mut().zip(weights).for_each(|(c, wt)| *c += i * wt);
+                    cell[w] += i * i;
+                }
+            }
+            let cell = &token_sums[at..at + stride];
+            sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
+            norm2 += cell[w];
+            for &f in features {
+                let c = &mut counts[f as usize];
+                *c += 1;
+                if *c == 2 {
+                    repeated.push(f);
+                }
+            }
+        }
+        let sublinear = self.index.sublinear_tf();
+        for &f in repeated.iter() {
+            let m = f64::from(counts[f as usize]);
+            let g = if sublinear { 1.0 + m.ln() } else { m };
+            let i = idf[f as usize];
+            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
+            sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
+            norm2 += (g * g - m) * i * i;
+        }
+        for &t in tokens.iter() {
+            for &f in self.index.token_features(vectorizer, t) {
+                counts[f as usize] = 0;
+            }
+        }
+        if norm2 > 0.0 {
+            let inverse = 1.0 / norm2.sqrt();
+            out.iter_mut().zip(&sum).for_each(|(o, s)| *o += s * inverse);
+        }
+        self.softmax_heads(out);
+    }
+
+    fn softmax_heads(&self, out: &mut [f64]) {
+        for head in &self.heads {
+            softmax(&mut out[head.offset..head.offset + head.classes.len()]);
+        }
+    }
+
     /// Adds `x_j * W[j]` to `out` for every entry of a row, `W` being `W` classes wide.
     #[inline]
     fn accumulate<const W: usize>(&self, indices: &[u32], values: &[f64], out: &mut [f64]) {
@@ -210,6 +306,10 @@ impl Scorer {
     /// Probabilities of every class of every task for `text`, concatenated in task order
     /// (see [`TaskHead::offset`]). The slice lives in `scratch`.
     pub fn score<'s>(&self, text: &str, scratch: &'s mut ScoreScratch) -> &'s [f64] {
+        if self.index.char_start() < self.index.len() {
+            self.score_by_token(text, scratch);
+            return &scratch.out;
+        }
         self.index.transform_unordered_into(text, &mut scratch.vectorizer, &mut scratch.row);
         let out = &mut scratch.out;
         out.clear();
