@@ -20,20 +20,15 @@ mod common;
 /// values. A blank cell means "not labeled for this task".
 ///
 /// For every task, cross-validation chooses among candidates: feature sets (word 1-2-grams of
-/// stems; the same plus character 2-5-grams within words), class balancing (none; weighted like
+/// stems; the same plus character 2-4-grams within words), class balancing (none; weighted like
 /// scikit-learn's class_weight='balanced') and C (0.3, 1, 3, 10, 30): 20 candidates, scored by
 /// mean macro-F1 over 5 folds that keep each article's sentences together (the article_id
 /// column). The best is fitted on all the task's rows. Narrow the search with --search fast,
 /// --feature-set, --balance or --c. The report goes to stdout, progress to stderr.
-///
-/// Examples:
-///   train                                   # labels/*.csv -> models/default, full search
-///   train --input mine.csv --task sentiment --out models/mine
-///   train --input big.csv --cv 0 --c 3 --balance weighted --feature-set words
 #[derive(Parser, Debug)]
 #[command(
     version,
-    after_help = "Exit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error. See docs/ERRORS.md."
+    after_help = "Examples:\n  train                                    labels/*.csv -> models/default, full search\n  train --input mine.csv --task sentiment --out models/mine\n  train --input big.csv --cv 0 --c 3       one candidate, no cross-validation\n\nExit codes: 0 ok, 1 bad input or flags, 2 usage, 3 model, 4 training failed, 5 I/O error. See docs/ERRORS.md."
 )]
 struct Args {
     /// Labeled CSV file (repeatable). Default: every .csv directly in labels/.
