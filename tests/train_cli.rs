@@ -149,3 +149,39 @@ fn help_teaches_the_formats() {
     assert!(help.contains("blank cell means"), "{help}");
     assert!(help.contains("Exit codes"), "{help}");
 }
+
+#[test]
+fn folds_keep_articles_together_and_never_outnumber_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,article_id,text,tone\n");
+    for a in 0..3 {
+        for i in 0..6 {
+            let (text, tone) =
+                if i % 2 == 1 { ("peace talks resumed", "pos") } else { ("bombing raids", "neg") };
+            csv += &format!("r{a}-{i},a{a},Sentence {i} of article {a}: {text}.,{tone}\n");
+        }
+    }
+    std::fs::write(dir.path().join("few.csv"), csv).unwrap();
+    let o = run("train", &["--input", "few.csv", "--out", "m"], dir.path(), None);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("only 3 groups (e.g. articles) for 5 folds; using 3 folds"), "{err}");
+    let bundle = newsstance::ModelBundle::load(&dir.path().join("m")).unwrap();
+    let cv = bundle.tasks[0].training.cv.as_ref().unwrap();
+    assert!(cv.grouped);
+    assert_eq!(cv.folds, 3);
+    // Each fold is one article: 6 test rows each, all of them scored once.
+    assert_eq!(cv.report.classes.iter().map(|c| c.support).sum::<u64>(), 18);
+    // Without the article column the folds are plain stratified ones.
+    let o = run(
+        "train",
+        &["--input", "few.csv", "--out", "m2", "--group-column", "none"],
+        dir.path(),
+        None,
+    );
+    assert!(o.status.success());
+    let bundle = newsstance::ModelBundle::load(&dir.path().join("m2")).unwrap();
+    let cv = bundle.tasks[0].training.cv.as_ref().unwrap();
+    assert!(!cv.grouped);
+    assert_eq!(cv.folds, 5);
+}

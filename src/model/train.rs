@@ -708,12 +708,26 @@ fn cross_validate(
     }
     let n_classes = task.classes.len();
     let task_groups: Vec<usize> = task.docs.iter().map(|&d| groups[d]).collect();
-    let grouped = {
+    let n_groups = {
         let mut distinct = task_groups.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        distinct.len() < task_groups.len()
+        distinct.len()
     };
+    let mut grouped = n_groups < task_groups.len();
+    if grouped && n_groups < 2 {
+        progress(&format!(
+            "[{}] warning: all rows are in one group; folds are not grouped",
+            task.name
+        ));
+        grouped = false;
+    } else if grouped && n_groups < k {
+        progress(&format!(
+            "[{}] warning: only {n_groups} groups (e.g. articles) for {k} folds; using {n_groups} folds",
+            task.name
+        ));
+        k = n_groups;
+    }
     let folds = if grouped {
         // Dense ids for this task's groups.
         let mut ids = std::collections::HashMap::new();
