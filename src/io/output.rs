@@ -6,7 +6,8 @@ use std::io::Write;
 use crate::model::TaskHead;
 
 /// Output format of `predict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// One JSON object per line.
     #[default]
@@ -16,7 +17,8 @@ pub enum OutputFormat {
 }
 
 /// What one input record is scored as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Unit {
     /// Split each record into sentences and score each sentence.
     #[default]

@@ -95,7 +95,8 @@ pub fn stratified_group_folds(
 }
 
 /// How training rows are balanced across classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Balance {
     /// Use the rows as they are.
     None,

@@ -21,15 +21,16 @@ use crate::model::sparse_fit::{balanced_weights, fit_sparse, CsrMatrix};
 use crate::model::task::{Candidate, CrossValidation, TaskModel, TrainingSummary};
 
 /// Which features a task's model reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum FeatureSet {
     /// Word n-grams of stems only.
     #[serde(rename = "words")]
-    #[value(name = "words")]
+    #[cfg_attr(feature = "cli", value(name = "words"))]
     Words,
     /// Word n-grams plus character n-grams within words, each block normalized on its own.
     #[serde(rename = "words+chars")]
-    #[value(name = "words+chars")]
+    #[cfg_attr(feature = "cli", value(name = "words+chars"))]
     WordsAndChars,
 }
 
@@ -44,7 +45,8 @@ impl FeatureSet {
 }
 
 /// The solver that fits each model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Solver {
     /// linfa-logistic's objective and L-BFGS on sparse rows: time in proportion to the
     /// non-zeros; supports class weights.
@@ -105,7 +107,8 @@ pub struct TrainSettings {
 }
 
 /// Float type of the dense training matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Precision {
     /// 4 bytes per cell: half the memory and memory traffic of `f64`.
     F32,
