@@ -417,7 +417,8 @@ pub fn train(
                 None
             };
             let (candidate, source) = match &cv {
-                Some(cv) => (cv.candidates[cv.chosen].key(), "cross-validation"),
+                // The scored candidates are listed in the order of `settings.candidates()`.
+                Some(cv) => (settings.candidates()[cv.chosen], "cross-validation"),
                 None => (settings.candidates()[0], "given"),
             };
             Ok((candidate, source, cv))
@@ -863,22 +864,6 @@ fn cross_validate(
     Ok(cv)
 }
 
-impl Candidate {
-    /// The candidate as settings.
-    fn key(&self) -> (FeatureSet, Balance, f64) {
-        let feature_set = if self.features == FeatureSet::Words.name() {
-            FeatureSet::Words
-        } else {
-            FeatureSet::WordsAndChars
-        };
-        let balance = [Balance::None, Balance::Weighted, Balance::Oversample]
-            .into_iter()
-            .find(|b| b.name() == self.balance)
-            .unwrap_or_default();
-        (feature_set, balance, self.c)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -924,15 +909,6 @@ mod tests {
         assert_eq!(c[1], (FeatureSet::Words, Balance::None, 3.0));
         assert_eq!(c[2], (FeatureSet::Words, Balance::Weighted, 1.0));
         assert_eq!(c[7], (FeatureSet::WordsAndChars, Balance::Weighted, 3.0));
-        for (f, b, c) in &s.candidates() {
-            let cand = Candidate {
-                features: f.name().into(),
-                balance: b.name().into(),
-                c: *c,
-                macro_f1: 0.0,
-            };
-            assert_eq!(cand.key(), (*f, *b, *c));
-        }
     }
 
     #[test]
