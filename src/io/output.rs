@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::model::TaskHead;
+use crate::model::{argmax, TaskHead};
 
 /// Output format of `predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -204,15 +204,6 @@ impl RecordWriter {
         w.write_record(&fields).expect("writing to memory");
         *out = w.into_inner().expect("writing to memory");
     }
-}
-
-/// Index of the largest value (the first on ties).
-pub fn argmax(values: &[f64]) -> usize {
-    values
-        .iter()
-        .enumerate()
-        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| if v > best.1 { (i, v) } else { best })
-        .0
 }
 
 /// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit).
