@@ -170,6 +170,13 @@ fn folds_keep_articles_together_and_never_outnumber_them() {
     let cv = bundle.tasks[0].training.cv.as_ref().unwrap();
     assert!(cv.grouped);
     assert_eq!(cv.folds, 3);
+    // Every candidate scores 1.0 here, so the tie goes to the first, word features: the
+    // character n-grams analyzed for the search are not kept in the bundle.
+    let task = &bundle.tasks[0];
+    assert_eq!(task.training.features, "words");
+    assert!(bundle.features.char_ngrams.is_none());
+    assert!(bundle.vocabulary.terms.iter().all(|t| !t.starts_with("c:")));
+    assert_eq!(task.weights.len(), bundle.vocabulary.len() * task.classes.len());
     // Each fold is one article: 6 test rows each, all of them scored once.
     assert_eq!(cv.report.classes.iter().map(|c| c.support).sum::<u64>(), 18);
     // Without the article column the folds are plain stratified ones.

@@ -393,9 +393,30 @@ pub fn train(
     let corpus = AnalyzedCorpus::analyze(&analyzer, set.texts.iter().map(String::as_str));
     let groups = group_ids(set);
 
-    // Cross-validation of all tasks, folds and candidate paths runs on the pool at once; the
-    // final fits, one per task, then run in parallel.
-    let chosen: Vec<_> = tasks
+    // The final vocabulary, on every sentence, with character n-grams when the search may pick
+    // them; they are the last block, so they are dropped at the end if no task reads them.
+    let all_docs: Vec<usize> = (0..set.texts.len()).collect();
+    let (mut vocabulary, feature_of) = corpus.fit_vocabulary(&analysis, &all_docs);
+    if vocabulary.is_empty() {
+        return Err(Error::training(
+            &set.tasks[0],
+            format!(
+                "no term is left to learn from: none occurs in at least min_df = {} of the {} sentences (and at most max_df = {} of them)",
+                analysis.min_df,
+                set.texts.len(),
+                analysis.max_df
+            ),
+            "lower --min-df or raise --max-df, or add labeled sentences",
+        ));
+    }
+    let rows: Vec<SparseRow> = all_docs
+        .iter()
+        .map(|&d| corpus.row(d, &vocabulary, &feature_of, analysis.sublinear_tf))
+        .collect();
+
+    // Each task is cross-validated (all tasks, folds and candidate paths on the pool at once),
+    // then fitted on all its rows as soon as its candidate is chosen.
+    let mut models: Vec<TaskModel> = tasks
         .par_iter()
         .map(|task| {
             let cv = if settings.folds >= 2 {
@@ -416,48 +437,11 @@ pub fn train(
             } else {
                 None
             };
-            let (candidate, source) = match &cv {
+            let ((feature_set, balance, c), source) = match &cv {
                 // The scored candidates are listed in the order of `settings.candidates()`.
                 Some(cv) => (settings.candidates()[cv.chosen], "cross-validation"),
                 None => (settings.candidates()[0], "given"),
             };
-            Ok((candidate, source, cv))
-        })
-        .collect::<Result<_>>()?;
-
-    // The final vocabulary holds character n-grams only when a task reads them.
-    let mut features = analysis.clone();
-    if !chosen.iter().any(|((f, _, _), _, _)| *f == FeatureSet::WordsAndChars) {
-        features.char_ngrams = None;
-    }
-    let all_docs: Vec<usize> = (0..set.texts.len()).collect();
-    let (vocabulary, feature_of) = corpus.fit_vocabulary(&features, &all_docs);
-    if vocabulary.is_empty() {
-        return Err(Error::training(
-            &set.tasks[0],
-            format!(
-                "no term is left to learn from: none occurs in at least min_df = {} of the {} sentences (and at most max_df = {} of them)",
-                features.min_df,
-                set.texts.len(),
-                features.max_df
-            ),
-            "lower --min-df or raise --max-df, or add labeled sentences",
-        ));
-    }
-    progress(&format!(
-        "vocabulary: {} features ({} character n-grams), of {} distinct terms",
-        vocabulary.len(),
-        vocabulary.len() - vocabulary.char_start(),
-        corpus.term_names.len()
-    ));
-    let rows: Vec<SparseRow> = all_docs
-        .iter()
-        .map(|&d| corpus.row(d, &vocabulary, &feature_of, features.sublinear_tf))
-        .collect();
-    let models: Vec<TaskModel> = tasks
-        .par_iter()
-        .zip(chosen)
-        .map(|(task, ((feature_set, balance, c), source, cv))| {
             progress(&format!(
                 "[{}] final fit on {} rows: {}, balance {}, C = {c}",
                 task.name,
@@ -493,6 +477,25 @@ pub fn train(
             Ok(task_model(task, &fit, vocabulary.len(), settings, summary))
         })
         .collect::<Result<_>>()?;
+
+    // Character n-grams stay in the bundle only when a task reads them (a word-only task's
+    // character weights are zero, and the character block is the vocabulary's last).
+    let mut features = analysis;
+    if !models.iter().any(|m| m.training.features == FeatureSet::WordsAndChars.name()) {
+        let words = vocabulary.char_start();
+        vocabulary.terms.truncate(words);
+        vocabulary.idf.truncate(words);
+        for m in &mut models {
+            m.weights.truncate(words * m.classes.len());
+        }
+        features.char_ngrams = None;
+    }
+    progress(&format!(
+        "vocabulary: {} features ({} character n-grams), of {} distinct terms",
+        vocabulary.len(),
+        vocabulary.len() - vocabulary.char_start(),
+        corpus.term_names.len()
+    ));
     Ok(TrainedModels { features, vocabulary, tasks: models })
 }
 
