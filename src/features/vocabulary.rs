@@ -309,15 +309,37 @@ impl FeatureIndex {
     /// scratch's token cache, so a token seen before costs one hash lookup, not one per n-gram.
     fn feature_hits(&self, text: &str, scratch: &mut VectorizerScratch) {
         let VectorizerScratch { analyzer, hits, char_cache, .. } = scratch;
+        let mut word_hits = std::mem::take(&mut char_cache.word_hits);
+        let mut tokens = std::mem::take(&mut char_cache.tokens);
+        self.analyze_into(text, analyzer, char_cache, &mut word_hits, &mut tokens);
         hits.clear();
-        let stem_ids = &self.stem_ids;
-        let char_ngrams = self.analyzer.settings().char_ngrams;
+        for &t in &tokens {
+            hits.extend_from_slice(char_cache.of(t));
+        }
+        hits.extend_from_slice(&word_hits);
+        char_cache.word_hits = word_hits;
+        char_cache.tokens = tokens;
+    }
+
+    /// Analyzes `text`: the word features of its n-grams go to `word_hits`, one per
+    /// occurrence, and, when the settings have character n-grams, the token-cache id of every
+    /// token occurrence to `tokens`.
+    fn analyze_into(
+        &self,
+        text: &str,
+        analyzer: &mut AnalyzerScratch,
+        char_cache: &mut CharCache,
+        word_hits: &mut Vec<u32>,
+        tokens: &mut Vec<u32>,
+    ) {
+        word_hits.clear();
+        tokens.clear();
         if char_cache.arena.len() > CHAR_CACHE_ENTRIES {
             char_cache.clear();
         }
+        let stem_ids = &self.stem_ids;
         let words = &self.words;
-        let mut word_hits = std::mem::take(&mut char_cache.word_hits);
-        word_hits.clear();
+        let char_ngrams = self.analyzer.settings().char_ngrams;
         self.analyzer.analyze_tokens(
             text,
             analyzer,
@@ -329,12 +351,10 @@ impl FeatureIndex {
             },
             &mut |token| {
                 if let Some((lo, hi)) = char_ngrams {
-                    hits.extend_from_slice(char_cache.features(token, lo, hi, &self.chars));
+                    tokens.push(char_cache.id(token, lo, hi, &self.chars));
                 }
             },
         );
-        hits.extend_from_slice(&word_hits);
-        char_cache.word_hits = word_hits;
     }
 
     /// Index of the first character n-gram feature (the number of word features).
@@ -364,25 +384,7 @@ impl FeatureIndex {
         tokens: &mut Vec<u32>,
     ) -> u64 {
         let VectorizerScratch { analyzer, hits, counts, char_cache } = scratch;
-        hits.clear();
-        tokens.clear();
-        if char_cache.arena.len() > CHAR_CACHE_ENTRIES {
-            char_cache.clear();
-        }
-        let stem_ids = &self.stem_ids;
-        let words = &self.words;
-        let (lo, hi) = self.analyzer.settings().char_ngrams.unwrap_or((1, 0));
-        self.analyzer.analyze_tokens(
-            text,
-            analyzer,
-            &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
-            &mut |key| {
-                if let Some(&f) = words.get(&key) {
-                    hits.push(f);
-                }
-            },
-            &mut |token| tokens.push(char_cache.id(token, lo, hi, &self.chars)),
-        );
+        self.analyze_into(text, analyzer, char_cache, hits, tokens);
         let sublinear = self.analyzer.settings().sublinear_tf;
         row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
         char_cache.generation
@@ -423,6 +425,8 @@ struct CharCache {
     /// Per token id, its range of `arena`.
     ranges: Vec<(u32, u32)>,
     arena: Vec<u32>,
+    /// Token ids of the text being analyzed.
+    tokens: Vec<u32>,
     /// Counts the clears, so that caches keyed by token id know when ids start over.
     generation: u64,
     chars: String,
@@ -443,7 +447,8 @@ impl CharCache {
         &self.arena[start as usize..end as usize]
     }
 
-    /// The id of `token`, its character features looked up (see [`CharCache::features`]).
+    /// The id of `token`; on its first sight, its character n-grams (of `lo` to `hi`
+    /// characters) found in `chars` are stored, one feature per occurrence, in n-gram order.
     fn id(&mut self, token: &str, lo: usize, hi: usize, chars: &FxHashMap<Box<str>, u32>) -> u32 {
         if let Some(&id) = self.spans.get(token) {
             return id;
@@ -459,19 +464,6 @@ impl CharCache {
         self.ranges.push((start, self.arena.len() as u32));
         self.spans.insert(token.into(), id);
         id
-    }
-
-    /// The features of `token`'s character n-grams (of `lo` to `hi` characters) found in
-    /// `chars`, one per occurrence, in n-gram order.
-    fn features(
-        &mut self,
-        token: &str,
-        lo: usize,
-        hi: usize,
-        chars: &FxHashMap<Box<str>, u32>,
-    ) -> &[u32] {
-        let id = self.id(token, lo, hi, chars);
-        self.of(id)
     }
 }
 
