@@ -64,13 +64,7 @@ pub fn dense(rows: &[&SparseRow], n_features: usize) -> Array2<f64> {
 
 /// Stacks sparse rows into a dense matrix of `F` (`f32` or `f64`).
 pub fn dense_as<F: SolverFloat>(rows: &[&SparseRow], n_features: usize) -> Array2<F> {
-    let mut x = Array2::zeros((rows.len(), n_features));
-    for (mut out, row) in x.axis_iter_mut(Axis(0)).zip(rows) {
-        for (&j, &v) in row.indices.iter().zip(&row.values) {
-            out[j as usize] = F::cast(v);
-        }
-    }
-    x
+    crate::model::CsrMatrix::from_rows(rows, n_features).to_dense_as()
 }
 
 /// What [`SolverFloat::linfa_fit`] returns: the sorted distinct classes, the weights

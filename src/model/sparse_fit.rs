@@ -37,21 +37,8 @@ pub struct CsrMatrix {
 impl CsrMatrix {
     /// Stacks rows whose feature indices are below `n_cols`.
     pub fn from_rows(rows: &[&SparseRow], n_cols: usize) -> Self {
-        let nnz = rows.iter().map(|r| r.indices.len()).sum();
-        let mut m = CsrMatrix {
-            indptr: Vec::with_capacity(rows.len() + 1),
-            indices: Vec::with_capacity(nnz),
-            values: Vec::with_capacity(nnz),
-            n_cols,
-        };
-        m.indptr.push(0);
-        for row in rows {
-            debug_assert!(row.indices.iter().all(|&j| (j as usize) < n_cols));
-            m.indices.extend_from_slice(&row.indices);
-            m.values.extend_from_slice(&row.values);
-            m.indptr.push(m.indices.len());
-        }
-        m
+        debug_assert!(rows.iter().all(|r| r.indices.iter().all(|&j| (j as usize) < n_cols)));
+        CsrMatrix::from_rows_truncated(rows, n_cols)
     }
 
     /// Stacks rows keeping only their features below `n_cols` (rows are sorted by feature, so

@@ -160,6 +160,8 @@ pub struct ScoreScratch {
     generation: u64,
     counts: Vec<u32>,
     repeated: Vec<u32>,
+    /// The character block's sum for the sentence being scored.
+    sum: Vec<f64>,
 }
 
 impl Scorer {
@@ -198,8 +200,17 @@ impl Scorer {
     /// more than once, where `g(m) != m`. The result equals the row-by-row product up to the
     /// order of the additions.
     fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
-        let ScoreScratch { vectorizer, row, out, tokens, token_sums, generation, counts, repeated } =
-            scratch;
+        let ScoreScratch {
+            vectorizer,
+            row,
+            out,
+            tokens,
+            token_sums,
+            generation,
+            counts,
+            repeated,
+            sum,
+        } = scratch;
         let gen = self.index.analyze_by_token(text, vectorizer, row, tokens);
         let w = self.width;
         if gen != *generation {
@@ -221,7 +232,8 @@ impl Scorer {
             counts.resize(idf.len(), 0);
         }
         let stride = w + 1;
-        let mut sum = vec![0.0; w];
+        sum.clear();
+        sum.resize(w, 0.0);
         let mut norm2 = 0.0;
         repeated.clear();
         for &t in tokens.iter() {
@@ -267,7 +279,7 @@ impl Scorer {
         }
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
-            out.iter_mut().zip(&sum).for_each(|(o, s)| *o += s * inverse);
+            out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
         }
         self.softmax_heads(out);
     }
