@@ -70,5 +70,5 @@ pub use predict::{
     default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,
 };
 pub use text::{
-    Language, SentenceSpan, SentenceSplitter, SpanKind, StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
+    Actor, ActorAlias, Mention, MentionFinder, Language, SentenceSpan, SentenceSplitter, SpanKind, StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
 };

@@ -153,7 +153,8 @@ impl Predictor {
         let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
         Ok(Predictor {
             writer: RecordWriter::new(settings.format, &heads)
-                .with_furniture_column(settings.keep_furniture),
+                .with_furniture_column(settings.keep_furniture)
+                .with_mentions(scorer.as_ref().map(|s| s.features().mentions())),
             scorer,
             splitter: SentenceSplitter::new(),
             settings: PredictSettings { threads, ..settings },
@@ -387,6 +388,7 @@ impl Predictor {
                     sentence: 0,
                     start: 0,
                     end: r.text.len(),
+                    char_start: 0,
                     text: &r.text,
                     furniture: false,
                     probabilities,
@@ -399,7 +401,11 @@ impl Predictor {
                 // Sentences and furniture lines are numbered apart: furniture is written as
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
+                // Character offset of `byte` in the record, advanced span by span.
+                let (mut byte, mut char_start) = (0, 0);
                 for span in spans.iter() {
+                    char_start += r.text[byte..span.start].chars().count();
+                    byte = span.start;
                     let is_furniture = span.is_furniture();
                     if is_furniture {
                         *furniture += 1;
@@ -418,6 +424,7 @@ impl Predictor {
                         sentence: if is_furniture { furniture_index } else { index },
                         start: span.start,
                         end: span.end,
+                        char_start,
                         text,
                         furniture: is_furniture,
                         probabilities,

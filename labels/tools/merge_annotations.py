@@ -7,7 +7,11 @@ twice, the final label is the one both readings agree on, or else the third read
 (labels/annotations/consistency-review.csv), made after the third reading settled new rules,
 replace the labels of the sentences it lists.
 
+The second round (pool-2.csv: sentences drawn by sample_round2.py; first-reading-7..10.csv;
+second-reading-2.csv; adjudicated-2.csv) is assembled the same way and appended.
+
 Usage: python3 labels/tools/merge_annotations.py POOL.csv labels/annotations labels
+(every labels/annotations/pool-*.csv next to POOL.csv is read as well)
 """
 import collections
 import csv
@@ -33,16 +37,22 @@ def kappa(a, b):
 def main():
     pool_path, ann, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     pool = {}
-    for row in read(pool_path):
-        pool.setdefault(row["id"], row)
+    for path in [pool_path] + sorted(pool_path.parent.glob("pool-*.csv")):
+        for row in read(path):
+            pool.setdefault(row["id"], row)
     first = {}
     for f in sorted(ann.glob("first-reading-*.csv")):
         for row in read(f):
             first.setdefault(row["id"], row)
-    second = {}
-    for row in read(ann / "second-reading.csv"):
-        second.setdefault(row["id"], row)
-    adjudicated = {row["id"]: row for row in read(ann / "adjudicated.csv")}
+    second, rounds = {}, []
+    for path in sorted(ann.glob("second-reading*.csv")):
+        rounds.append((path.name, [row["id"] for row in read(path)]))
+        for row in read(path):
+            second.setdefault(row["id"], row)
+    adjudicated = {}
+    for path in sorted(ann.glob("adjudicated*.csv")):
+        for row in read(path):
+            adjudicated[row["id"]] = row
     reviewed = {row["id"]: row for row in read(ann / "consistency-review.csv")}
 
     final, seen_text = [], set()
@@ -60,13 +70,15 @@ def main():
         w.writerow(["id", "article_id", "outlet", "text"] + TASKS)
         w.writerows(final)
 
-    both = [sid for sid in second if sid in first]
-    lines = [f"double-read sentences: {len(both)}"]
-    for t in TASKS:
-        po, k = kappa([first[s][t] for s in both], [second[s][t] for s in both])
-        lines.append(f"{t}: observed agreement {po:.3f}, Cohen's kappa {k:.3f}")
-    dis = sum(any(first[s][t] != second[s][t] for t in TASKS) for s in both)
-    lines.append(f"sentences with any disagreement: {dis} (settled by a third reading)")
+    lines = []
+    for name, ids in rounds:
+        both = list(dict.fromkeys(s for s in ids if s in first))
+        lines.append(f"{name}: double-read sentences: {len(both)}")
+        for t in TASKS:
+            po, k = kappa([first[s][t] for s in both], [second[s][t] for s in both])
+            lines.append(f"  {t}: observed agreement {po:.3f}, Cohen's kappa {k:.3f}")
+        dis = sum(any(first[s][t] != second[s][t] for t in TASKS) for s in both)
+        lines.append(f"  sentences with any disagreement: {dis} (settled by a third reading)")
     lines.append(f"sentences re-read in the consistency review and changed: {len(reviewed)}")
     counts = {t: collections.Counter(r[4 + i] for r in final) for i, t in enumerate(TASKS)}
     lines.append(f"sentences: {len(final)}, articles: {len({r[1] for r in final})}, "

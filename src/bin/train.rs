@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use newsstance::{
-    train, Balance, Error, FeatureSet, FeatureSettings, LabeledCsvOptions, LabeledSet, Language,
+    train, Actor, Balance, Error, FeatureSet, FeatureSettings, LabeledCsvOptions, LabeledSet, Language,
     Location, ModelBundle, Precision, Provenance, Result, Solver, TrainSettings,
     DEFAULT_META_COLUMNS,
 };
@@ -107,6 +107,13 @@ struct Args {
     /// stemming, e.g. to fold the names of one actor together.
     #[arg(long, value_name = "CSV")]
     aliases: Option<PathBuf>,
+    /// CSV of actors and their names (header `actor,alias,not_after`, e.g.
+    /// models/actors.csv). `predict` then reports where each sentence names an actor
+    /// ("mentions"); a task named like an actor is its stance task. In the features, every
+    /// single-word name becomes one placeholder per actor and datelines are left out, so the
+    /// model learns what is said about the actor, not which name was used.
+    #[arg(long, value_name = "CSV")]
+    actors: Option<PathBuf>,
     /// L-BFGS iteration limit per fit.
     #[arg(long, default_value_t = 1000)]
     max_iterations: u64,
@@ -206,6 +213,10 @@ fn run(args: Args) -> Result<()> {
             aliases: match &args.aliases {
                 Some(path) => read_aliases(path)?,
                 None => BTreeMap::new(),
+            },
+            actors: match &args.actors {
+                Some(path) => Actor::read_table(path)?,
+                None => Vec::new(),
             },
         },
         folds: args.cv,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
-use crate::text::{StemCache, Stemmer, Tokenizer};
+use crate::text::{dateline_len, Actor, MentionFinder, StemCache, Stemmer, Tokenizer};
 
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
 pub const UNKNOWN_STEM: u32 = u32::MAX;
@@ -50,6 +50,10 @@ pub struct Analyzer {
     settings: FeatureSettings,
     stemmer: Option<Stemmer>,
     tokenizer: Tokenizer,
+    /// Finds actor mentions (none when the settings have no actors).
+    mentions: MentionFinder,
+    /// Per actor, the placeholder its mentions become.
+    placeholders: Vec<String>,
 }
 
 /// Reusable buffers for [`Analyzer::analyze`], one per thread.
@@ -75,7 +79,9 @@ impl Analyzer {
     /// An analyzer for `settings` (assumed validated).
     pub fn new(settings: FeatureSettings) -> Self {
         let stemmer = settings.stemming.map(Stemmer::new);
-        Analyzer { settings, stemmer, tokenizer: Tokenizer::new() }
+        let mentions = MentionFinder::new(&settings.actors);
+        let placeholders = settings.actors.iter().map(Actor::placeholder).collect();
+        Analyzer { settings, stemmer, tokenizer: Tokenizer::new(), mentions, placeholders }
     }
 
     /// The settings this analyzer applies.
@@ -132,15 +138,31 @@ impl Analyzer {
     ) {
         let AnalyzerScratch { cache, stems, .. } = scratch;
         stems.clear();
-        let stop_words = self.settings.stop_words;
-        self.tokenizer.for_each_token(text, |t| {
-            token(t);
-            if stop_words && is_stop_word(t) {
-                return;
+        if self.mentions.is_empty() {
+            self.tokenizer.for_each_token(text, |t| self.push_token(t, stems, cache, stem_id, token));
+        } else {
+            // Each mention becomes its actor's placeholder, with no character n-grams; the
+            // text around mentions is tokenized as usual; a dateline is not read.
+            let text = &text[dateline_len(text)..];
+            let mut pos = 0;
+            for m in self.mentions.find(text) {
+                let before = &text[pos..m.start];
+                self.tokenizer.for_each_token(before, |t| self.push_token(t, stems, cache, stem_id, token));
+                let placeholder = &self.placeholders[m.actor];
+                stems.push(cache.get_or_insert_with(placeholder, |p| stem_id(p)));
+                pos = m.end;
+                // The possessive of a name ("Assad's") adds no token of its own.
+                let rest = &text[pos..];
+                for apostrophe in ['\'', '’'] {
+                    if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s')) {
+                        if !r.starts_with(char::is_alphanumeric) {
+                            pos = text.len() - r.len();
+                        }
+                    }
+                }
             }
-            let id = cache.get_or_insert_with(t, |t| stem_id(&self.stem_of(t)));
-            stems.push(id);
-        });
+            self.tokenizer.for_each_token(&text[pos..], |t| self.push_token(t, stems, cache, stem_id, token));
+        }
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
             for window in stems.windows(n) {
@@ -149,6 +171,24 @@ impl Analyzer {
                 }
             }
         }
+    }
+}
+
+impl Analyzer {
+    /// One ordinary token: handed to `token`, then (unless a stop word) its stem id appended.
+    fn push_token(
+        &self,
+        t: &str,
+        stems: &mut Vec<u32>,
+        cache: &mut StemCache<u32>,
+        stem_id: &mut impl FnMut(&str) -> u32,
+        token: &mut impl FnMut(&str),
+    ) {
+        token(t);
+        if self.settings.stop_words && is_stop_word(t) {
+            return;
+        }
+        stems.push(cache.get_or_insert_with(t, |t| stem_id(&self.stem_of(t))));
     }
 }
 
@@ -198,7 +238,7 @@ fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl 
 mod tests {
     use super::*;
     use std::collections::HashMap;
-
+    
     fn terms(settings: FeatureSettings, text: &str) -> Vec<String> {
         let analyzer = Analyzer::new(settings);
         let mut names: Vec<String> = Vec::new();
@@ -265,6 +305,38 @@ mod tests {
         s.aliases.insert("bashar".into(), "assad".into());
         s.aliases.insert("kremlin".into(), "russia".into());
         assert_eq!(terms(s, "Bashar Kremlin Assad"), ["assad", "russia", "assad"]);
+    }
+
+    #[test]
+    fn actor_names_become_one_placeholder_unless_places_and_datelines_are_left_out() {
+        let table = "actor,alias,not_after\nassad,Assad,\nassad,Damascus,in\nrussia,Kremlin,\n";
+        let actors =
+            crate::text::Actor::parse_table(std::path::Path::new("a.csv"), table.as_bytes())
+                .unwrap();
+        let s = FeatureSettings {
+            word_ngrams: (1, 1),
+            char_ngrams: Some((3, 3)),
+            actors,
+            ..Default::default()
+        };
+        // Names fold (the possessive too) and carry no character n-grams; "in Damascus" is a
+        // place; the dateline is not read.
+        assert_eq!(
+            terms(s.clone(), "KREMLIN (AP) — Assad's envoy in Damascus met Damascus"),
+            [
+                "actor:assad",
+                "envoy",
+                "in",
+                "damascus",
+                "met",
+                "actor:assad",
+                "c: en", "c:env", "c:nvo", "c:voy", "c:oy ",
+                "c: in", "c:in ",
+                "c: da", "c:dam", "c:ama", "c:mas", "c:asc", "c:scu", "c:cus", "c:us ",
+                "c: me", "c:met", "c:et ",
+            ]
+        );
+        assert_eq!(terms(s, "The Kremlin"), ["the", "actor:russia", "c: th", "c:the", "c:he "]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::text::Language;
+use crate::text::{Actor, Language};
 
 /// How sentences are turned into features. Stored in the model bundle, so prediction analyzes
 /// text exactly as training did.
@@ -33,6 +33,13 @@ pub struct FeatureSettings {
     /// one token). Keys and values are lowercase tokens.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+    /// Actors whose names are found in text (see [`crate::text::MentionFinder`]). When there
+    /// are any, a leading dateline is left out of the features, and every single-word name of
+    /// an actor that is a mention (not a place, see [`crate::text::ActorAlias::not_after`])
+    /// becomes the actor's placeholder token ([`Actor::placeholder`]) with no character
+    /// n-grams, so the model sees the same term whatever name a sentence uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<Actor>,
 }
 
 impl Default for FeatureSettings {
@@ -47,6 +54,7 @@ impl Default for FeatureSettings {
             stop_words: false,
             stemming: Some(Language::English),
             aliases: BTreeMap::new(),
+            actors: Vec::new(),
         }
     }
 }

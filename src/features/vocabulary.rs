@@ -362,6 +362,11 @@ impl FeatureIndex {
         self.char_start
     }
 
+    /// A finder of the actor mentions named in the settings (empty when there are none).
+    pub fn mentions(&self) -> crate::text::MentionFinder {
+        crate::text::MentionFinder::new(&self.analyzer.settings().actors)
+    }
+
     /// The inverse document frequencies, by feature.
     pub fn idf(&self) -> &[f64] {
         &self.idf

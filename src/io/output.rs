@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::model::{argmax, TaskHead};
+use crate::text::{Mention, MentionFinder};
 
 /// Output format of `predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +41,9 @@ pub struct OutputUnit<'a> {
     pub start: usize,
     /// Byte offset one past its end.
     pub end: usize,
+    /// Character offset of the sentence in the record's text (Unicode scalar values, as Python
+    /// slices strings); used for the character offsets of mentions.
+    pub char_start: usize,
     /// The sentence.
     pub text: &'a str,
     /// Page furniture (only written when asked to keep it).
@@ -58,6 +62,8 @@ pub struct RecordWriter {
     json_class_keys: Vec<Vec<String>>,
     /// CSV only: a `furniture` column (true/false) after `text`.
     furniture_column: bool,
+    /// Actor mentions to report per scored unit, when the model has actors.
+    mentions: Option<MentionFinder>,
 }
 
 impl RecordWriter {
@@ -90,7 +96,50 @@ impl RecordWriter {
             json_task_keys,
             json_class_keys,
             furniture_column: false,
+            mentions: None,
         }
+    }
+
+    /// With a finder, every scored unit gets its actor mentions: in JSONL,
+    /// `"mentions":{"ACTOR":[[start,end],...],...}` (byte offsets in the record's text, as
+    /// `start` and `end`) and `"mention_chars"` (the same as character offsets); in CSV, a
+    /// `mentions` column holding the `"mentions"` object.
+    pub fn with_mentions(mut self, finder: Option<MentionFinder>) -> Self {
+        self.mentions = finder.filter(|f| !f.is_empty());
+        self
+    }
+
+    /// Appends `{"ACTOR":[[start,end],...],...}` for the unit's mentions: byte offsets, or
+    /// character offsets with `chars`.
+    fn mentions_json(&self, out: &mut Vec<u8>, finder: &MentionFinder, u: &OutputUnit<'_>, found: &[Mention], chars: bool) {
+        out.push(b'{');
+        for (a, actor) in finder.actors().iter().enumerate() {
+            if a > 0 {
+                out.push(b',');
+            }
+            json_string(out, &actor.name);
+            out.extend_from_slice(b":[");
+            let mut first = true;
+            for m in found.iter().filter(|m| m.actor == a) {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let (start, end) = if chars {
+                    let start = u.char_start + u.text[..m.start].chars().count();
+                    (start, start + u.text[m.start..m.end].chars().count())
+                } else {
+                    (u.start + m.start, u.start + m.end)
+                };
+                out.push(b'[');
+                decimal(out, start);
+                out.push(b',');
+                decimal(out, end);
+                out.push(b']');
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
     }
 
     /// With `yes`, CSV output gets a `furniture` column (true/false) after `text`, for runs that
@@ -109,6 +158,9 @@ impl RecordWriter {
             ["id", "sentence", "start", "end", "text"].map(String::from).to_vec();
         if self.furniture_column {
             cols.push("furniture".into());
+        }
+        if self.mentions.is_some() {
+            cols.push("mentions".into());
         }
         for h in &self.heads {
             cols.push(h.name.clone());
@@ -145,6 +197,13 @@ impl RecordWriter {
         json_string(out, u.text);
         if u.furniture {
             out.extend_from_slice(b",\"furniture\":true");
+        }
+        if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
+            let found = finder.find(u.text);
+            out.extend_from_slice(b",\"mentions\":");
+            self.mentions_json(out, finder, u, &found, false);
+            out.extend_from_slice(b",\"mention_chars\":");
+            self.mentions_json(out, finder, u, &found, true);
         }
         if let Some(p) = u.probabilities {
             out.extend_from_slice(b",\"predictions\":{");
@@ -186,6 +245,13 @@ impl RecordWriter {
         ];
         if self.furniture_column {
             fields.push(if u.furniture { b"true".to_vec() } else { b"false".to_vec() });
+        }
+        if let Some(finder) = &self.mentions {
+            let mut m = Vec::new();
+            if u.probabilities.is_some() {
+                self.mentions_json(&mut m, finder, u, &finder.find(u.text), false);
+            }
+            fields.push(m);
         }
         for h in &self.heads {
             match u.probabilities {
@@ -316,6 +382,7 @@ mod tests {
                 sentence: 2,
                 start: 5,
                 end: 9,
+                char_start: 0,
                 text: "Hi \"x\"",
                 furniture: false,
                 probabilities: Some(&probs),
@@ -344,6 +411,7 @@ mod tests {
                 sentence: 0,
                 start: 0,
                 end: 3,
+                char_start: 0,
                 text: "x, y",
                 furniture: false,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
@@ -359,6 +427,7 @@ mod tests {
             sentence: 0,
             start: 0,
             end: 8,
+            char_start: 0,
             text: "Comments",
             furniture: true,
             probabilities: None,

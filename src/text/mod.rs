@@ -1,9 +1,11 @@
 //! Text: sentences, tokens and stems.
 
+mod mentions;
 mod sentences;
 mod stem;
 mod tokens;
 
+pub use mentions::{dateline_len, Actor, ActorAlias, Mention, MentionFinder};
 pub use sentences::{SentenceSpan, SentenceSplitter, SpanKind};
 pub use stem::{Language, StemCache, Stemmer};
 pub use tokens::{Tokenizer, NUMBER_TOKEN};

@@ -1,0 +1,347 @@
+//! Actor mentions: where a sentence names an actor (Assad, Russia, ...), by any of its names.
+//!
+//! The names are data, not code: an [`Actor`] is a name and a list of [`ActorAlias`]es (a word
+//! or a phrase, e.g. `Bashar al-Assad`, `the Kremlin`), read from a CSV table
+//! (`actor,alias,not_after`) and kept in the model bundle. [`MentionFinder`] finds them in text,
+//! case-insensitively and on word boundaries, longest alias first. Two kinds of occurrence are
+//! not mentions:
+//! - an alias right after one of its `not_after` words, for names that are also places
+//!   ("talks in Moscow", "the outskirts of Damascus" against "Moscow said");
+//! - anything inside a dateline ("MOSCOW (AP) —", "DAMASCUS, Syria —"), see [`dateline_len`].
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+
+/// One name of an actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorAlias {
+    /// The name, lowercase words separated by single spaces (`bashar al assad`); punctuation
+    /// between words in the text does not matter.
+    pub words: Vec<String>,
+    /// Words that, right before the name, make it a place rather than the actor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_after: Vec<String>,
+}
+
+/// An actor that stance tasks can target: a task named like the actor is its stance task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// The actor's name (`assad`, `russia`): the key of its mentions in `predict`'s output.
+    pub name: String,
+    /// Its names in text.
+    pub aliases: Vec<ActorAlias>,
+}
+
+/// Lowercase words of `s` (runs of letters and digits), as the finder compares them.
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+impl Actor {
+    /// Reads an actor table: a CSV with columns `actor,alias` and optionally `not_after` (words
+    /// separated by `|`). One row per name; rows of one actor need not be adjacent. Errors name
+    /// the file and line.
+    pub fn read_table(path: &std::path::Path) -> Result<Vec<Actor>> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::parse_table(path, &bytes)
+    }
+
+    /// [`Actor::read_table`] on bytes already read (`path` names them in errors).
+    pub fn parse_table(path: &std::path::Path, bytes: &[u8]) -> Result<Vec<Actor>> {
+        let bad = |line: u64, msg: String| {
+            Error::input(
+                Location::line(path, line),
+                msg,
+                "an actor table is a CSV with the header `actor,alias,not_after` and one name a row",
+            )
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let headers = reader.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+        let (Some(actor_col), Some(alias_col)) = (col("actor"), col("alias")) else {
+            return Err(bad(1, format!("the header is {:?}, without `actor` and `alias`", headers)));
+        };
+        let not_after_col = col("not_after");
+        let mut actors: Vec<Actor> = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
+            let record = record.map_err(|e| bad(line, e.to_string()))?;
+            let name = record.get(actor_col).unwrap_or("").trim().to_lowercase();
+            let alias = record.get(alias_col).unwrap_or("");
+            let words = words_of(alias);
+            if name.is_empty() || words.is_empty() {
+                return Err(bad(line, "an empty actor or alias".into()));
+            }
+            let not_after = not_after_col
+                .and_then(|c| record.get(c))
+                .map(|s| s.split('|').flat_map(words_of).collect())
+                .unwrap_or_default();
+            let alias = ActorAlias { words, not_after };
+            match actors.iter_mut().find(|a| a.name == name) {
+                Some(a) if a.aliases.iter().any(|x| x.words == alias.words) => {
+                    return Err(bad(line, format!("the alias '{}' of '{name}' is listed twice", alias.words.join(" "))));
+                }
+                Some(a) => a.aliases.push(alias),
+                None => actors.push(Actor { name, aliases: vec![alias] }),
+            }
+        }
+        if actors.is_empty() {
+            return Err(bad(1, "the table lists no actor".into()));
+        }
+        Ok(actors)
+    }
+
+    /// The placeholder token single-word names fold into before stemming (`actor:assad`), so
+    /// that whatever name a sentence uses, the model sees one term.
+    pub fn placeholder(&self) -> String {
+        format!("actor:{}", self.name)
+    }
+}
+
+/// A mention found in text: the actor's index and the byte range of the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the actor in the finder's table.
+    pub actor: usize,
+    /// Byte offset of the name's first character.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
+}
+
+/// Finds actor mentions in text (see the module documentation).
+#[derive(Debug, Clone, Default)]
+pub struct MentionFinder {
+    actors: Vec<Actor>,
+    /// First word of an alias -> (actor, alias), longest alias first.
+    index: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// Whether a word of the text equals a lowercase word of an alias, ignoring case.
+fn same_word(text_word: &str, alias_word: &str) -> bool {
+    if text_word.is_ascii() {
+        text_word.eq_ignore_ascii_case(alias_word)
+    } else {
+        text_word.to_lowercase() == alias_word
+    }
+}
+
+impl MentionFinder {
+    /// A finder for `actors`.
+    pub fn new(actors: &[Actor]) -> Self {
+        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (a, actor) in actors.iter().enumerate() {
+            for (k, alias) in actor.aliases.iter().enumerate() {
+                index.entry(alias.words[0].clone()).or_default().push((a, k));
+            }
+        }
+        for entries in index.values_mut() {
+            entries.sort_by_key(|&(a, k)| std::cmp::Reverse(actors[a].aliases[k].words.len()));
+        }
+        MentionFinder { actors: actors.to_vec(), index }
+    }
+
+    /// The actors, in table order.
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    /// True when there is no actor to find.
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+
+    /// The mentions in `text`, in order, none overlapping and none inside a leading dateline.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let mut out = Vec::new();
+        if self.index.is_empty() {
+            return out;
+        }
+        let skip = dateline_len(text);
+        let words: Vec<(usize, usize)> = word_spans(text).filter(|&(s, _)| s >= skip).collect();
+        let word = |i: usize| &text[words[i].0..words[i].1];
+        let mut key = String::new();
+        let mut i = 0;
+        while i < words.len() {
+            key.clear();
+            if word(i).is_ascii() {
+                key.push_str(word(i));
+                key.make_ascii_lowercase();
+            } else {
+                key.extend(word(i).chars().flat_map(char::to_lowercase));
+            }
+            let mut matched = 0;
+            for &(a, k) in self.index.get(&key).map_or(&[][..], Vec::as_slice) {
+                let alias = &self.actors[a].aliases[k];
+                let n = alias.words.len();
+                if i + n > words.len()
+                    || !alias.words.iter().enumerate().all(|(j, w)| same_word(word(i + j), w))
+                    || (i > 0 && alias.not_after.iter().any(|w| same_word(word(i - 1), w)))
+                {
+                    continue;
+                }
+                out.push(Mention { actor: a, start: words[i].0, end: words[i + n - 1].1 });
+                matched = n;
+                break;
+            }
+            i += matched.max(1);
+        }
+        out
+    }
+}
+
+/// Byte ranges of the words of `text`: runs of letters and digits.
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((start, end))
+    })
+}
+
+/// Length in bytes of the dateline that opens `text`, with the dash and the spaces after it,
+/// or 0. A dateline is a place in capitals (`MOSCOW`, `NEW YORK`, `AL-BAB`), then optionally a
+/// comma and a short region or date (`, Syria`, `, Sept. 28`), then optionally an agency in
+/// parentheses (`(AP)`, `(Reuters)`), then a dash (`—`, `–`, `--` or `-`) and a space:
+/// "MOSCOW (AP) — ...", "DAMASCUS, Syria — ...", "BEIRUT, Sept 28 (Reuters) - ...".
+pub fn dateline_len(text: &str) -> usize {
+    let lead = text.len() - text.trim_start().len();
+    let s = &text[lead..];
+    // The place: capital letters, with single spaces, '-', '.' or '\'' inside; 2+ letters.
+    let mut place_end = 0;
+    let mut letters = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_uppercase() {
+            letters += 1;
+            place_end = i + c.len_utf8();
+        } else if matches!(c, ' ' | '-' | '.' | '\'' | '’')
+            && letters > 0
+            && chars.peek().is_some_and(|&(_, n)| n.is_uppercase())
+        {
+            continue;
+        } else {
+            break;
+        }
+    }
+    if letters < 2 {
+        return 0;
+    }
+    let mut rest = &s[place_end..];
+    // The place must end at a word boundary (not "MOSCOWs").
+    if rest.chars().next().is_some_and(char::is_alphanumeric) {
+        return 0;
+    }
+    if let Some(r) = rest.strip_prefix(',') {
+        // A short region or date, up to the agency or the dash.
+        let stop = r.find(['(', '—', '–']).or_else(|| r.find(" -")).unwrap_or(r.len());
+        if stop == 0 || stop > 40 || r[..stop].contains(['.', ',']) && r[..stop].split_whitespace().count() > 4 {
+            return 0;
+        }
+        rest = &r[stop..];
+    }
+    let trimmed = rest.trim_start();
+    rest = trimmed;
+    if let Some(r) = rest.strip_prefix('(') {
+        let Some(close) = r.find(')') else { return 0 };
+        if close == 0 || close > 30 {
+            return 0;
+        }
+        rest = r[close + 1..].trim_start();
+    }
+    let after = ["—", "–", "--", "-"].iter().find_map(|d| rest.strip_prefix(d));
+    match after {
+        Some(r) if r.starts_with(char::is_whitespace) => {
+            let r = r.trim_start();
+            text.len() - r.len()
+        }
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn table() -> Vec<Actor> {
+        let csv = "actor,alias,not_after\n\
+                   assad,Assad,\n\
+                   assad,Bashar al-Assad,\n\
+                   assad,Syrian government,\n\
+                   assad,Damascus,in|near|of|to|from\n\
+                   russia,Russia,\n\
+                   russia,the Kremlin,\n\
+                   russia,Moscow,in|to|from\n";
+        Actor::parse_table(Path::new("actors.csv"), csv.as_bytes()).unwrap()
+    }
+
+    fn found(text: &str) -> Vec<(String, &str)> {
+        let f = MentionFinder::new(&table());
+        f.find(text).iter().map(|m| (f.actors()[m.actor].name.clone(), &text[m.start..m.end])).collect()
+    }
+
+    #[test]
+    fn longest_alias_wins_and_offsets_cover_the_name() {
+        assert_eq!(
+            found("Bashar al-Assad's troops and the Kremlin's envoy met; Assad spoke."),
+            [("assad".into(), "Bashar al-Assad"), ("russia".into(), "the Kremlin"), ("assad".into(), "Assad")]
+        );
+    }
+
+    #[test]
+    fn case_and_punctuation_between_words_do_not_matter() {
+        assert_eq!(found("THE SYRIAN  GOVERNMENT said"), [("assad".into(), "SYRIAN  GOVERNMENT")]);
+    }
+
+    #[test]
+    fn places_are_not_mentions() {
+        assert_eq!(found("Talks in Moscow ended; Moscow said no."), [("russia".into(), "Moscow")]);
+        assert_eq!(found("on the outskirts of Damascus"), []);
+    }
+
+    #[test]
+    fn names_inside_words_are_not_mentions() {
+        assert_eq!(found("Russians and Assadist slogans"), []);
+    }
+
+    #[test]
+    fn datelines_are_recognized_and_hold_no_mention() {
+        for (text, rest) in [
+            ("MOSCOW (AP) — Officials met.", "Officials met."),
+            ("DAMASCUS, Syria — Officials met.", "Officials met."),
+            ("BEIRUT, Sept 28 (Reuters) - Officials met.", "Officials met."),
+            ("NEW YORK -- Officials met.", "Officials met."),
+            ("  AL-BAB – Officials met.", "Officials met."),
+        ] {
+            assert_eq!(&text[dateline_len(text)..], rest, "{text}");
+        }
+        assert_eq!(found("MOSCOW (AP) — Russia said."), [("russia".into(), "Russia")]);
+        for text in ["Moscow (AP) — lower case", "UN officials - said", "A - b", "MOSCOWs — x", "ISIS"] {
+            assert_eq!(dateline_len(text), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn table_errors_name_the_line() {
+        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,\n").unwrap_err();
+        assert!(err.to_string().contains("a.csv:3"), "{err}");
+        let err = Actor::parse_table(Path::new("a.csv"), b"name,alias\n").unwrap_err();
+        assert!(err.to_string().contains("actor"), "{err}");
+        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,ASSAD\n").unwrap_err();
+        assert!(err.to_string().contains("twice"), "{err}");
+    }
+}
