@@ -70,5 +70,6 @@ pub use predict::{
     default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,
 };
 pub use text::{
-    Actor, ActorAlias, Mention, MentionFinder, Language, SentenceSpan, SentenceSplitter, SpanKind, StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
+    Actor, ActorAlias, Language, Mention, MentionFinder, SentenceSpan, SentenceSplitter, SpanKind,
+    StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
 };

@@ -11,14 +11,14 @@ out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 cargo build --release --quiet --bin train
 variants=(
-  "default search (actor aliases)|--aliases models/actor-aliases.csv"
+  "default search (actor aliases)|--actors models/actors.csv"
   "without actor aliases|"
-  "no stemming|--aliases models/actor-aliases.csv --no-stem"
-  "words only|--aliases models/actor-aliases.csv --feature-set words"
-  "no balancing|--aliases models/actor-aliases.csv --balance none"
-  "character 2-5-grams|--aliases models/actor-aliases.csv --char-ngrams 2,5"
-  "character 3-5-grams|--aliases models/actor-aliases.csv --char-ngrams 3,5"
-  "search fast|--aliases models/actor-aliases.csv --search fast"
+  "no stemming|--actors models/actors.csv --no-stem"
+  "words only|--actors models/actors.csv --feature-set words"
+  "no balancing|--actors models/actors.csv --balance none"
+  "character 2-5-grams|--actors models/actors.csv --char-ngrams 2,5"
+  "character 3-5-grams|--actors models/actors.csv --char-ngrams 3,5"
+  "search fast|--actors models/actors.csv --search fast"
 )
 printf '| variant | flags | assad | russia | sentiment | mean |\n|---|---|---|---|---|---|\n'
 for v in "${variants[@]}"; do

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use newsstance::{
-    train, Actor, Balance, Error, FeatureSet, FeatureSettings, LabeledCsvOptions, LabeledSet, Language,
-    Location, ModelBundle, Precision, Provenance, Result, Solver, TrainSettings,
+    train, Actor, Balance, Error, FeatureSet, FeatureSettings, LabeledCsvOptions, LabeledSet,
+    Language, Location, ModelBundle, Precision, Provenance, Result, Solver, TrainSettings,
     DEFAULT_META_COLUMNS,
 };
 

@@ -139,29 +139,41 @@ impl Analyzer {
         let AnalyzerScratch { cache, stems, .. } = scratch;
         stems.clear();
         if self.mentions.is_empty() {
-            self.tokenizer.for_each_token(text, |t| self.push_token(t, stems, cache, stem_id, token));
+            self.tokenizer
+                .for_each_token(text, |t| self.push_token(t, stems, cache, stem_id, token));
         } else {
             // Each mention becomes its actor's placeholder, with no character n-grams; the
             // text around mentions is tokenized as usual; a dateline is not read.
             let text = &text[dateline_len(text)..];
             let mut pos = 0;
-            for m in self.mentions.find(text) {
-                let before = &text[pos..m.start];
-                self.tokenizer.for_each_token(before, |t| self.push_token(t, stems, cache, stem_id, token));
+            for m in self.mentions.find(text).into_iter().filter(|m| !m.keep_words) {
+                // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
+                let mut before = &text[pos..m.start];
+                let trimmed = before.trim_end();
+                if trimmed.len() >= 3
+                    && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
+                    && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
+                {
+                    before = &trimmed[..trimmed.len() - 3];
+                }
+                self.tokenizer
+                    .for_each_token(before, |t| self.push_token(t, stems, cache, stem_id, token));
                 let placeholder = &self.placeholders[m.actor];
                 stems.push(cache.get_or_insert_with(placeholder, |p| stem_id(p)));
                 pos = m.end;
                 // The possessive of a name ("Assad's") adds no token of its own.
                 let rest = &text[pos..];
                 for apostrophe in ['\'', '’'] {
-                    if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s')) {
+                    if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s'))
+                    {
                         if !r.starts_with(char::is_alphanumeric) {
                             pos = text.len() - r.len();
                         }
                     }
                 }
             }
-            self.tokenizer.for_each_token(&text[pos..], |t| self.push_token(t, stems, cache, stem_id, token));
+            self.tokenizer
+                .for_each_token(&text[pos..], |t| self.push_token(t, stems, cache, stem_id, token));
         }
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
@@ -238,7 +250,7 @@ fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl 
 mod tests {
     use super::*;
     use std::collections::HashMap;
-    
+
     fn terms(settings: FeatureSettings, text: &str) -> Vec<String> {
         let analyzer = Analyzer::new(settings);
         let mut names: Vec<String> = Vec::new();
@@ -330,13 +342,32 @@ mod tests {
                 "damascus",
                 "met",
                 "actor:assad",
-                "c: en", "c:env", "c:nvo", "c:voy", "c:oy ",
-                "c: in", "c:in ",
-                "c: da", "c:dam", "c:ama", "c:mas", "c:asc", "c:scu", "c:cus", "c:us ",
-                "c: me", "c:met", "c:et ",
+                "c: en",
+                "c:env",
+                "c:nvo",
+                "c:voy",
+                "c:oy ",
+                "c: in",
+                "c:in ",
+                "c: da",
+                "c:dam",
+                "c:ama",
+                "c:mas",
+                "c:asc",
+                "c:scu",
+                "c:cus",
+                "c:us ",
+                "c: me",
+                "c:met",
+                "c:et ",
             ]
         );
-        assert_eq!(terms(s, "The Kremlin"), ["the", "actor:russia", "c: th", "c:the", "c:he "]);
+        // "the" before a name goes with the name.
+        assert_eq!(terms(s.clone(), "The Kremlin"), ["actor:russia"]);
+        assert_eq!(
+            terms(s, "Bathe Kremlin"),
+            ["bath", "actor:russia", "c: ba", "c:bat", "c:ath", "c:the", "c:he "]
+        );
     }
 
     #[test]

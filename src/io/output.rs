@@ -111,7 +111,14 @@ impl RecordWriter {
 
     /// Appends `{"ACTOR":[[start,end],...],...}` for the unit's mentions: byte offsets, or
     /// character offsets with `chars`.
-    fn mentions_json(&self, out: &mut Vec<u8>, finder: &MentionFinder, u: &OutputUnit<'_>, found: &[Mention], chars: bool) {
+    fn mentions_json(
+        &self,
+        out: &mut Vec<u8>,
+        finder: &MentionFinder,
+        u: &OutputUnit<'_>,
+        found: &[Mention],
+        chars: bool,
+    ) {
         out.push(b'{');
         for (a, actor) in finder.actors().iter().enumerate() {
             if a > 0 {

@@ -457,7 +457,7 @@ pub fn train(
             let problem = Problem::new(task, &positions, balance, settings.seed, |p| {
                 &rows[task.docs[p]]
             });
-            let x = problem.matrix(n_cols);
+            let x = problem.matrix(n_cols, own_placeholder(&analysis, &vocabulary, &task.name));
             let solver = solver(settings, c, problem.y.len(), problem.y.len());
             let fit = fit_one(settings, &x, &problem, task.classes.len(), solver, None)
                 .map_err(|e| {
@@ -551,10 +551,43 @@ impl<'a> Problem<'a> {
         Problem { rows: balanced.iter().map(|&p| row(p)).collect(), y, weights }
     }
 
-    /// The rows restricted to the first `n_cols` features (the word block, or all).
-    fn matrix(&self, n_cols: usize) -> CsrMatrix {
-        CsrMatrix::from_rows_truncated(&self.rows, n_cols)
+    /// The rows restricted to the first `n_cols` features (the word block, or all), without
+    /// the feature `drop` (see [`own_placeholder`]).
+    fn matrix(&self, n_cols: usize, drop: Option<u32>) -> CsrMatrix {
+        without(CsrMatrix::from_rows_truncated(&self.rows, n_cols), drop)
     }
+}
+
+/// `x` without the entries of column `drop`.
+fn without(mut x: CsrMatrix, drop: Option<u32>) -> CsrMatrix {
+    let Some(drop) = drop else { return x };
+    let mut kept = 0;
+    let mut start = 0;
+    for r in 0..x.indptr.len() - 1 {
+        let end = x.indptr[r + 1];
+        for k in start..end {
+            if x.indices[k] != drop {
+                x.indices[kept] = x.indices[k];
+                x.values[kept] = x.values[k];
+                kept += 1;
+            }
+        }
+        start = end;
+        x.indptr[r + 1] = kept;
+    }
+    x.indices.truncate(kept);
+    x.values.truncate(kept);
+    x
+}
+
+/// The feature of a stance task's own actor placeholder (the unigram `actor:NAME` of the actor
+/// named like the task), which that task does not learn from: naming an actor is not taking a
+/// stance toward it. The n-grams around the name (`actor:russia vetoed`) stay.
+fn own_placeholder(analysis: &FeatureSettings, vocabulary: &Vocabulary, task: &str) -> Option<u32> {
+    let actor = analysis.actors.iter().find(|a| a.name == task)?;
+    let term = actor.placeholder();
+    let words = &vocabulary.terms[..vocabulary.char_start()];
+    words.binary_search(&term).ok().map(|i| i as u32)
 }
 
 /// One fit with the configured solver.
@@ -785,10 +818,11 @@ fn cross_validate(
                         FeatureSet::Words => vocabulary.char_start(),
                         FeatureSet::WordsAndChars => vocabulary.len(),
                     };
-                    let x_test = CsrMatrix::from_rows_truncated(&test_rows, n_cols);
+                    let drop = own_placeholder(analysis, &vocabulary, &task.name);
+                    let x_test = without(CsrMatrix::from_rows_truncated(&test_rows, n_cols), drop);
                     let problem = Problem::new(task, &train, balance, settings.seed, |p| &rows[p]);
                     let full_rows = balance.apply(&all, &task.y, n_classes, settings.seed).len();
-                    let x = problem.matrix(n_cols);
+                    let x = problem.matrix(n_cols, drop);
                     let mut previous: Option<FittedWeights> = None;
                     let mut predictions = Vec::with_capacity(grid.len());
                     let mut unconverged = 0;

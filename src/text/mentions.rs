@@ -25,6 +25,10 @@ pub struct ActorAlias {
     /// Words that, right before the name, make it a place rather than the actor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_after: Vec<String>,
+    /// The name is itself an evaluation ("regime"): it is reported as a mention, but the
+    /// features keep its words instead of the actor's placeholder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_words: bool,
 }
 
 /// An actor that stance tasks can target: a task named like the actor is its stance task.
@@ -39,12 +43,15 @@ pub struct Actor {
 
 /// Lowercase words of `s` (runs of letters and digits), as the finder compares them.
 fn words_of(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 impl Actor {
     /// Reads an actor table: a CSV with columns `actor,alias` and optionally `not_after` (words
-    /// separated by `|`). One row per name; rows of one actor need not be adjacent. Errors name
+    /// separated by `|`) and `keep_words` (`yes` for names that are themselves evaluations). One row per name; rows of one actor need not be adjacent. Errors name
     /// the file and line.
     pub fn read_table(path: &std::path::Path) -> Result<Vec<Actor>> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -60,16 +67,23 @@ impl Actor {
                 "an actor table is a CSV with the header `actor,alias,not_after` and one name a row",
             )
         };
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
         let headers = reader.headers().map_err(|e| bad(1, e.to_string()))?.clone();
-        let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+        let col = |name: &str| {
+            headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        };
         let (Some(actor_col), Some(alias_col)) = (col("actor"), col("alias")) else {
-            return Err(bad(1, format!("the header is {:?}, without `actor` and `alias`", headers)));
+            return Err(bad(
+                1,
+                format!("the header is {:?}, without `actor` and `alias`", headers),
+            ));
         };
         let not_after_col = col("not_after");
+        let keep_col = col("keep_words");
         let mut actors: Vec<Actor> = Vec::new();
         for (i, record) in reader.records().enumerate() {
-            let line = record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
+            let line =
+                record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
             let record = record.map_err(|e| bad(line, e.to_string()))?;
             let name = record.get(actor_col).unwrap_or("").trim().to_lowercase();
             let alias = record.get(alias_col).unwrap_or("");
@@ -81,10 +95,23 @@ impl Actor {
                 .and_then(|c| record.get(c))
                 .map(|s| s.split('|').flat_map(words_of).collect())
                 .unwrap_or_default();
-            let alias = ActorAlias { words, not_after };
+            let keep_words = match keep_col.and_then(|c| record.get(c)).map(str::trim) {
+                None | Some("") | Some("no") => false,
+                Some("yes") => true,
+                Some(other) => {
+                    return Err(bad(line, format!("keep_words is '{other}', not yes or no")));
+                }
+            };
+            let alias = ActorAlias { words, not_after, keep_words };
             match actors.iter_mut().find(|a| a.name == name) {
                 Some(a) if a.aliases.iter().any(|x| x.words == alias.words) => {
-                    return Err(bad(line, format!("the alias '{}' of '{name}' is listed twice", alias.words.join(" "))));
+                    return Err(bad(
+                        line,
+                        format!(
+                            "the alias '{}' of '{name}' is listed twice",
+                            alias.words.join(" ")
+                        ),
+                    ));
                 }
                 Some(a) => a.aliases.push(alias),
                 None => actors.push(Actor { name, aliases: vec![alias] }),
@@ -108,6 +135,8 @@ impl Actor {
 pub struct Mention {
     /// Index of the actor in the finder's table.
     pub actor: usize,
+    /// The name used is one whose words the features keep ([`ActorAlias::keep_words`]).
+    pub keep_words: bool,
     /// Byte offset of the name's first character.
     pub start: usize,
     /// Byte offset just past its last character.
@@ -185,7 +214,12 @@ impl MentionFinder {
                 {
                     continue;
                 }
-                out.push(Mention { actor: a, start: words[i].0, end: words[i + n - 1].1 });
+                out.push(Mention {
+                    actor: a,
+                    keep_words: alias.keep_words,
+                    start: words[i].0,
+                    end: words[i + n - 1].1,
+                });
                 matched = n;
                 break;
             }
@@ -248,7 +282,10 @@ pub fn dateline_len(text: &str) -> usize {
     if let Some(r) = rest.strip_prefix(',') {
         // A short region or date, up to the agency or the dash.
         let stop = r.find(['(', '—', '–']).or_else(|| r.find(" -")).unwrap_or(r.len());
-        if stop == 0 || stop > 40 || r[..stop].contains(['.', ',']) && r[..stop].split_whitespace().count() > 4 {
+        if stop == 0
+            || stop > 40
+            || r[..stop].contains(['.', ',']) && r[..stop].split_whitespace().count() > 4
+        {
             return 0;
         }
         rest = &r[stop..];
@@ -278,33 +315,51 @@ mod tests {
     use std::path::Path;
 
     fn table() -> Vec<Actor> {
-        let csv = "actor,alias,not_after\n\
+        let csv = "actor,alias,not_after,keep_words\n\
                    assad,Assad,\n\
                    assad,Bashar al-Assad,\n\
                    assad,Syrian government,\n\
                    assad,Damascus,in|near|of|to|from\n\
                    russia,Russia,\n\
                    russia,the Kremlin,\n\
-                   russia,Moscow,in|to|from\n";
+                   russia,Moscow,in|to|from\n\
+                   assad,regime,iranian,yes\n";
         Actor::parse_table(Path::new("actors.csv"), csv.as_bytes()).unwrap()
     }
 
     fn found(text: &str) -> Vec<(String, &str)> {
         let f = MentionFinder::new(&table());
-        f.find(text).iter().map(|m| (f.actors()[m.actor].name.clone(), &text[m.start..m.end])).collect()
+        f.find(text)
+            .iter()
+            .map(|m| (f.actors()[m.actor].name.clone(), &text[m.start..m.end]))
+            .collect()
     }
 
     #[test]
     fn longest_alias_wins_and_offsets_cover_the_name() {
         assert_eq!(
             found("Bashar al-Assad's troops and the Kremlin's envoy met; Assad spoke."),
-            [("assad".into(), "Bashar al-Assad"), ("russia".into(), "the Kremlin"), ("assad".into(), "Assad")]
+            [
+                ("assad".into(), "Bashar al-Assad"),
+                ("russia".into(), "the Kremlin"),
+                ("assad".into(), "Assad")
+            ]
         );
     }
 
     #[test]
     fn case_and_punctuation_between_words_do_not_matter() {
         assert_eq!(found("THE SYRIAN  GOVERNMENT said"), [("assad".into(), "SYRIAN  GOVERNMENT")]);
+    }
+
+    #[test]
+    fn names_that_keep_their_words_are_marked() {
+        let f = MentionFinder::new(&table());
+        let m = f.find("The regime and the Iranian regime; Assad");
+        assert_eq!(
+            m.iter().map(|m| (m.start, m.keep_words)).collect::<Vec<_>>(),
+            [(4, true), (35, false)]
+        );
     }
 
     #[test]
@@ -330,18 +385,23 @@ mod tests {
             assert_eq!(&text[dateline_len(text)..], rest, "{text}");
         }
         assert_eq!(found("MOSCOW (AP) — Russia said."), [("russia".into(), "Russia")]);
-        for text in ["Moscow (AP) — lower case", "UN officials - said", "A - b", "MOSCOWs — x", "ISIS"] {
+        for text in
+            ["Moscow (AP) — lower case", "UN officials - said", "A - b", "MOSCOWs — x", "ISIS"]
+        {
             assert_eq!(dateline_len(text), 0, "{text}");
         }
     }
 
     #[test]
     fn table_errors_name_the_line() {
-        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,\n").unwrap_err();
+        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,\n")
+            .unwrap_err();
         assert!(err.to_string().contains("a.csv:3"), "{err}");
         let err = Actor::parse_table(Path::new("a.csv"), b"name,alias\n").unwrap_err();
         assert!(err.to_string().contains("actor"), "{err}");
-        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,ASSAD\n").unwrap_err();
+        let err =
+            Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,ASSAD\n")
+                .unwrap_err();
         assert!(err.to_string().contains("twice"), "{err}");
     }
 }
