@@ -9,8 +9,7 @@
 //!   ("talks in Moscow", "the outskirts of Damascus" against "Moscow said");
 //! - anything inside a dateline ("MOSCOW (AP) —", "DAMASCUS, Syria —"), see [`dateline_len`].
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
@@ -144,11 +143,15 @@ pub struct Mention {
 }
 
 /// Finds actor mentions in text (see the module documentation).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MentionFinder {
     actors: Vec<Actor>,
     /// First word of an alias -> (actor, alias), longest alias first.
-    index: HashMap<String, Vec<(usize, usize)>>,
+    index: FxHashMap<String, Vec<(usize, usize)>>,
+    /// Cheap filters run before the lookup, so most words cost no hashing: the lowercase
+    /// first bytes and the byte lengths (up to 63) that first words of aliases have.
+    first_bytes: [bool; 256],
+    lengths: u64,
 }
 
 /// Whether a word of the text equals a lowercase word of an alias, ignoring case.
@@ -163,16 +166,20 @@ fn same_word(text_word: &str, alias_word: &str) -> bool {
 impl MentionFinder {
     /// A finder for `actors`.
     pub fn new(actors: &[Actor]) -> Self {
-        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut index: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
+        let (mut first_bytes, mut lengths) = ([false; 256], 0u64);
         for (a, actor) in actors.iter().enumerate() {
             for (k, alias) in actor.aliases.iter().enumerate() {
-                index.entry(alias.words[0].clone()).or_default().push((a, k));
+                let first = &alias.words[0];
+                index.entry(first.clone()).or_default().push((a, k));
+                first_bytes[usize::from(first.as_bytes()[0])] = true;
+                lengths |= 1u64.checked_shl(first.len() as u32).unwrap_or(1 << 63);
             }
         }
         for entries in index.values_mut() {
             entries.sort_by_key(|&(a, k)| std::cmp::Reverse(actors[a].aliases[k].words.len()));
         }
-        MentionFinder { actors: actors.to_vec(), index }
+        MentionFinder { actors: actors.to_vec(), index, first_bytes, lengths }
     }
 
     /// The actors, in table order.
@@ -197,12 +204,22 @@ impl MentionFinder {
         let mut key = String::new();
         let mut i = 0;
         while i < words.len() {
+            let w = word(i);
+            let first = w.as_bytes()[0];
+            let len_bit = 1u64.checked_shl(w.len() as u32).unwrap_or(1 << 63);
+            if first.is_ascii()
+                && (!self.first_bytes[usize::from(first.to_ascii_lowercase())]
+                    || self.lengths & len_bit == 0)
+            {
+                i += 1;
+                continue;
+            }
             key.clear();
-            if word(i).is_ascii() {
-                key.push_str(word(i));
+            if w.is_ascii() {
+                key.push_str(w);
                 key.make_ascii_lowercase();
             } else {
-                key.extend(word(i).chars().flat_map(char::to_lowercase));
+                key.extend(w.chars().flat_map(char::to_lowercase));
             }
             let mut matched = 0;
             for &(a, k) in self.index.get(&key).map_or(&[][..], Vec::as_slice) {
@@ -229,20 +246,41 @@ impl MentionFinder {
     }
 }
 
-/// Byte ranges of the words of `text`: runs of letters and digits.
+/// Byte ranges of the words of `text`: runs of letters and digits (ASCII bytes take a fast
+/// path; other characters are decoded and classified with Unicode's tables).
 fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    // Whether the character at byte `i` is a letter or digit, and its length in bytes.
+    let at = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
     std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = i;
+        while i < bytes.len() {
+            let (alnum, n) = at(i);
+            if alnum {
                 break;
             }
-            chars.next();
+            i += n;
         }
-        Some((start, end))
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (alnum, n) = at(i);
+            if !alnum {
+                break;
+            }
+            i += n;
+        }
+        Some((start, i))
     })
 }
 
