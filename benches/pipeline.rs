@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use newsstance::features::{SparseRow, VectorizerScratch};
+use newsstance::model::{train, ScoreScratch};
+use newsstance::text::StemCache;
 use newsstance::{
-    train, InputReader, InputSource, LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat,
-    PredictSettings, Predictor, ScoreScratch, Scorer, SentenceSplitter, SparseRow, StemCache,
-    Stemmer, Tokenizer, TrainSettings, Unit, VectorizerScratch,
+    InputReader, InputSource, LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat,
+    PredictSettings, Predictor, Scorer, SentenceSplitter, Stemmer, Tokenizer, TrainSettings, Unit,
 };
 
 fn root() -> PathBuf {
@@ -62,7 +64,7 @@ fn scorer() -> Scorer {
     let settings =
         TrainSettings { folds: 0, c: Some(3.0), max_iterations: 15, ..Default::default() };
     let trained = train(&labeled(), &settings, &|_| {}).expect("training the bench model");
-    let provenance = newsstance::Provenance {
+    let provenance = newsstance::model::Provenance {
         crate_version: env!("CARGO_PKG_VERSION").into(),
         inputs: Vec::new(),
         text_column: "text".into(),

@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::dataset::{LabeledCsvOptions, LabeledSet};
 use crate::error::Result;
-use crate::io::{LabeledCsvOptions, LabeledSet, ModelBundle, Provenance};
-use crate::model::{train, ScoreScratch, Scorer, TrainSettings};
+use crate::model::{train, ModelBundle, Provenance, ScoreScratch, Scorer, TrainSettings};
 use crate::text::SentenceSplitter;
 
 /// A loaded model: one classifier per task over a shared vocabulary.

@@ -10,7 +10,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
-use crate::io::quote::{QuoteScanner, UnclosedQuote};
+use crate::util::quote::{QuoteScanner, UnclosedQuote};
 
 const READ_BUFFER: usize = 1 << 20;
 
@@ -127,18 +127,18 @@ impl Skip {
         let mut out = Vec::with_capacity(128 + self.reason.len());
         out.extend_from_slice(b"{\"id\":");
         match &self.id {
-            Some(id) => crate::io::json_string(&mut out, id),
+            Some(id) => crate::predict::json_string(&mut out, id),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"source\":");
-        crate::io::json_string(&mut out, &self.origin.path.display().to_string());
+        crate::predict::json_string(&mut out, &self.origin.path.display().to_string());
         out.extend_from_slice(b",\"line\":");
         match self.origin.line {
             Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"reason\":");
-        crate::io::json_string(&mut out, &self.reason);
+        crate::predict::json_string(&mut out, &self.reason);
         out.extend_from_slice(b"}\n");
         out
     }
@@ -532,7 +532,7 @@ fn check_last_csv_record(path: &Path, item: Item, byte: u64, line: u64) -> (Item
         Ok(tail)
     });
     let Ok(tail) = tail else { return (item, byte, line) };
-    match crate::io::quote::unclosed_quote(&tail).filter(|q| q.record_offset == 0) {
+    match crate::util::quote::unclosed_quote(&tail).filter(|q| q.record_offset == 0) {
         None => (item, byte, line),
         Some(q) => (unclosed_quote_skip(path, item, line, line + q.line_offset, &q), byte, line),
     }
@@ -673,7 +673,7 @@ fn open_csv(
             Location::line(&path, 1),
             format!(
                 "no 'text' column in the header ({})",
-                crate::io::shorten(&names.join(", "), 200)
+                crate::util::shorten(&names.join(", "), 200)
             ),
             "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
         ));

@@ -11,9 +11,9 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::dataset::LabeledSet;
 use crate::error::{Error, Result};
 use crate::features::{AnalyzedCorpus, Analyzer, FeatureSettings, SparseRow, Vocabulary};
-use crate::io::LabeledSet;
 use crate::model::cv::{stratified_folds, stratified_group_folds, Balance};
 use crate::model::fit::{fit_multinomial, FittedWeights, SolverFloat, SolverSettings};
 use crate::model::metrics::ClassificationReport;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
-use crate::io::quote::unclosed_quote;
+use crate::util::quote::unclosed_quote;
 
 /// Metadata columns that are never tasks unless asked for with `--task`.
 pub const DEFAULT_META_COLUMNS: &[&str] =
@@ -144,7 +144,7 @@ impl LabeledSet {
         options: &LabeledCsvOptions,
         seen_ids: &mut HashMap<String, Location>,
     ) -> Result<()> {
-        let sha256 = crate::io::sha256_hex(bytes);
+        let sha256 = crate::util::sha256_hex(bytes);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::input(
@@ -163,7 +163,7 @@ impl LabeledSet {
                 format!(
                     "no '{}' column in the header ({})",
                     options.text_column,
-                    crate::io::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
+                    crate::util::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
                 ),
                 "the first line must be a header row naming the columns (e.g. id,text,sentiment); name the sentence column with --text-column, or rename it in the header",
             )
