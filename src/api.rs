@@ -82,8 +82,8 @@ impl Model {
     /// std::fs::write(&csv, rows)?;
     /// // One candidate, no cross-validation: quick.
     /// let settings = TrainSettings { folds: 0, c: Some(1.0), ..TrainSettings::default() };
-    /// let settings = TrainSettings { feature_sets: vec![newsstance::FeatureSet::Words], ..settings };
-    /// let settings = TrainSettings { balances: vec![newsstance::Balance::Weighted], ..settings };
+    /// let settings = TrainSettings { feature_sets: vec![newsstance::model::FeatureSet::Words], ..settings };
+    /// let settings = TrainSettings { balances: vec![newsstance::model::Balance::Weighted], ..settings };
     /// let model = Model::train(&[csv], &settings, |_| {})?;
     /// let s = &model.predict("An agreement was welcome.")[0];
     /// assert_eq!(s.task("tone").unwrap().label, "positive");
