@@ -13,8 +13,9 @@ mod predictor;
 
 pub(crate) use input::RawItem;
 pub use input::{InputFormat, InputReader, InputSource, Item, Record, Skip};
-pub(crate) use output::{json_string, OutputUnit};
-pub use output::{OutputFormat, RecordWriter, Unit};
+pub(crate) use output::json_string;
+pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};
 pub use predictor::{
-    default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,
+    default_threads, PredictSettings, PredictStats, Predictor, BATCHES_IN_FLIGHT, BATCH_BYTES,
+    BATCH_RECORDS,
 };
