@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use newsstance::features::{SparseRow, VectorizerScratch};
+use newsstance::model::{train, ScoreScratch};
+use newsstance::text::StemCache;
 use newsstance::{
-    train, InputReader, InputSource, LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat,
-    PredictSettings, Predictor, ScoreScratch, Scorer, SentenceSplitter, SparseRow, StemCache,
-    Stemmer, Tokenizer, TrainSettings, Unit, VectorizerScratch,
+    InputReader, InputSource, LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat,
+    PredictSettings, Predictor, Scorer, SentenceSplitter, Stemmer, Tokenizer, TrainSettings, Unit,
 };
 
 fn root() -> PathBuf {
@@ -59,10 +61,18 @@ fn scorer() -> Scorer {
     if let Some(dir) = std::env::var_os("NEWSSTANCE_BENCH_MODEL") {
         return ModelBundle::load(Path::new(&dir)).expect("NEWSSTANCE_BENCH_MODEL").scorer();
     }
-    let settings =
-        TrainSettings { folds: 0, c: Some(3.0), max_iterations: 15, ..Default::default() };
+    // Without cross-validation, one candidate: word n-grams, weighted balancing (what `train
+    // --cv 0` picks).
+    let settings = TrainSettings {
+        folds: 0,
+        c: Some(3.0),
+        max_iterations: 15,
+        feature_sets: vec![newsstance::model::FeatureSet::Words],
+        balances: vec![newsstance::model::Balance::Weighted],
+        ..Default::default()
+    };
     let trained = train(&labeled(), &settings, &|_| {}).expect("training the bench model");
-    let provenance = newsstance::Provenance {
+    let provenance = newsstance::model::Provenance {
         crate_version: env!("CARGO_PKG_VERSION").into(),
         inputs: Vec::new(),
         text_column: "text".into(),

@@ -1,9 +1,11 @@
 // The checks of the fuzz targets, shared with the regression test `tests/fuzz_regressions.rs`
 // (both `include!` this file), so every saved input is checked exactly as the fuzzer did.
 
+use newsstance::features::{Analyzer, AnalyzerScratch};
+use newsstance::predict::{InputFormat, Item};
 use newsstance::{
-    Analyzer, AnalyzerScratch, FeatureSettings, InputFormat, InputReader, Item, LabeledCsvOptions,
-    LabeledSet, Language, SentenceSplitter, Stemmer, Tokenizer,
+    FeatureSettings, InputReader, LabeledCsvOptions, LabeledSet, Language, SentenceSplitter,
+    Stemmer, Tokenizer,
 };
 
 /// The sentence splitter on arbitrary text: no panic, and spans are ordered, non-empty,

@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::dataset::{LabeledCsvOptions, LabeledSet};
 use crate::error::Result;
-use crate::io::{LabeledCsvOptions, LabeledSet, ModelBundle, Provenance};
-use crate::model::{train, ScoreScratch, Scorer, TrainSettings};
+use crate::model::{train, ModelBundle, Provenance, ScoreScratch, Scorer, TrainSettings};
 use crate::text::SentenceSplitter;
 
 /// A loaded model: one classifier per task over a shared vocabulary.
@@ -82,8 +82,8 @@ impl Model {
     /// std::fs::write(&csv, rows)?;
     /// // One candidate, no cross-validation: quick.
     /// let settings = TrainSettings { folds: 0, c: Some(1.0), ..TrainSettings::default() };
-    /// let settings = TrainSettings { feature_sets: vec![newsstance::FeatureSet::Words], ..settings };
-    /// let settings = TrainSettings { balances: vec![newsstance::Balance::Weighted], ..settings };
+    /// let settings = TrainSettings { feature_sets: vec![newsstance::model::FeatureSet::Words], ..settings };
+    /// let settings = TrainSettings { balances: vec![newsstance::model::Balance::Weighted], ..settings };
     /// let model = Model::train(&[csv], &settings, |_| {})?;
     /// let s = &model.predict("An agreement was welcome.")[0];
     /// assert_eq!(s.task("tone").unwrap().label, "positive");

@@ -4,18 +4,22 @@
 //! each sentence is tokenized and stemmed, turned into a TF-IDF row, and scored by one
 //! multinomial logistic regression per task (for example stance toward an actor, or tone).
 //!
-//! The pipeline, stage by stage:
+//! The pipeline, one public module per stage, in the order text flows through them:
 //!
-//! 1. **text**: [`SentenceSplitter`] finds sentences (with byte offsets) and flags page
+//! 1. [`text`]: [`SentenceSplitter`] finds sentences (with byte offsets) and flags page
 //!    furniture; [`Tokenizer`] lowercases and normalizes words; [`Stemmer`] applies Snowball.
-//! 2. **features**: [`AnalyzedCorpus`] fits a [`Vocabulary`] (word and character n-grams,
-//!    `min_df`, `max_df`, `max_features`, smoothed idf); [`FeatureIndex`] turns text into an
-//!    L2-normalized [`SparseRow`].
-//! 3. **model**: [`train()`] cross-validates and fits each task with linfa-logistic;
-//!    [`Scorer`] applies the weights of every task to sparse rows in one pass.
-//! 4. **io**: [`LabeledSet`] reads labeled CSVs, [`InputReader`] streams articles,
-//!    [`RecordWriter`] writes JSONL or CSV, [`ModelBundle`] saves and loads models.
-//!    [`Predictor`] ties them together for batch scoring in parallel.
+//! 2. [`features`]: [`features::AnalyzedCorpus`] fits a [`features::Vocabulary`] (word and
+//!    character n-grams, `min_df`, `max_df`, `max_features`, smoothed idf);
+//!    [`features::FeatureIndex`] turns text into an L2-normalized [`features::SparseRow`].
+//! 3. [`dataset`]: [`LabeledSet`] reads labeled CSVs (one column per task).
+//! 4. [`model`]: [`model::train()`] cross-validates and fits each task with linfa-logistic's
+//!    objective; [`Scorer`] applies the weights of every task to sparse rows in one pass;
+//!    [`ModelBundle`] saves and loads models.
+//! 5. [`predict`]: [`InputReader`] streams articles, [`Predictor`] splits and scores them in
+//!    parallel batches, [`RecordWriter`] writes JSONL or CSV.
+//!
+//! Dependencies flow one way: `text` <- `features` <- `model` (which reads `dataset`) <-
+//! `predict`.
 //!
 //! The front door is [`Model`]: load a bundle (or train one from a labeled CSV) and score text.
 //!
@@ -41,35 +45,20 @@
 #![deny(missing_docs)]
 
 mod api;
+pub mod dataset;
 mod error;
-mod features;
-mod io;
-mod model;
-mod predict;
-mod text;
+pub mod features;
+pub mod model;
+pub mod predict;
+pub mod text;
+mod util;
 
 pub use api::{Model, ScoredSentence, TaskPrediction};
+pub use dataset::{LabeledCsvOptions, LabeledSet};
 pub use error::{Error, ErrorKind, Location, Result};
-pub use features::{
-    AnalyzedCorpus, Analyzer, AnalyzerScratch, FeatureIndex, FeatureSettings, SparseRow, Term,
-    VectorizerScratch, Vocabulary, CHAR_TERM_PREFIX,
-};
-pub use io::{
-    json_string, sha256_hex, InputFormat, InputReader, InputSource, Item, JsonLines,
-    LabeledCsvOptions, LabeledSet, ModelBundle, OutputFormat, OutputUnit, Provenance, RawItem,
-    Record, RecordWriter, Skip, SourceFile, Unit, DEFAULT_META_COLUMNS, FORMAT_VERSION, MODEL_FILE,
-};
-pub use model::{
-    argmax, balanced_weights, dense, dense_as, fit_multinomial, fit_sparse, softmax,
-    stratified_folds, stratified_group_folds, train, Balance, Candidate, ClassScores,
-    ClassificationReport, CrossValidation, CsrMatrix, FeatureSet, FittedWeights, LinfaFit,
-    Precision, ScoreScratch, Scorer, Solver, SolverFloat, SolverSettings, SplitMix64, TaskHead,
-    TaskModel, TrainSettings, TrainedModels, TrainingSummary, DEFAULT_CHAR_NGRAMS,
-};
+pub use features::FeatureSettings;
+pub use model::{ModelBundle, Scorer, TrainSettings};
 pub use predict::{
-    default_threads, PredictSettings, PredictStats, Predictor, BATCH_BYTES, BATCH_RECORDS,
+    InputReader, InputSource, OutputFormat, PredictSettings, Predictor, RecordWriter, Unit,
 };
-pub use text::{
-    Actor, ActorAlias, Language, Mention, MentionFinder, SentenceSpan, SentenceSplitter, SpanKind,
-    StemCache, Stemmer, Tokenizer, NUMBER_TOKEN,
-};
+pub use text::{Language, SentenceSpan, SentenceSplitter, Stemmer, Tokenizer};

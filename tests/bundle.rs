@@ -3,7 +3,8 @@
 
 mod common;
 
-use newsstance::{ErrorKind, ModelBundle, MODEL_FILE};
+use newsstance::model::MODEL_FILE;
+use newsstance::{ErrorKind, ModelBundle};
 
 fn load_err(dir: &std::path::Path) -> String {
     ModelBundle::load(dir).unwrap_err().to_string()
@@ -25,7 +26,7 @@ fn damaged_bundles_are_refused_with_the_reason() {
     assert!(load_err(dir.path()).contains("checksum mismatch"));
 
     let newer = String::from_utf8(good.clone()).unwrap().replacen(
-        &format!("newsstance-model {} ", newsstance::FORMAT_VERSION),
+        &format!("newsstance-model {} ", newsstance::model::FORMAT_VERSION),
         "newsstance-model 9 ",
         1,
     );
@@ -117,7 +118,7 @@ fn the_shipped_model_loads_and_scores() {
         .to_vec();
     for (head, label) in scorer.tasks().iter().zip(["anti", "neutral"]) {
         let probabilities = &p[head.offset..head.offset + head.classes.len()];
-        let best = newsstance::argmax(probabilities);
+        let best = newsstance::model::argmax(probabilities);
         assert_eq!(head.classes[best], label, "{}: {probabilities:?}", head.name);
     }
 }

@@ -3,10 +3,9 @@
 use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
-use newsstance::{
-    dense, AnalyzedCorpus, Analyzer, FeatureIndex, FeatureSettings, Scorer, TaskModel,
-    TrainingSummary,
-};
+use newsstance::features::{AnalyzedCorpus, Analyzer, FeatureIndex};
+use newsstance::model::{dense, TaskModel, TrainingSummary};
+use newsstance::{FeatureSettings, Scorer};
 
 const TEXTS: &[&str] = &[
     "The army liberated the town from terrorists.",

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{jsonl, labeled_slice, small_model};
-use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle, FORMAT_VERSION, MODEL_FILE};
+use newsstance::model::{FORMAT_VERSION, MODEL_FILE};
+use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -5,7 +5,8 @@
 
 mod common;
 
-use newsstance::{train, LabeledCsvOptions, LabeledSet, TrainSettings};
+use newsstance::model::train;
+use newsstance::{LabeledCsvOptions, LabeledSet, TrainSettings};
 
 /// Rows of labels/sentences.csv used (the first ones, in file order).
 const ROWS: usize = 1000;

@@ -222,7 +222,7 @@ fn error_paths_exit_non_zero_with_a_hint() {
     std::fs::create_dir(p.join("broken")).unwrap();
     std::fs::write(
         p.join("broken/model.nsm"),
-        format!("newsstance-model {} sha256:00 bytes:3\n{{}}\n", newsstance::FORMAT_VERSION),
+        format!("newsstance-model {} sha256:00 bytes:3\n{{}}\n", newsstance::model::FORMAT_VERSION),
     )
     .unwrap();
     std::fs::write(p.join("a.txt"), "Text.").unwrap();

@@ -17,9 +17,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use newsstance::predict::default_threads;
 use newsstance::{
-    default_threads, InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings,
-    Predictor, Result, Unit,
+    InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor, Result, Unit,
 };
 
 mod common;
@@ -125,7 +125,7 @@ fn run(args: Args) -> Result<()> {
         )),
         None => None,
     };
-    let mut on_skip = |skip: &newsstance::Skip| -> Result<()> {
+    let mut on_skip = |skip: &newsstance::predict::Skip| -> Result<()> {
         if let Some((path, file)) = skipped_file.as_mut() {
             file.write_all(&skip.to_json_line()).map_err(|e| newsstance::Error::io(&*path, e))?;
         }

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use newsstance::dataset::DEFAULT_META_COLUMNS;
+use newsstance::model::{train, Balance, FeatureSet, Precision, Provenance, Solver};
+use newsstance::text::Actor;
 use newsstance::{
-    train, Actor, Balance, Error, FeatureSet, FeatureSettings, LabeledCsvOptions, LabeledSet,
-    Language, Location, ModelBundle, Precision, Provenance, Result, Solver, TrainSettings,
-    DEFAULT_META_COLUMNS,
+    Error, FeatureSettings, LabeledCsvOptions, LabeledSet, Language, Location, ModelBundle, Result,
+    TrainSettings,
 };
 
 mod common;

@@ -40,6 +40,7 @@ pub struct FittedWeights {
 
 impl FittedWeights {
     /// Index of the most probable class for each row of `x`.
+    #[cfg(test)]
     pub fn predict<F: SolverFloat>(&self, x: &Array2<F>) -> Vec<usize> {
         let z = x.dot(&self.weights.mapv(F::cast)) + &self.intercept.mapv(F::cast);
         z.rows()

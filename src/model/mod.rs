@@ -1,6 +1,16 @@
-//! Models: one multinomial logistic regression per task, fitted with linfa-logistic and
-//! applied to sparse rows directly.
+//! Models: one multinomial logistic regression per task, fitted with linfa-logistic's objective
+//! and applied to sparse rows directly.
+//!
+//! * [`train()`] cross-validates each task's candidates (feature set x balancing x `C`) and fits
+//!   the chosen one on all its rows ([`TrainSettings`], [`TrainedModels`]).
+//! * [`Scorer`] applies the weights of every task to a text in one pass ([`TaskModel`],
+//!   [`TaskHead`], [`ScoreScratch`]).
+//! * [`ModelBundle`] saves and loads a trained model (`DIR/model.nsm`) with its [`Provenance`].
+//!
+//! The solvers themselves (sparse L-BFGS, the dense linfa reference) and the fold assignment
+//! are internal.
 
+mod bundle;
 mod cv;
 mod fit;
 mod metrics;
@@ -8,15 +18,13 @@ mod sparse_fit;
 mod task;
 mod train;
 
-pub use cv::{stratified_folds, stratified_group_folds, Balance, SplitMix64};
-pub use fit::{
-    dense, dense_as, fit_multinomial, FittedWeights, LinfaFit, SolverFloat, SolverSettings,
-};
+pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
+pub use cv::Balance;
+pub use fit::dense;
 pub use metrics::{ClassScores, ClassificationReport};
-pub use sparse_fit::{balanced_weights, fit_sparse, CsrMatrix};
+pub(crate) use sparse_fit::CsrMatrix;
 pub use task::{
-    argmax, softmax, Candidate, CrossValidation, ScoreScratch, Scorer, TaskHead, TaskModel,
-    TrainingSummary,
+    argmax, Candidate, CrossValidation, ScoreScratch, Scorer, TaskHead, TaskModel, TrainingSummary,
 };
 pub use train::{
     train, FeatureSet, Precision, Solver, TrainSettings, TrainedModels, DEFAULT_CHAR_NGRAMS,

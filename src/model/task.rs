@@ -243,14 +243,7 @@ impl Scorer {
             }
             let features = self.index.token_features(vectorizer, t);
             if token_sums[at].is_nan() {
-                let cell = &mut token_sums[at..at + stride];
-                cell.iter_mut().for_each(|v| *v = 0.0);
-                for &f in features {
-                    let i = idf[f as usize];
-                    let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-                    cell[..w].iter_mut().zip(weights).for_each(|(c, wt)| *c += i * wt);
-                    cell[w] += i * i;
-                }
+                self.fill_token_sums(features, idf, &mut token_sums[at..at + stride]);
             }
             let cell = &token_sums[at..at + stride];
             sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
@@ -263,15 +256,7 @@ impl Scorer {
                 }
             }
         }
-        let sublinear = self.index.sublinear_tf();
-        for &f in repeated.iter() {
-            let m = f64::from(counts[f as usize]);
-            let g = if sublinear { 1.0 + m.ln() } else { m };
-            let i = idf[f as usize];
-            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-            sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
-            norm2 += (g * g - m) * i * i;
-        }
+        self.correct_repeated(repeated, counts, idf, sum, &mut norm2);
         for &t in tokens.iter() {
             for &f in self.index.token_features(vectorizer, t) {
                 counts[f as usize] = 0;
@@ -282,6 +267,44 @@ impl Scorer {
             out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
         }
         self.softmax_heads(out);
+    }
+
+    /// One token's cached sums: `sum idf_f W[f]` over its features in the first `width`
+    /// cells, `sum idf_f^2` in the last.
+    #[inline]
+    fn fill_token_sums(&self, features: &[u32], idf: &[f64], cell: &mut [f64]) {
+        let w = self.width;
+        cell.iter_mut().for_each(|v| *v = 0.0);
+        for &f in features {
+            let i = idf[f as usize];
+            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
+            cell[..w].iter_mut().zip(weights).for_each(|(c, wt)| *c += i * wt);
+            cell[w] += i * i;
+        }
+    }
+
+    /// Corrects `sum` for the features that occur more than once in the sentence (counted
+    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the
+    /// squared norm `norm2` in place.
+    #[inline]
+    fn correct_repeated(
+        &self,
+        repeated: &[u32],
+        counts: &[u32],
+        idf: &[f64],
+        sum: &mut [f64],
+        norm2: &mut f64,
+    ) {
+        let w = self.width;
+        let sublinear = self.index.sublinear_tf();
+        for &f in repeated {
+            let m = f64::from(counts[f as usize]);
+            let g = if sublinear { 1.0 + m.ln() } else { m };
+            let i = idf[f as usize];
+            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
+            sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
+            *norm2 += (g * g - m) * i * i;
+        }
     }
 
     fn softmax_heads(&self, out: &mut [f64]) {

@@ -1,4 +1,4 @@
-//! Text: sentences, tokens and stems.
+//! Text: sentences (with byte offsets, page furniture flagged), tokens and stems.
 
 mod mentions;
 mod sentences;

@@ -42,7 +42,7 @@ pub fn check_threads(n: usize) -> newsstance::Result<usize> {
             format!("--threads {n} is more than {MAX_THREADS}"),
             format!(
                 "use at most the number of cores ({}), or leave --threads out",
-                newsstance::default_threads()
+                newsstance::predict::default_threads()
             ),
         ));
     }

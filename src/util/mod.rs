@@ -1,18 +1,9 @@
-//! Input and output: labeled CSVs, articles to score, prediction records, model bundles.
+//! Small helpers shared by the stages: CSV quote scanning, SHA-256, shortened quotes of input.
 
-mod bundle;
-mod input;
-mod labeled;
-mod output;
-mod quote;
-
-pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
-pub use input::{InputFormat, InputReader, InputSource, Item, JsonLines, RawItem, Record, Skip};
-pub use labeled::{LabeledCsvOptions, LabeledSet, SourceFile, DEFAULT_META_COLUMNS};
-pub use output::{json_string, OutputFormat, OutputUnit, RecordWriter, Unit};
+pub(crate) mod quote;
 
 /// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()

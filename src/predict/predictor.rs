@@ -13,9 +13,9 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::io::{InputReader, OutputFormat, Record, RecordWriter, Unit};
-use crate::io::{Item, OutputUnit, RawItem, Skip};
 use crate::model::{ScoreScratch, Scorer};
+use crate::predict::{InputReader, OutputFormat, Record, RecordWriter, Unit};
+use crate::predict::{Item, OutputUnit, RawItem, Skip};
 use crate::text::{SentenceSpan, SentenceSplitter};
 
 /// Most records per batch.

@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::dataset::SourceFile;
 use crate::error::{Error, Result};
 use crate::features::{FeatureIndex, FeatureSettings, Vocabulary, CHAR_TERM_PREFIX};
-use crate::io::{sha256_hex, SourceFile};
 use crate::model::{Scorer, TaskModel, TrainedModels};
+use crate::util::sha256_hex;
 
 /// Version of the bundle format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 2;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
-use crate::io::quote::unclosed_quote;
+use crate::util::quote::unclosed_quote;
 
 /// Metadata columns that are never tasks unless asked for with `--task`.
 pub const DEFAULT_META_COLUMNS: &[&str] =
@@ -144,7 +144,7 @@ impl LabeledSet {
         options: &LabeledCsvOptions,
         seen_ids: &mut HashMap<String, Location>,
     ) -> Result<()> {
-        let sha256 = crate::io::sha256_hex(bytes);
+        let sha256 = crate::util::sha256_hex(bytes);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::input(
@@ -156,6 +156,44 @@ impl LabeledSet {
         let mut reader =
             csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
         let headers = reader.headers().map_err(|e| csv_error(path, bytes, e))?.clone();
+        let columns = self.columns(path, &headers, options)?;
+        let mut rows = 0;
+        let mut last_start = None;
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(csv_error(path, bytes, e)),
+            }
+            last_start = record.position().map(|p| (p.byte(), p.line()));
+            self.push_row(path, &record, &columns, options, seen_ids)?;
+            rows += 1;
+        }
+        if let Some((start, line)) = last_start {
+            if let Some(e) = unclosed_quote_error(path, bytes, start, line) {
+                return Err(e);
+            }
+        }
+        if rows == 0 {
+            return Err(Error::input(
+                Location::file(path),
+                "the file has a header but no rows",
+                "add labeled sentences below the header",
+            ));
+        }
+        self.sources.push(SourceFile { path: path.display().to_string(), sha256, rows });
+        Ok(())
+    }
+
+    /// Finds the columns of a file from its header; a task seen for the first time is added to
+    /// the set (unlabeled in the rows read before).
+    fn columns(
+        &mut self,
+        path: &Path,
+        headers: &csv::StringRecord,
+        options: &LabeledCsvOptions,
+    ) -> Result<Columns> {
         let col = |name: &str| headers.iter().position(|h| h.trim() == name);
         let text_col = col(&options.text_column).ok_or_else(|| {
             Error::input(
@@ -163,25 +201,15 @@ impl LabeledSet {
                 format!(
                     "no '{}' column in the header ({})",
                     options.text_column,
-                    crate::io::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
+                    crate::util::shorten(&headers.iter().collect::<Vec<_>>().join(", "), 200)
                 ),
                 "the first line must be a header row naming the columns (e.g. id,text,sentiment); name the sentence column with --text-column, or rename it in the header",
             )
         })?;
-        for (i, h) in headers.iter().enumerate() {
-            let h = h.trim();
-            if let Some(first) = headers.iter().take(i).position(|g| g.trim() == h && !h.is_empty())
-            {
-                return Err(Error::input(
-                    Location::line(path, 1).with_column(i as u64 + 1),
-                    format!("column '{h}' appears twice (columns {} and {})", first + 1, i + 1),
-                    "rename or delete one of the two columns",
-                ));
-            }
-        }
+        check_duplicate_columns(path, headers)?;
         let id_col = col("id");
         let group_col = options.group_column.as_deref().and_then(col);
-        let task_cols: Vec<(usize, usize)> = headers
+        let tasks: Vec<(usize, usize)> = headers
             .iter()
             .enumerate()
             .filter(|&(i, h)| {
@@ -209,72 +237,84 @@ impl LabeledSet {
                 (i, t)
             })
             .collect();
-        let mut rows = 0;
-        let mut last_start = None;
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => return Err(csv_error(path, bytes, e)),
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            last_start = record.position().map(|p| (p.byte(), p.line()));
-            let location = Location::line(path, line);
-            let text = record.get(text_col).unwrap_or("").trim();
-            if text.is_empty() {
-                return Err(Error::input(
-                    location.with_column(text_col as u64 + 1),
-                    format!("the '{}' cell is empty", options.text_column),
-                    "fill in the sentence or delete the row",
-                ));
-            }
-            if let Some(id) =
-                id_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty())
-            {
-                if let Some(first) = seen_ids.insert(id.to_string(), location.clone()) {
-                    return Err(Error::input(
-                        location,
-                        format!("id '{id}' was already used at {first}"),
-                        "ids must be unique across the labeled files: rename or delete one of the rows",
-                    ));
-                }
-            }
-            self.texts.push(text.to_string());
-            self.locations.push(location);
-            self.groups.push(
-                group_col
-                    .and_then(|c| record.get(c))
-                    .map(str::trim)
-                    .filter(|g| !g.is_empty())
-                    .map(str::to_string),
-            );
-            for labels in &mut self.labels {
-                labels.push(None);
-            }
-            for &(c, t) in &task_cols {
-                let cell = record.get(c).unwrap_or("").trim();
-                if !cell.is_empty() {
-                    *self.labels[t].last_mut().expect("pushed above") = Some(cell.to_string());
-                }
-            }
-            rows += 1;
-        }
-        if let Some((start, line)) = last_start {
-            if let Some(e) = unclosed_quote_error(path, bytes, start, line) {
-                return Err(e);
-            }
-        }
-        if rows == 0 {
+        Ok(Columns { text: text_col, id: id_col, group: group_col, tasks })
+    }
+
+    /// Checks one data row (a sentence, an id not seen before) and adds it.
+    fn push_row(
+        &mut self,
+        path: &Path,
+        record: &csv::StringRecord,
+        columns: &Columns,
+        options: &LabeledCsvOptions,
+        seen_ids: &mut HashMap<String, Location>,
+    ) -> Result<()> {
+        let line = record.position().map_or(0, |p| p.line());
+        let location = Location::line(path, line);
+        let text = record.get(columns.text).unwrap_or("").trim();
+        if text.is_empty() {
             return Err(Error::input(
-                Location::file(path),
-                "the file has a header but no rows",
-                "add labeled sentences below the header",
+                location.with_column(columns.text as u64 + 1),
+                format!("the '{}' cell is empty", options.text_column),
+                "fill in the sentence or delete the row",
             ));
         }
-        self.sources.push(SourceFile { path: path.display().to_string(), sha256, rows });
+        if let Some(id) =
+            columns.id.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty())
+        {
+            if let Some(first) = seen_ids.insert(id.to_string(), location.clone()) {
+                return Err(Error::input(
+                    location,
+                    format!("id '{id}' was already used at {first}"),
+                    "ids must be unique across the labeled files: rename or delete one of the rows",
+                ));
+            }
+        }
+        self.texts.push(text.to_string());
+        self.locations.push(location);
+        self.groups.push(
+            columns
+                .group
+                .and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|g| !g.is_empty())
+                .map(str::to_string),
+        );
+        for labels in &mut self.labels {
+            labels.push(None);
+        }
+        for &(c, t) in &columns.tasks {
+            let cell = record.get(c).unwrap_or("").trim();
+            if !cell.is_empty() {
+                *self.labels[t].last_mut().expect("pushed above") = Some(cell.to_string());
+            }
+        }
         Ok(())
     }
+}
+
+/// Where the columns of one labeled file are.
+struct Columns {
+    text: usize,
+    id: Option<usize>,
+    group: Option<usize>,
+    /// (column, task index in the set) of every task column.
+    tasks: Vec<(usize, usize)>,
+}
+
+/// A header naming one column twice is refused.
+fn check_duplicate_columns(path: &Path, headers: &csv::StringRecord) -> Result<()> {
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        if let Some(first) = headers.iter().take(i).position(|g| g.trim() == h && !h.is_empty()) {
+            return Err(Error::input(
+                Location::line(path, 1).with_column(i as u64 + 1),
+                format!("column '{h}' appears twice (columns {} and {})", first + 1, i + 1),
+                "rename or delete one of the two columns",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn list_paths(paths: &[PathBuf]) -> String {

@@ -1,0 +1,244 @@
+//! Inputs for `predict`, read as a stream of records: `.txt` files (one article each),
+//! directories of them, JSONL (`id`, `text`), CSV (`id`, `text`) and JSONL on stdin.
+//!
+//! Nothing is lost silently: a record that cannot be scored becomes a [`Skip`] that names its
+//! file and line, and text that is not valid UTF-8 is decoded with U+FFFD replacement and a
+//! warning.
+
+mod csv;
+mod jsonl;
+mod source;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::error::{Error, Location, Result};
+use csv::CsvInput;
+pub(crate) use jsonl::JsonLines;
+use jsonl::LinesInput;
+pub use source::InputSource;
+
+/// A text to score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The record's id (given, or generated as `FILE:LINE`).
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// Where it was read.
+    pub origin: Location,
+}
+
+/// An input record that cannot be scored, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    /// The record's id, when it could be read (a `.txt` file's id is its path).
+    pub id: Option<String>,
+    /// Where it was read.
+    pub origin: Location,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+impl Skip {
+    /// The skip as one JSON line, as `predict --skipped FILE` writes it:
+    /// `{"id":"a7"|null,"source":"in.jsonl","line":12|null,"reason":"..."}`.
+    pub fn to_json_line(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128 + self.reason.len());
+        out.extend_from_slice(b"{\"id\":");
+        match &self.id {
+            Some(id) => crate::predict::json_string(&mut out, id),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"source\":");
+        crate::predict::json_string(&mut out, &self.origin.path.display().to_string());
+        out.extend_from_slice(b",\"line\":");
+        match self.origin.line {
+            Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"reason\":");
+        crate::predict::json_string(&mut out, &self.reason);
+        out.extend_from_slice(b"}\n");
+        out
+    }
+}
+
+/// What the reader yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A record to score.
+    Record(Record),
+    /// A record that was skipped.
+    Skip(Skip),
+}
+
+/// The format of a stream given to [`InputReader::from_reader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// The whole stream is one article.
+    Text,
+    /// One JSON object per line with `text` and optionally `id`.
+    Jsonl,
+    /// A header row with a `text` column and optionally `id`, then one record per row.
+    Csv,
+}
+
+/// A source not opened yet.
+enum Pending {
+    Listed(InputSource),
+    Stream { format: InputFormat, name: PathBuf, reader: Box<dyn Read> },
+}
+
+/// The source being read, record by record.
+enum Open {
+    Lines(LinesInput),
+    Csv(CsvInput),
+}
+
+/// What [`InputReader::next_raw`] yields: an item, or JSONL lines still to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RawItem {
+    /// A record or skip, ready.
+    Item(Item),
+    /// Whole JSONL lines, unparsed.
+    JsonLines(JsonLines),
+}
+
+/// Streams records from a list of sources, one at a time, in order.
+pub struct InputReader {
+    sources: VecDeque<Pending>,
+    open: Option<Open>,
+    warnings: Vec<String>,
+    parsed: VecDeque<Item>,
+    record: ::csv::ByteRecord,
+}
+
+impl InputReader {
+    /// A reader over `sources`.
+    pub fn new(sources: Vec<InputSource>) -> Self {
+        InputReader {
+            sources: sources.into_iter().map(Pending::Listed).collect(),
+            open: None,
+            warnings: Vec::new(),
+            parsed: VecDeque::new(),
+            record: ::csv::ByteRecord::new(),
+        }
+    }
+
+    /// A reader over one stream of `format` (for example a network body or a byte buffer);
+    /// `name` stands for the file in ids, skips and warnings. It yields exactly what reading a
+    /// file of that format would.
+    pub fn from_reader(
+        format: InputFormat,
+        name: impl Into<PathBuf>,
+        reader: impl Read + 'static,
+    ) -> Self {
+        let mut r = InputReader::new(Vec::new());
+        r.sources.push_back(Pending::Stream {
+            format,
+            name: name.into(),
+            reader: Box::new(reader),
+        });
+        r
+    }
+
+    /// Warnings gathered since the last call (e.g. invalid UTF-8 replaced).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// The next record or skip; `None` at the end of all sources. Errors are fatal (an input
+    /// that cannot be opened or read at all).
+    pub fn next_item(&mut self) -> Result<Option<Item>> {
+        loop {
+            if let Some(item) = self.parsed.pop_front() {
+                return Ok(Some(item));
+            }
+            match self.next_raw()? {
+                None => return Ok(None),
+                Some(RawItem::Item(item)) => return Ok(Some(item)),
+                Some(RawItem::JsonLines(lines)) => {
+                    let parsed = &mut self.parsed;
+                    lines.parse(&mut self.warnings, |item| parsed.push_back(item));
+                }
+            }
+        }
+    }
+
+    /// As [`InputReader::next_item`], but JSONL comes back unparsed, in blocks of whole lines,
+    /// so that parsing can run on worker threads ([`JsonLines::parse`]).
+    pub(crate) fn next_raw(&mut self) -> Result<Option<RawItem>> {
+        loop {
+            if self.open.is_none() {
+                let Some(source) = self.sources.pop_front() else { return Ok(None) };
+                if let Some(item) = self.open_source(source)? {
+                    return Ok(Some(RawItem::Item(item)));
+                }
+                continue;
+            }
+            let next = match self.open.as_mut().expect("checked above") {
+                Open::Lines(lines) => lines.next_block(&mut self.warnings)?.map(RawItem::JsonLines),
+                Open::Csv(csv) => {
+                    csv.next_item(&mut self.record, &mut self.warnings)?.map(RawItem::Item)
+                }
+            };
+            match next {
+                Some(raw) => return Ok(Some(raw)),
+                None => self.open = None,
+            }
+        }
+    }
+
+    /// Opens `source`. A text file or stream is read whole, into the item returned; JSONL and
+    /// CSV become the open source (an empty CSV opens nothing, with a warning).
+    fn open_source(&mut self, source: Pending) -> Result<Option<Item>> {
+        let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
+            Pending::Listed(InputSource::Text(path)) => {
+                return Ok(Some(text::file_item(path, &mut self.warnings)));
+            }
+            Pending::Listed(InputSource::Jsonl(path)) => {
+                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                (InputFormat::Jsonl, path, Box::new(file), false)
+            }
+            Pending::Listed(InputSource::Csv(path)) => {
+                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                (InputFormat::Csv, path, Box::new(file), true)
+            }
+            Pending::Listed(InputSource::Stdin) => {
+                (InputFormat::Jsonl, PathBuf::from("-"), Box::new(std::io::stdin()), false)
+            }
+            Pending::Stream { format, name, reader } => (format, name, reader, false),
+        };
+        match format {
+            InputFormat::Text => {
+                return Ok(Some(text::stream_item(name, reader, &mut self.warnings)?))
+            }
+            InputFormat::Jsonl => self.open = Some(Open::Lines(LinesInput::new(name, reader))),
+            InputFormat::Csv => {
+                self.open = CsvInput::open(name, reader, rescan, &mut self.warnings)?.map(Open::Csv)
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// `bytes` as text; invalid UTF-8 is replaced with U+FFFD, with a warning.
+fn decode(bytes: Vec<u8>, origin: &Location, warnings: &mut Vec<String>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            warnings.push(format!("{origin}: invalid UTF-8 replaced with U+FFFD"));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    }
+}
+
+/// The id of a record that has none: `FILE:LINE`.
+fn generated_id(origin: &Location) -> String {
+    format!("{}:{}", origin.path.display(), origin.line.unwrap_or(0))
+}

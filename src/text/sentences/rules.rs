@@ -1,0 +1,275 @@
+//! The word rules: what the word in front of a period is (title, abbreviation, initial,
+//! ordinary word), which words open sentences, and quote attributions (`"Why?" he asked`).
+
+use memchr::memchr;
+
+/// Longest word looked at in front of a period; every abbreviation is shorter,
+/// and the bound keeps pathological tokens from making the scan quadratic.
+const MAX_ABBREVIATION_LEN: usize = 16;
+
+/// How a word in front of a single period behaves.
+enum WordClass {
+    /// Precedes a name or is a fixed phrase; the period never ends a sentence.
+    Never,
+    /// `No.`, `Vol.`: an abbreviation only before a number.
+    BeforeNumber,
+    /// Often sentence-final (`U.S.`, `Inc.`): ends only before a sentence opener.
+    Weak,
+    /// An ordinary word: the period ends the sentence.
+    Word,
+}
+
+pub(super) fn period_ends_sentence(
+    text: &str,
+    sentence_start: usize,
+    dot: usize,
+    next: usize,
+    end: usize,
+) -> bool {
+    let bytes = text.as_bytes();
+    let mut word_start = dot;
+    while word_start > sentence_start
+        && dot - word_start < MAX_ABBREVIATION_LEN
+        && (bytes[word_start - 1].is_ascii_alphanumeric() || bytes[word_start - 1] == b'.')
+    {
+        word_start -= 1;
+    }
+    if word_start > sentence_start {
+        let before = bytes[word_start - 1];
+        if before.is_ascii_alphanumeric() || before == b'.' {
+            return true; // longer than any abbreviation
+        }
+        // `Zürich.` must not be read as the abbreviation `rich`.
+        if !before.is_ascii()
+            && text
+                .get(..word_start)
+                .and_then(|s| s.chars().next_back())
+                .is_some_and(char::is_alphabetic)
+        {
+            return true;
+        }
+    }
+    let mut word = &bytes[word_start..dot];
+    while let [b'.', rest @ ..] = word {
+        word = rest; // the tail of an ellipsis or spaced dots
+    }
+    if word.is_empty() {
+        return true;
+    }
+    match classify_word(word) {
+        WordClass::Never => false,
+        WordClass::BeforeNumber => !bytes[next].is_ascii_digit(),
+        WordClass::Weak => next_word_is_opener(bytes, next, end),
+        WordClass::Word => {
+            let list_marker = word_start == sentence_start
+                && word.len() <= 3
+                && word.iter().all(u8::is_ascii_digit);
+            !list_marker
+        }
+    }
+}
+
+fn classify_word(word: &[u8]) -> WordClass {
+    if memchr(b'.', word).is_some() {
+        if word.eq_ignore_ascii_case(b"e.g") || word.eq_ignore_ascii_case(b"i.e") {
+            return WordClass::Never;
+        }
+        let acronym = word
+            .split(|&b| b == b'.')
+            .all(|part| (1..=2).contains(&part.len()) && part.iter().all(u8::is_ascii_alphabetic));
+        return if acronym { WordClass::Weak } else { WordClass::Word };
+    }
+    if word.len() == 1 && word[0].is_ascii_uppercase() {
+        return WordClass::Weak; // a middle initial, or "Plan B." at a sentence end
+    }
+    match word {
+        b"Mr" | b"Mrs" | b"Ms" | b"Messrs" | b"Dr" | b"Drs" | b"Prof" | b"Rev" | b"Hon" | b"Fr"
+        | b"Rt" | b"Gen" | b"Gens" | b"Lt" | b"Col" | b"Maj" | b"Capt" | b"Cmdr" | b"Cdr"
+        | b"Adm" | b"Brig" | b"Sgt" | b"Cpl" | b"Pvt" | b"Pfc" | b"Gov" | b"Govs" | b"Sen"
+        | b"Sens" | b"Rep" | b"Reps" | b"Pres" | b"Supt" | b"Det" | b"Insp" | b"Atty" | b"MR"
+        | b"MRS" | b"MS" | b"DR" | b"vs" | b"Vs" | b"v" | b"cf" | b"viz" => WordClass::Never,
+        b"No" | b"Nos" | b"Vol" | b"Vols" | b"Fig" | b"Figs" | b"Art" | b"p" | b"pp" => {
+            WordClass::BeforeNumber
+        }
+        b"Jr" | b"Sr" | b"Inc" | b"Corp" | b"Co" | b"Cos" | b"Ltd" | b"Bros" | b"Plc" | b"Dept"
+        | b"Univ" | b"Assn" | b"Govt" | b"St" | b"Ste" | b"Mt" | b"Ft" | b"Ave" | b"Blvd"
+        | b"Rd" | b"al" | b"Jan" | b"Feb" | b"Mar" | b"Apr" | b"Jun" | b"Jul" | b"Aug" | b"Sep"
+        | b"Sept" | b"Oct" | b"Nov" | b"Dec" | b"Ala" | b"Ariz" | b"Ark" | b"Calif" | b"Colo"
+        | b"Conn" | b"Del" | b"Fla" | b"Ga" | b"Ill" | b"Ind" | b"Kan" | b"Ky" | b"La" | b"Md"
+        | b"Mass" | b"Mich" | b"Minn" | b"Miss" | b"Mo" | b"Mont" | b"Neb" | b"Nev" | b"Okla"
+        | b"Ore" | b"Pa" | b"Tenn" | b"Tex" | b"Vt" | b"Va" | b"Wash" | b"Wis" | b"Wyo" => {
+            WordClass::Weak
+        }
+        _ => WordClass::Word,
+    }
+}
+
+/// Capitalised words that open sentences but rarely follow `U.S.`, `Inc.` or
+/// `a.m.` inside one; nouns like `Officials` or `President` are left out on
+/// purpose because `U.S. President` is one phrase.
+fn is_sentence_opener(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"The"
+            | b"This"
+            | b"That"
+            | b"These"
+            | b"Those"
+            | b"There"
+            | b"Then"
+            | b"They"
+            | b"Their"
+            | b"It"
+            | b"Its"
+            | b"He"
+            | b"His"
+            | b"She"
+            | b"Her"
+            | b"We"
+            | b"Our"
+            | b"I"
+            | b"You"
+            | b"A"
+            | b"An"
+            | b"But"
+            | b"And"
+            | b"Or"
+            | b"So"
+            | b"Yet"
+            | b"In"
+            | b"On"
+            | b"At"
+            | b"As"
+            | b"By"
+            | b"For"
+            | b"From"
+            | b"If"
+            | b"When"
+            | b"While"
+            | b"After"
+            | b"Before"
+            | b"Since"
+            | b"Although"
+            | b"Though"
+            | b"However"
+            | b"Meanwhile"
+            | b"Still"
+            | b"Also"
+            | b"Now"
+            | b"Last"
+            | b"Earlier"
+            | b"Later"
+            | b"Both"
+            | b"Some"
+            | b"Many"
+            | b"Most"
+            | b"Such"
+            | b"What"
+            | b"Why"
+            | b"How"
+            | b"Who"
+            | b"Where"
+            | b"According"
+            | b"Under"
+            | b"With"
+            | b"During"
+            | b"Despite"
+            | b"Among"
+            | b"Even"
+            | b"Only"
+            | b"Each"
+            | b"All"
+            | b"Another"
+            | b"One"
+    )
+}
+
+fn next_word_is_opener(bytes: &[u8], next: usize, end: usize) -> bool {
+    let pos = skip_openers(bytes, next, end);
+    let word = ascii_letters(bytes, pos, end);
+    // "J. A. Smith": a letter followed by a period is another initial, not
+    // the article "A".
+    !word.is_empty() && bytes.get(pos + word.len()) != Some(&b'.') && is_sentence_opener(word)
+}
+
+/// Is `"Why?" Defense Secretary Ash Carter asked.` the shape at `next`: up
+/// to four capitalised words (initials allowed) and then a speech verb?
+pub(super) fn is_attribution(bytes: &[u8], next: usize, end: usize) -> bool {
+    let mut pos = next;
+    let mut names = 0;
+    loop {
+        let word = ascii_letters(bytes, pos, end);
+        match word.first() {
+            Some(first) if first.is_ascii_uppercase() => {
+                names += 1;
+                if names > 4 {
+                    return false;
+                }
+                pos += word.len();
+                if bytes.get(pos) == Some(&b'.') {
+                    pos += 1;
+                }
+                if pos >= end || bytes[pos] != b' ' {
+                    return false;
+                }
+                pos += 1;
+            }
+            Some(_) => return names > 0 && is_speech_verb(word),
+            None => return false,
+        }
+    }
+}
+
+fn is_speech_verb(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"said"
+            | b"says"
+            | b"asked"
+            | b"asks"
+            | b"added"
+            | b"adds"
+            | b"told"
+            | b"wrote"
+            | b"writes"
+            | b"replied"
+            | b"shouted"
+            | b"declared"
+            | b"continued"
+            | b"insisted"
+            | b"explained"
+            | b"noted"
+            | b"recalled"
+    )
+}
+
+/// Skips opening quotes and brackets at `pos`.
+fn skip_openers(bytes: &[u8], mut pos: usize, end: usize) -> usize {
+    while pos < end {
+        let rest = &bytes[pos..end];
+        pos += match rest[0] {
+            b'"' | b'\'' | b'(' | b'[' => 1,
+            // “ and ‘
+            0xE2 if rest.starts_with("\u{201c}".as_bytes())
+                || rest.starts_with("\u{2018}".as_bytes()) =>
+            {
+                3
+            }
+            // «
+            0xC2 if rest.starts_with("\u{ab}".as_bytes()) => 2,
+            _ => break,
+        };
+    }
+    pos
+}
+
+/// The ASCII letters starting at `pos`, at most 32 of them: enough for any
+/// word the tables know, and it bounds the work per terminator.
+fn ascii_letters(bytes: &[u8], pos: usize, end: usize) -> &[u8] {
+    let limit = end.min(pos.saturating_add(32));
+    let mut stop = pos;
+    while stop < limit && bytes[stop].is_ascii_alphabetic() {
+        stop += 1;
+    }
+    bytes.get(pos..stop).unwrap_or(&[])
+}
