@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
-use crate::text::{dateline_len, Actor, MentionFinder, StemCache, Stemmer, Tokenizer};
+use crate::text::{dateline_len, Actor, Mention, MentionFinder, StemCache, Stemmer, Tokenizer};
 
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
 pub const UNKNOWN_STEM: u32 = u32::MAX;
@@ -63,6 +63,8 @@ pub struct AnalyzerScratch {
     pub cache: StemCache<u32>,
     stems: Vec<u32>,
     chars: String,
+    /// The actor mentions of the text analyzed last (byte offsets in it).
+    pub(crate) mentions: Vec<Mention>,
 }
 
 impl Default for AnalyzerScratch {
@@ -71,6 +73,7 @@ impl Default for AnalyzerScratch {
             cache: StemCache::with_capacity(1 << 18),
             stems: Vec::new(),
             chars: String::new(),
+            mentions: Vec::new(),
         }
     }
 }
@@ -136,6 +139,7 @@ impl Analyzer {
         word: &mut impl FnMut(u64),
         token: &mut impl FnMut(&str),
     ) {
+        let mut mentions = std::mem::take(&mut scratch.mentions);
         let AnalyzerScratch { cache, stems, .. } = scratch;
         stems.clear();
         if self.mentions.is_empty() {
@@ -144,9 +148,9 @@ impl Analyzer {
         } else {
             // Each mention becomes its actor's placeholder, with no character n-grams; the
             // text around mentions is tokenized as usual; a dateline is not read.
-            let text = &text[dateline_len(text)..];
-            let mut pos = 0;
-            for m in self.mentions.find(text).into_iter().filter(|m| !m.keep_words) {
+            self.mentions.find_into(text, &mut mentions);
+            let mut pos = dateline_len(text);
+            for m in mentions.iter().filter(|m| !m.keep_words) {
                 // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
                 let mut before = &text[pos..m.start];
                 let trimmed = before.trim_end();
@@ -175,6 +179,8 @@ impl Analyzer {
             self.tokenizer
                 .for_each_token(&text[pos..], |t| self.push_token(t, stems, cache, stem_id, token));
         }
+        scratch.mentions = mentions;
+        let stems = &scratch.stems;
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
             for window in stems.windows(n) {

@@ -418,6 +418,14 @@ pub struct VectorizerScratch {
     char_cache: CharCache,
 }
 
+impl VectorizerScratch {
+    /// The actor mentions found in the text analyzed last (empty when the settings have no
+    /// actors), byte offsets in that text.
+    pub fn mentions(&self) -> &[crate::text::Mention] {
+        &self.analyzer.mentions
+    }
+}
+
 /// Entries of the token -> character-features cache (all tokens' features together) above
 /// which it starts over, bounding its memory (about 4 bytes an entry plus the keys).
 const CHAR_CACHE_ENTRIES: usize = 1 << 22;

@@ -338,6 +338,17 @@ impl Scorer {
         &self.index
     }
 
+    /// [`Scorer::score`], and the actor mentions the analysis found in `text` (byte offsets in
+    /// it; empty when the model has no actors), so that they need not be searched again.
+    pub fn score_with_mentions<'s>(
+        &self,
+        text: &str,
+        scratch: &'s mut ScoreScratch,
+    ) -> (&'s [f64], &'s [crate::text::Mention]) {
+        self.score(text, scratch);
+        (&scratch.out, scratch.vectorizer.mentions())
+    }
+
     /// Probabilities of every class of every task for `text`, concatenated in task order
     /// (see [`TaskHead::offset`]). The slice lives in `scratch`.
     pub fn score<'s>(&self, text: &str, scratch: &'s mut ScoreScratch) -> &'s [f64] {

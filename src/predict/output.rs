@@ -48,6 +48,9 @@ pub struct OutputUnit<'a> {
     pub text: &'a str,
     /// Page furniture (only written when asked to keep it).
     pub furniture: bool,
+    /// The actor mentions in `text` when already found (byte offsets in `text`); when none,
+    /// a writer with mentions to report finds them itself.
+    pub mentions: Option<&'a [Mention]>,
     /// Concatenated class probabilities of every task, or none when splitting only.
     pub probabilities: Option<&'a [f64]>,
 }
@@ -206,7 +209,14 @@ impl RecordWriter {
             out.extend_from_slice(b",\"furniture\":true");
         }
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
-            let found = finder.find(u.text);
+            let owned;
+            let found = match u.mentions {
+                Some(found) => found,
+                None => {
+                    owned = finder.find(u.text);
+                    &owned
+                }
+            };
             out.extend_from_slice(b",\"mentions\":");
             self.mentions_json(out, finder, u, &found, false);
             out.extend_from_slice(b",\"mention_chars\":");
@@ -256,7 +266,15 @@ impl RecordWriter {
         if let Some(finder) = &self.mentions {
             let mut m = Vec::new();
             if u.probabilities.is_some() {
-                self.mentions_json(&mut m, finder, u, &finder.find(u.text), false);
+                let owned;
+                let found = match u.mentions {
+                    Some(found) => found,
+                    None => {
+                        owned = finder.find(u.text);
+                        &owned
+                    }
+                };
+                self.mentions_json(&mut m, finder, u, found, false);
             }
             fields.push(m);
         }
@@ -390,6 +408,7 @@ mod tests {
                 start: 5,
                 end: 9,
                 char_start: 0,
+                mentions: None,
                 text: "Hi \"x\"",
                 furniture: false,
                 probabilities: Some(&probs),
@@ -419,6 +438,7 @@ mod tests {
                 start: 0,
                 end: 3,
                 char_start: 0,
+                mentions: None,
                 text: "x, y",
                 furniture: false,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
@@ -435,6 +455,7 @@ mod tests {
             start: 0,
             end: 8,
             char_start: 0,
+            mentions: None,
             text: "Comments",
             furniture: true,
             probabilities: None,

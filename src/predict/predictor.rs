@@ -382,13 +382,15 @@ impl Predictor {
         *text_bytes += r.text.len() as u64;
         match self.settings.unit {
             Unit::Sentence => {
-                let probabilities = self.scorer.as_ref().map(|s| s.score(&r.text, score));
+                let scored = self.scorer.as_ref().map(|s| s.score_with_mentions(&r.text, score));
+                let (probabilities, mentions) = (scored.map(|s| s.0), scored.map(|s| s.1));
                 let unit = OutputUnit {
                     id: &r.id,
                     sentence: 0,
                     start: 0,
                     end: r.text.len(),
                     char_start: 0,
+                    mentions,
                     text: &r.text,
                     furniture: false,
                     probabilities,
@@ -415,16 +417,18 @@ impl Predictor {
                     }
                     let text = span.text(&r.text);
                     // Furniture is written flagged and unscored; it does not take a sentence index.
-                    let probabilities = match (&self.scorer, is_furniture) {
-                        (Some(s), false) => Some(s.score(text, score)),
+                    let scored = match (&self.scorer, is_furniture) {
+                        (Some(s), false) => Some(s.score_with_mentions(text, score)),
                         _ => None,
                     };
+                    let (probabilities, mentions) = (scored.map(|s| s.0), scored.map(|s| s.1));
                     let unit = OutputUnit {
                         id: &r.id,
                         sentence: if is_furniture { furniture_index } else { index },
                         start: span.start,
                         end: span.end,
                         char_start,
+                        mentions,
                         text,
                         furniture: is_furniture,
                         probabilities,

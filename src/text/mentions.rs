@@ -149,9 +149,17 @@ pub struct MentionFinder {
     /// First word of an alias -> (actor, alias), longest alias first.
     index: FxHashMap<String, Vec<(usize, usize)>>,
     /// Cheap filters run before the lookup, so most words cost no hashing: the lowercase
-    /// first bytes and the byte lengths (up to 63) that first words of aliases have.
-    first_bytes: [bool; 256],
+    /// first two bytes (a bit set over byte pairs; the second byte is 0 for one-byte words)
+    /// and the byte lengths (up to 63) that first words of aliases have.
+    prefixes: Box<[u64; 1024]>,
     lengths: u64,
+}
+
+/// The bit of a word's first two bytes, lowercased, in [`MentionFinder::prefixes`].
+fn prefix_bit(word: &[u8]) -> usize {
+    let first = usize::from(word[0].to_ascii_lowercase());
+    let second = word.get(1).map_or(0, |b| usize::from(b.to_ascii_lowercase()));
+    first << 8 | second
 }
 
 /// Whether a word of the text equals a lowercase word of an alias, ignoring case.
@@ -167,19 +175,20 @@ impl MentionFinder {
     /// A finder for `actors`.
     pub fn new(actors: &[Actor]) -> Self {
         let mut index: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
-        let (mut first_bytes, mut lengths) = ([false; 256], 0u64);
+        let (mut prefixes, mut lengths) = (Box::new([0u64; 1024]), 0u64);
         for (a, actor) in actors.iter().enumerate() {
             for (k, alias) in actor.aliases.iter().enumerate() {
                 let first = &alias.words[0];
                 index.entry(first.clone()).or_default().push((a, k));
-                first_bytes[usize::from(first.as_bytes()[0])] = true;
+                let bit = prefix_bit(first.as_bytes());
+                prefixes[bit / 64] |= 1 << (bit % 64);
                 lengths |= 1u64.checked_shl(first.len() as u32).unwrap_or(1 << 63);
             }
         }
         for entries in index.values_mut() {
             entries.sort_by_key(|&(a, k)| std::cmp::Reverse(actors[a].aliases[k].words.len()));
         }
-        MentionFinder { actors: actors.to_vec(), index, first_bytes, lengths }
+        MentionFinder { actors: actors.to_vec(), index, prefixes, lengths }
     }
 
     /// The actors, in table order.
@@ -195,93 +204,118 @@ impl MentionFinder {
     /// The mentions in `text`, in order, none overlapping and none inside a leading dateline.
     pub fn find(&self, text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
-        if self.index.is_empty() {
-            return out;
-        }
-        let skip = dateline_len(text);
-        let words: Vec<(usize, usize)> = word_spans(text).filter(|&(s, _)| s >= skip).collect();
-        let word = |i: usize| &text[words[i].0..words[i].1];
-        let mut key = String::new();
-        let mut i = 0;
-        while i < words.len() {
-            let w = word(i);
-            let first = w.as_bytes()[0];
-            let len_bit = 1u64.checked_shl(w.len() as u32).unwrap_or(1 << 63);
-            if first.is_ascii()
-                && (!self.first_bytes[usize::from(first.to_ascii_lowercase())]
-                    || self.lengths & len_bit == 0)
-            {
-                i += 1;
-                continue;
-            }
-            key.clear();
-            if w.is_ascii() {
-                key.push_str(w);
-                key.make_ascii_lowercase();
-            } else {
-                key.extend(w.chars().flat_map(char::to_lowercase));
-            }
-            let mut matched = 0;
-            for &(a, k) in self.index.get(&key).map_or(&[][..], Vec::as_slice) {
-                let alias = &self.actors[a].aliases[k];
-                let n = alias.words.len();
-                if i + n > words.len()
-                    || !alias.words.iter().enumerate().all(|(j, w)| same_word(word(i + j), w))
-                    || (i > 0 && alias.not_after.iter().any(|w| same_word(word(i - 1), w)))
-                {
-                    continue;
-                }
-                out.push(Mention {
-                    actor: a,
-                    keep_words: alias.keep_words,
-                    start: words[i].0,
-                    end: words[i + n - 1].1,
-                });
-                matched = n;
-                break;
-            }
-            i += matched.max(1);
-        }
+        self.find_into(text, &mut out);
         out
+    }
+
+    /// [`MentionFinder::find`] into `out` (cleared first), reusing its allocation.
+    pub fn find_into(&self, text: &str, out: &mut Vec<Mention>) {
+        out.clear();
+        if self.index.is_empty() {
+            return;
+        }
+        let mut words = Words { text, pos: dateline_len(text) };
+        let mut previous: Option<(usize, usize)> = None;
+        let mut key = String::new();
+        while let Some((start, end)) = words.next() {
+            let w = &text[start..end];
+            let len_bit = 1u64.checked_shl(w.len() as u32).unwrap_or(1 << 63);
+            let bit = prefix_bit(w.as_bytes());
+            let candidate = !w.as_bytes()[..w.len().min(2)].is_ascii()
+                || (self.prefixes[bit / 64] & (1 << (bit % 64)) != 0
+                    && self.lengths & len_bit != 0);
+            let mut found = None;
+            if candidate {
+                key.clear();
+                if w.is_ascii() {
+                    key.push_str(w);
+                    key.make_ascii_lowercase();
+                } else {
+                    key.extend(w.chars().flat_map(char::to_lowercase));
+                }
+                found = self.index.get(&key).and_then(|entries| {
+                    entries.iter().find_map(|&(a, k)| {
+                        let alias = &self.actors[a].aliases[k];
+                        if let Some((ps, pe)) = previous {
+                            if alias.not_after.iter().any(|n| same_word(&text[ps..pe], n)) {
+                                return None;
+                            }
+                        }
+                        // The alias's other words must follow, in order.
+                        let mut rest = words.clone();
+                        let mut last = (start, end);
+                        for expected in &alias.words[1..] {
+                            let (s, e) = rest.next()?;
+                            if !same_word(&text[s..e], expected) {
+                                return None;
+                            }
+                            last = (s, e);
+                        }
+                        let mention =
+                            Mention { actor: a, keep_words: alias.keep_words, start, end: last.1 };
+                        Some((mention, rest, last))
+                    })
+                });
+            }
+            match found {
+                Some((mention, rest, last)) => {
+                    out.push(mention);
+                    words = rest;
+                    previous = Some(last);
+                }
+                None => previous = Some((start, end)),
+            }
+        }
     }
 }
 
-/// Byte ranges of the words of `text`: runs of letters and digits (ASCII bytes take a fast
-/// path; other characters are decoded and classified with Unicode's tables).
-fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    // Whether the character at byte `i` is a letter or digit, and its length in bytes.
-    let at = move |i: usize| -> (bool, usize) {
-        let b = bytes[i];
+/// The words of a text from a byte position on, as byte ranges: runs of letters and digits
+/// (ASCII bytes take a fast path; other characters are decoded and classified with Unicode's
+/// tables). Cloning it saves the position, to look ahead.
+#[derive(Clone)]
+struct Words<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl Words<'_> {
+    /// Whether the character at byte `i` is a letter or digit, and its length in bytes.
+    fn at(&self, i: usize) -> (bool, usize) {
+        let b = self.text.as_bytes()[i];
         if b.is_ascii() {
             (b.is_ascii_alphanumeric(), 1)
         } else {
-            let c = text[i..].chars().next().expect("i is on a char boundary");
+            let c = self.text[i..].chars().next().expect("i is on a char boundary");
             (c.is_alphanumeric(), c.len_utf8())
         }
-    };
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let (alnum, n) = at(i);
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let len = self.text.len();
+        while self.pos < len {
+            let (alnum, n) = self.at(self.pos);
             if alnum {
                 break;
             }
-            i += n;
+            self.pos += n;
         }
-        if i >= bytes.len() {
+        if self.pos >= len {
             return None;
         }
-        let start = i;
-        while i < bytes.len() {
-            let (alnum, n) = at(i);
+        let start = self.pos;
+        while self.pos < len {
+            let (alnum, n) = self.at(self.pos);
             if !alnum {
                 break;
             }
-            i += n;
+            self.pos += n;
         }
-        Some((start, i))
-    })
+        Some((start, self.pos))
+    }
 }
 
 /// Length in bytes of the dateline that opens `text`, with the dash and the spaces after it,
