@@ -218,9 +218,9 @@ impl RecordWriter {
                 }
             };
             out.extend_from_slice(b",\"mentions\":");
-            self.mentions_json(out, finder, u, &found, false);
+            self.mentions_json(out, finder, u, found, false);
             out.extend_from_slice(b",\"mention_chars\":");
-            self.mentions_json(out, finder, u, &found, true);
+            self.mentions_json(out, finder, u, found, true);
         }
         if let Some(p) = u.probabilities {
             out.extend_from_slice(b",\"predictions\":{");
