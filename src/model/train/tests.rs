@@ -60,3 +60,40 @@ fn weighting_with_the_dense_solver_is_refused_before_any_work() {
     };
     assert!(s.validate().is_ok());
 }
+
+#[test]
+fn the_memory_cap_bounds_features_for_the_dense_solver_only() {
+    let task = TaskRows {
+        name: "t".into(),
+        classes: vec!["a".into(), "b".into()],
+        docs: (0..1000).collect(),
+        y: (0..1000).map(|d| d % 2).collect(),
+    };
+    let messages = std::sync::Mutex::new(Vec::new());
+    let progress = |m: &str| messages.lock().unwrap().push(m.to_string());
+    let dense = TrainSettings {
+        solver: Solver::Dense,
+        balances: vec![Balance::None],
+        folds: 0,
+        max_memory: Some(8_000_000),
+        precision: Precision::F64,
+        ..TrainSettings::default()
+    };
+    let capped = with_memory_cap(&dense, std::slice::from_ref(&task), &progress);
+    // Without folds, one task: one dense matrix of 1,000 rows x 8 bytes a cell in 8 MB, so at
+    // most 1,000 features.
+    assert_eq!(capped.features.max_features, Some(1000));
+    assert!(messages.lock().unwrap().iter().any(|m| m.contains("--max-memory")));
+    // A lower limit already given stays; the sparse solver is never capped.
+    let low = TrainSettings {
+        features: FeatureSettings { max_features: Some(10), ..FeatureSettings::default() },
+        ..dense.clone()
+    };
+    assert_eq!(
+        with_memory_cap(&low, std::slice::from_ref(&task), &progress).features.max_features,
+        Some(10)
+    );
+    let sparse = TrainSettings { solver: Solver::Sparse, ..dense };
+    let before = sparse.features.max_features;
+    assert_eq!(with_memory_cap(&sparse, &[task], &progress).features.max_features, before);
+}
