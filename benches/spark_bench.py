@@ -91,6 +91,7 @@ def main():
         ("spark/score.py local[1]", lambda: run_spark(path, 1)),
         ("spark/score.py local[2]", lambda: run_spark(path, 2)),
     ]
+    loads = [open("/proc/loadavg").read().split()[:3]]
     results = {name: [] for name, _ in configs}
     units = set()
     for round_no in range(args.repeats):
@@ -105,11 +106,14 @@ def main():
     if len(units) != 1:
         sys.exit(f"spark_bench.py: the runs wrote different record counts: {sorted(units)}")
 
+    loads.append(open("/proc/loadavg").read().split()[:3])
+    print(f"load average (1, 5, 15 min) before: {' '.join(loads[0])}, after: {' '.join(loads[1])}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; input {path} "
           f"({text_mb:g} MB of article text, {os.path.getsize(path) / 1e6:.0f} MB of JSONL); "
           f"{units.pop()} records written by every run; medians of {args.repeats} rounds")
     print()
-    print("| run | wall (s) | MB/s (wall) | Spark job (s) | MB/s (job) | wall / predict, same cores |")
+    print("| run | wall (s) | MB/s (wall) | Spark job (s) | MB/s (job) "
+          "| wall / predict, same cores |")
     print("|---|---|---|---|---|---|")
     base = {1: statistics.median(w for w, _ in results["predict, 1 thread"]),
             2: statistics.median(w for w, _ in results["predict, 2 threads"])}

@@ -427,7 +427,8 @@ def make_scorer(predict, model, predict_args, shipped, counts, dead_letters):
             for line_no, meta in pending:
                 unmatched[line_no] = meta
             if counts_line:
-                read, scored, skipped, units = map(int, COUNTS_LINE.search(counts_line[-1]).groups())
+                found = COUNTS_LINE.search(counts_line[-1])
+                read, scored, skipped, units = map(int, found.groups())
                 local["read"] += read
                 local["scored"] += scored
                 local["skipped"] += skipped

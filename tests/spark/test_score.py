@@ -19,7 +19,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, "target", "spark-test")
-PREDICT = os.path.join(ROOT, "target", "release", "predict")
+# The predict binary under test (.ci/run builds one for this step; default: the release build).
+PREDICT = os.path.abspath(os.environ.get("NEWSSTANCE_PREDICT",
+                                         os.path.join(ROOT, "target", "release", "predict")))
 SCORE = os.path.join(ROOT, "spark", "score.py")
 MODEL = os.path.join(ROOT, "models", "default")
 
@@ -30,8 +32,8 @@ PREDICT_FIELDS = {"id", "sentence", "start", "end", "text", "furniture", "mentio
 
 @pytest.fixture(scope="session", autouse=True)
 def built():
-    """The release predict binary (the CI step builds it; built here when missing)."""
-    if not os.access(PREDICT, os.X_OK):
+    """The predict binary (the CI step builds it; the release build is made here if missing)."""
+    if not os.access(PREDICT, os.X_OK) and "NEWSSTANCE_PREDICT" not in os.environ:
         subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "predict"],
                        cwd=ROOT, check=True)
     shutil.rmtree(WORK, ignore_errors=True)
@@ -48,7 +50,8 @@ def predict(*args, model=MODEL):
 
 def score(*args):
     """Runs spark/score.py in local mode; returns the completed process (text stderr)."""
-    return subprocess.run([sys.executable, SCORE, "--master", "local[2]", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, SCORE, "--master", "local[2]", "--predict", PREDICT,
+                           *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
 
