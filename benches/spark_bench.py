@@ -14,12 +14,15 @@ JSONL to files under target/spark-bench/:
   spark local[2]          spark/score.py --master local[2] IN OUT (two tasks at a time)
 
 The runs go in rounds (each round runs every configuration once) and the table gives the
-median wall time of the rounds, with the input MB per second; "job" is the part of a Spark run
-after its session started (score.py's own closing line), "wall" includes starting the JVM.
-Every run must write the same number of records as predict.
+medians of the rounds: wall time with the input MB per second; "job", the part of a Spark run
+after its session started (score.py's own closing line; "wall" includes starting the JVM);
+and the CPU time of the whole process tree (JVM, Python workers, predict processes), sampled
+from /proc, which measures the cost of a run even on a machine shared with other work, where
+wall time measures the contention too. Every run must write the same number of records.
 """
 
 import argparse
+import collections
 import os
 import platform
 import re
@@ -34,14 +37,54 @@ PREDICT = os.path.join(ROOT, "target", "release", "predict")
 MODEL = os.path.join(ROOT, "models", "default")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root, seen):
+    """Updates seen[pid] with the CPU seconds used so far by root and by every process below
+    it, from /proc (each process's own time; a process's last moments before it exits, and
+    processes that live less than a sampling interval, are missed)."""
+    stats = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # after "(comm)": state ppid ... utime stime (fields 14 and 15 of proc(5))
+            stats[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
+    children = collections.defaultdict(list)
+    for pid, (ppid, _) in stats.items():
+        children[ppid].append(pid)
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            seen[pid] = max(seen.get(pid, 0.0), stats[pid][1])
+            todo.extend(children[pid])
+
+
 def timed(command, stdout=None):
-    """(wall seconds, stderr text) of one run that must succeed."""
+    """(wall seconds, CPU seconds, stderr text) of one run that must succeed.
+
+    CPU time is that of the whole process tree (the JVM, Python workers, predict), sampled
+    from /proc every 0.2 s: on a machine shared with other work it measures the cost
+    of a run where wall time measures the contention too.
+    """
     started = time.monotonic()
-    run = subprocess.run(command, cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - started
-    if run.returncode != 0:
-        sys.exit(f"spark_bench.py: {' '.join(command)} failed:\n{run.stderr}")
-    return wall, run.stderr
+    with open(os.path.join(WORK, "stderr.txt"), "w+") as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=err, text=True)
+        seen = {}
+        while proc.poll() is None:
+            tree_cpu(proc.pid, seen)
+            time.sleep(0.2)
+        wall = time.monotonic() - started
+        err.seek(0)
+        stderr = err.read()
+    if proc.returncode != 0:
+        sys.exit(f"spark_bench.py: {' '.join(command)} failed:\n{stderr}")
+    return wall, sum(seen.values()), stderr
 
 
 def warm(path):
@@ -54,20 +97,21 @@ def warm(path):
 def run_predict(path, threads):
     out = os.path.join(WORK, "predict-out.jsonl")
     with open(out, "wb") as f:
-        wall, stderr = timed([PREDICT, "--model", MODEL, "--threads", str(threads), path], f)
+        wall, cpu, stderr = timed([PREDICT, "--model", MODEL, "--threads", str(threads), path],
+                                  f)
     units = int(re.search(r"(\d+) units written", stderr).group(1))
-    return wall, None, units
+    return wall, cpu, None, units
 
 
 def run_spark(path, cores):
     out = os.path.join(WORK, f"spark-out-{cores}")
-    wall, stderr = timed([sys.executable, os.path.join(ROOT, "spark", "score.py"),
+    wall, cpu, stderr = timed([sys.executable, os.path.join(ROOT, "spark", "score.py"),
                           "--master", f"local[{cores}]", "--model", MODEL, "--overwrite",
                           path, out])
     found = re.search(r"(\d+) rows written from (\d+) partitions in ([\d.]+) s", stderr)
     if not found:
         sys.exit(f"spark_bench.py: no closing line from score.py:\n{stderr}")
-    return wall, float(found.group(3)), int(found.group(1))
+    return wall, cpu, float(found.group(3)), int(found.group(1))
 
 
 def main():
@@ -97,35 +141,35 @@ def main():
     for round_no in range(args.repeats):
         for name, run in configs:
             warm(path)
-            wall, job, n = run()
+            wall, cpu, job, n = run()
             units.add(n)
-            results[name].append((wall, job))
-            print(f"round {round_no + 1}: {name}: wall {wall:.1f} s"
+            results[name].append((wall, cpu, job))
+            print(f"round {round_no + 1}: {name}: wall {wall:.1f} s, CPU {cpu:.1f} s"
                   + (f", job {job:.1f} s" if job is not None else "") + f", {n} records",
                   file=sys.stderr, flush=True)
     if len(units) != 1:
         sys.exit(f"spark_bench.py: the runs wrote different record counts: {sorted(units)}")
-
     loads.append(open("/proc/loadavg").read().split()[:3])
-    print(f"load average (1, 5, 15 min) before: {' '.join(loads[0])}, after: {' '.join(loads[1])}")
+
+    print(f"load average (1, 5, 15 min) before: {' '.join(loads[0])}, "
+          f"after: {' '.join(loads[1])}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; input {path} "
           f"({text_mb:g} MB of article text, {os.path.getsize(path) / 1e6:.0f} MB of JSONL); "
-          f"{units.pop()} records written by every run; medians of {args.repeats} rounds")
+          f"{units.pop()} records written by every run; medians of {args.repeats} round(s)")
     print()
-    print("| run | wall (s) | MB/s (wall) | Spark job (s) | MB/s (job) "
-          "| wall / predict, same cores |")
-    print("|---|---|---|---|---|---|")
-    base = {1: statistics.median(w for w, _ in results["predict, 1 thread"]),
-            2: statistics.median(w for w, _ in results["predict, 2 threads"])}
+    print("| run | wall (s) | MB/s | Spark job (s) | CPU (s) | MB per CPU-second "
+          "| CPU / predict's, same threads |")
+    print("|---|---|---|---|---|---|---|")
+    median = {name: [statistics.median(r[k] for r in rows) if rows[0][k] is not None else None
+                     for k in range(3)]
+              for name, rows in results.items()}
     for name, _ in configs:
-        wall = statistics.median(w for w, _ in results[name])
-        jobs = [j for _, j in results[name] if j is not None]
-        job = statistics.median(jobs) if jobs else None
-        cores = 1 if ("1 thread" in name or "[1]" in name) else 2
+        wall, cpu, job = median[name]
+        base = median["predict, 1 thread" if ("1 thread" in name or "[1]" in name)
+                      else "predict, 2 threads"][1]
         print(f"| {name} | {wall:.1f} | {text_mb / wall:.1f} | "
-              + (f"{job:.1f} | {text_mb / job:.1f}" if job else "- | -")
-              + f" | {wall / base[cores]:.2f}x |")
-
+              + (f"{job:.1f}" if job is not None else "-")
+              + f" | {cpu:.1f} | {text_mb / cpu:.2f} | {cpu / base:.2f}x |")
 
 if __name__ == "__main__":
     main()

@@ -263,7 +263,9 @@ def read_articles(spark, path, fmt):
     elif fmt == "parquet":
         df = spark.read.parquet(path)
     else:
-        df = spark.read.text(path, wholetext=True, pathGlobFilter="*.txt", recursiveFileLookup=True)
+        df = spark.read.text(
+            path, wholetext=True, pathGlobFilter="*.txt", recursiveFileLookup=True
+        )
         hadoop_path = spark._jvm.org.apache.hadoop.fs.Path(path)
         fs = hadoop_path.getFileSystem(spark._jsc.hadoopConfiguration())
         if not fs.getFileStatus(hadoop_path).isDirectory():
@@ -295,7 +297,10 @@ def _quote(text):
 
 
 def plan(df):
-    """(records, meta columns): an RDD of (meta_json, record_json) pairs, and the kept columns.
+    """(records, kept columns, input schema) for scoring.
+
+    records is an RDD of (meta_json, record_json) pairs; the kept columns are `id` and the
+    input's other columns but `text`, copied to every output row.
 
     meta_json is the JSON object of `id` and the other input columns (computed by Spark, in
     the JVM); record_json is `{"text": ...}`, to which the partition adds its temporary id, or
@@ -319,8 +324,7 @@ def plan(df):
 def output_schema(input_schema, kept):
     """The DataFrame schema of the output rows: kept input columns, then predict's fields."""
     by_name = {f.name: f for f in input_schema.fields}
-    fields = [by_name[c] if c in by_name else T.StructField(c, T.StringType()) for c in kept]
-    return T.StructType(fields + PREDICT_FIELDS)
+    return T.StructType([by_name[c] for c in kept] + PREDICT_FIELDS)
 
 
 def make_scorer(predict, model, predict_args, shipped, counts, dead_letters):
