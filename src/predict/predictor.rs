@@ -59,6 +59,27 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The record counts of a run in progress, as far as its output is written
+/// ([`Predictor::with_live_counts`]).
+#[derive(Debug, Default)]
+pub struct LiveCounts {
+    /// Input records read (including skipped ones) whose output or skip is written.
+    pub records_read: std::sync::atomic::AtomicU64,
+    /// Records scored (or split) and written.
+    pub records_scored: std::sync::atomic::AtomicU64,
+    /// Records skipped.
+    pub records_skipped: std::sync::atomic::AtomicU64,
+}
+
+impl LiveCounts {
+    fn update(&self, stats: &PredictStats) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.records_read.store(stats.records_read, Relaxed);
+        self.records_scored.store(stats.records_scored, Relaxed);
+        self.records_skipped.store(stats.records_skipped, Relaxed);
+    }
+}
+
 /// Counts of one run; `records_read == records_scored + records_skipped`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PredictStats {
@@ -134,6 +155,7 @@ pub struct Predictor {
     workers: Vec<Slot>,
     /// Emptied output buffers, handed back by the writing thread.
     spare: Mutex<Vec<Vec<u8>>>,
+    live: Arc<LiveCounts>,
 }
 
 impl Predictor {
@@ -161,7 +183,15 @@ impl Predictor {
             pool,
             workers: (0..threads).map(|_| Slot(Mutex::new(Worker::default()))).collect(),
             spare: Mutex::new(Vec::new()),
+            live: Arc::new(LiveCounts::default()),
         })
+    }
+
+    /// Counts of the run, kept up to date in `live` as output is written, for a reader on
+    /// another thread (`predict` prints them when a signal stops it).
+    pub fn with_live_counts(mut self, live: Arc<LiveCounts>) -> Self {
+        self.live = live;
+        self
     }
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
@@ -230,10 +260,13 @@ impl Predictor {
                     stats.records_read += chunk.records;
                     stats.records_scored += chunk.records - skips;
                     stats.records_skipped += skips;
+                    // The dead-letter line first: a skip warned about is in the file even when
+                    // the run is stopped right after the warning.
                     for s in &chunk.skips {
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(s)?;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                     }
+                    self.live.update(stats);
                     let mut bytes = chunk.bytes;
                     bytes.clear();
                     emptied.push(bytes);
@@ -261,8 +294,9 @@ impl Predictor {
                     Some(RawItem::Item(Item::Skip(s))) => {
                         stats.records_read += 1;
                         stats.records_skipped += 1;
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(&s)?;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                        self.live.update(&stats);
                     }
                     Some(raw) => {
                         let (bytes, records) = match &raw {

@@ -21,3 +21,70 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
     }
     format!("{}...", &s[..end])
 }
+
+pub(crate) mod lines;
+
+/// What a path names, told apart by identity rather than by spelling: on Unix the device and
+/// inode of the file (so a symlink, a hard link, `./x` and `x` are one file), elsewhere the
+/// canonical path. `None` when the path does not exist (or cannot be examined).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] std::path::PathBuf);
+
+impl FileId {
+    /// The identity of the file at `path` (symlinks followed).
+    pub fn of(path: &std::path::Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            Some(FileId((meta.dev(), meta.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(FileId)
+        }
+    }
+
+    /// The identity of an open file (on Unix; elsewhere `None`).
+    pub fn of_file(file: &std::fs::File) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = file.metadata().ok()?;
+            Some(FileId((meta.dev(), meta.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            None
+        }
+    }
+}
+
+/// A path as it appears in record ids and dead-letter lines. A path that is valid UTF-8 is
+/// written as is. On Unix, a path holding bytes that are not UTF-8 keeps its valid parts, with
+/// every backslash doubled, and writes each invalid byte as `\xNN` (two hex digits), so two
+/// paths that differ only in invalid bytes keep distinct ids (a lossy conversion would turn
+/// both into U+FFFD).
+pub fn path_id(path: &std::path::Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
