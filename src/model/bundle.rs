@@ -264,6 +264,10 @@ impl ModelBundle {
             }
         }
         let header = newline.and_then(|n| std::str::from_utf8(&bytes[..n]).ok()).unwrap_or("");
+        // A CRLF header is what git's autocrlf makes of the file (the repository's
+        // .gitattributes marks *.nsm binary to prevent it); the JSON body has no line end, so
+        // the bundle is still whole and is read.
+        let header = header.strip_suffix('\r').unwrap_or(header);
         let fields: Vec<&str> = header.split(' ').collect();
         if fields.len() != 4 || fields[0] != MAGIC {
             return Err(Error::model(

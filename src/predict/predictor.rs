@@ -173,10 +173,12 @@ impl Predictor {
                 )
             })?;
         let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
+        let writer = RecordWriter::new(settings.format, &heads)
+            .with_furniture_column(settings.keep_furniture)
+            .with_mentions(scorer.as_ref().map(|s| s.features().mentions()));
+        writer.check_columns()?;
         Ok(Predictor {
-            writer: RecordWriter::new(settings.format, &heads)
-                .with_furniture_column(settings.keep_furniture)
-                .with_mentions(scorer.as_ref().map(|s| s.features().mentions())),
+            writer,
             scorer,
             splitter: SentenceSplitter::new(),
             settings: PredictSettings { threads, ..settings },

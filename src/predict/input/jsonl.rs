@@ -124,6 +124,10 @@ impl JsonLines {
     }
 }
 
+/// How many times `--max-record-bytes` a line over the limit is read past, looking for its
+/// end, before the rest of the input is given up.
+const SKIP_LIMIT: u64 = 16;
+
 /// What [`read_lines_block`] reads.
 enum Block {
     /// Whole lines.
@@ -152,7 +156,7 @@ fn read_lines_block(
     loop {
         if block.len() as u64 > max_line {
             // The first line alone is over the limit: drop it and what is left of it.
-            let dropped = block.len() as u64 + skip_rest_of_line(reader, carry)?;
+            let dropped = block.len() as u64 + skip_rest_of_line(reader, carry, max_line)?;
             return Ok(Some(Block::TooLong(dropped)));
         }
         let room = (max_line + 1).saturating_sub(block.len() as u64);
@@ -183,11 +187,22 @@ fn read_lines_block(
 }
 
 /// Reads past the rest of a line (to its line feed, or the end of the stream); what follows
-/// the line feed goes to `carry`. Returns the bytes dropped, the line feed left out.
-fn skip_rest_of_line(reader: &mut dyn Read, carry: &mut Vec<u8>) -> std::io::Result<u64> {
+/// the line feed goes to `carry`. Returns the bytes dropped, the line feed left out. A line
+/// that goes on for more than [`SKIP_LIMIT`] times `max_line` (such as `/dev/zero`) is given
+/// up with the rest of the stream: the reading stops there.
+fn skip_rest_of_line(
+    reader: &mut dyn Read,
+    carry: &mut Vec<u8>,
+    max_line: u64,
+) -> std::io::Result<u64> {
     let mut buf = vec![0u8; JSONL_BLOCK];
     let mut dropped = 0u64;
     loop {
+        if dropped > max_line.saturating_mul(SKIP_LIMIT) {
+            return Err(std::io::Error::other(format!(
+                "a line goes on for more than {dropped} bytes without a line feed (--max-record-bytes {max_line}); the rest of the input was not read"
+            )));
+        }
         let n = match reader.read(&mut buf) {
             Ok(0) => return Ok(dropped),
             Ok(n) => n,
