@@ -19,5 +19,5 @@ pub(crate) use output::json_string;
 pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};
 pub use predictor::{
     default_threads, LiveCounts, PredictSettings, PredictStats, Predictor, BATCHES_IN_FLIGHT,
-    BATCH_BYTES, BATCH_RECORDS,
+    BATCH_BYTES, BATCH_RECORDS, MAX_RECORD_SENTENCES,
 };

@@ -80,6 +80,10 @@ impl LiveCounts {
     }
 }
 
+/// Most sentences one record may have (`--unit article`): its output is built whole before it
+/// is written, so a record of millions of lines would need gigabytes. A longer one is skipped.
+pub const MAX_RECORD_SENTENCES: usize = 1_000_000;
+
 /// Counts of one run; `records_read == records_scored + records_skipped`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PredictStats {
@@ -399,11 +403,11 @@ impl Predictor {
         chunk.records += 1;
         match item {
             Item::Record(r) => {
-                if !self.record(r, worker, &mut chunk.bytes) {
+                if let Some(reason) = self.record(r, worker, &mut chunk.bytes) {
                     chunk.skips.push(Skip {
                         id: Some(r.id.clone()),
                         origin: r.origin.clone(),
-                        reason: "no sentence to score (only whitespace or page furniture)".into(),
+                        reason,
                     });
                 }
             }
@@ -411,8 +415,8 @@ impl Predictor {
         }
     }
 
-    /// Writes the units of one record; false when it wrote nothing.
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> bool {
+    /// Writes the units of one record; the reason of its skip when it wrote nothing.
+    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
         let written = out.len();
         let Worker { text_bytes, score, spans, units, furniture } = worker;
         *text_bytes += r.text.len() as u64;
@@ -434,6 +438,16 @@ impl Predictor {
             }
             Unit::Article => {
                 self.splitter.split_into(&r.text, spans);
+                if spans.len() > MAX_RECORD_SENTENCES {
+                    // Its output is held whole until written (hundreds of bytes a sentence):
+                    // millions of sentences in one record would take gigabytes.
+                    let n = spans.len();
+                    spans.clear();
+                    spans.shrink_to(1 << 10);
+                    return Some(format!(
+                        "{n} sentences in one record, more than {MAX_RECORD_SENTENCES}: its output would be held whole in memory; split it into smaller records (e.g. one article per .txt file or JSONL line)"
+                    ));
+                }
                 // Sentences and furniture lines are numbered apart: furniture is written as
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
@@ -475,6 +489,7 @@ impl Predictor {
                 }
             }
         }
-        out.len() > written
+        (out.len() == written)
+            .then(|| "no sentence to score (only whitespace or page furniture)".to_string())
     }
 }
