@@ -251,6 +251,13 @@ impl ModelBundle {
                 Error::io(&path, e)
             }
         })?;
+        Self::parse(&path, &bytes)
+    }
+
+    /// Checks and parses the bytes of a `model.nsm` file, as [`ModelBundle::load`] does;
+    /// `path` names the file in messages.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<ModelBundle> {
+        let path = path.to_path_buf();
         let retrain = "retrain it with `train`, or restore the bundle from version control";
         let newline = bytes.iter().position(|&b| b == b'\n');
         if newline.is_none() {

@@ -61,17 +61,18 @@ impl FileId {
     }
 }
 
-/// A path as it appears in record ids and dead-letter lines. A path that is valid UTF-8 is
-/// written as is. On Unix, a path holding bytes that are not UTF-8 keeps its valid parts, with
-/// every backslash doubled, and writes each invalid byte as `\xNN` (two hex digits), so two
-/// paths that differ only in invalid bytes keep distinct ids (a lossy conversion would turn
-/// both into U+FFFD).
+/// A path as it appears in record ids and dead-letter lines. On Unix every backslash is
+/// doubled and each byte that is not UTF-8 is written `\xNN` (two hex digits), so two paths
+/// that differ only in invalid bytes keep distinct ids (a lossy conversion would turn both into
+/// U+FFFD), and no escape can be mistaken for a name that spells it. Elsewhere the path is
+/// shown as the platform shows it.
 pub fn path_id(path: &std::path::Path) -> String {
-    if let Some(s) = path.to_str() {
-        return s.to_string();
-    }
     #[cfg(unix)]
     {
+        // Backslashes are doubled in every path, so that an escape stands only for a byte.
+        if let Some(s) = path.to_str() {
+            return s.replace('\\', "\\\\");
+        }
         use std::fmt::Write;
         use std::os::unix::ffi::OsStrExt;
         let mut out = String::new();
