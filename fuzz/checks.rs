@@ -98,3 +98,62 @@ pub fn check_input_readers(data: &[u8]) {
         let _ = reader.take_warnings();
     }
 }
+
+/// The model loader on arbitrary bytes (a `model.nsm` file): no panic; an error has a hint; a
+/// bundle that loads scores a sentence.
+pub fn check_model_loader(data: &[u8]) {
+    match newsstance::ModelBundle::parse(std::path::Path::new("fuzz/model.nsm"), data) {
+        Ok(bundle) => {
+            let scorer = bundle.scorer();
+            let mut scratch = Default::default();
+            let _ = scorer.score("Talks resumed on Monday in Geneva.", &mut scratch);
+        }
+        Err(e) => assert!(e.to_string().contains("hint: "), "{e}"),
+    }
+}
+
+/// `train`'s settings, picked by the first bytes, on a tiny labeled CSV (the rest): no panic,
+/// and every error has a hint.
+pub fn check_train_args(data: &[u8]) {
+    use newsstance::model::{Balance, FeatureSet};
+    if data.len() < 4 {
+        return;
+    }
+    let (flags, csv) = data.split_at(4);
+    let options = LabeledCsvOptions {
+        tasks: if flags[0] & 1 == 1 { vec!["t".into()] } else { Vec::new() },
+        group_column: if flags[0] & 2 == 2 { Some("g".into()) } else { None },
+        ..Default::default()
+    };
+    let set = match LabeledSet::parse("fuzz.csv", csv, &options) {
+        Ok(set) if set.texts.len() <= 200 => set,
+        Ok(_) => return,
+        Err(e) => {
+            assert!(e.to_string().contains("hint: "), "{e}");
+            return;
+        }
+    };
+    let mut settings = newsstance::TrainSettings {
+        folds: usize::from(flags[1] % 4),
+        c: (flags[1] & 4 == 4).then_some(f64::from(flags[2]) / 16.0),
+        c_grid: vec![0.5, f64::from(flags[2] % 8) + 0.1],
+        balances: match flags[3] % 3 {
+            0 => vec![Balance::None],
+            1 => vec![Balance::Weighted],
+            _ => vec![Balance::Oversample],
+        },
+        feature_sets: if flags[3] & 8 == 8 {
+            vec![FeatureSet::WordsAndChars]
+        } else {
+            vec![FeatureSet::Words]
+        },
+        max_iterations: 50,
+        max_memory: Some(256 << 20),
+        ..Default::default()
+    };
+    settings.features.min_df = usize::from(flags[2] % 3);
+    settings.features.word_ngrams = (1, 1 + usize::from(flags[3] >> 6));
+    if let Err(e) = newsstance::model::train(&set, &settings, &|_| {}) {
+        assert!(e.to_string().contains("hint: "), "{e}");
+    }
+}

@@ -62,3 +62,4 @@ pub use predict::{
     InputReader, InputSource, OutputFormat, PredictSettings, Predictor, RecordWriter, Unit,
 };
 pub use text::{Language, SentenceSpan, SentenceSplitter, Stemmer, Tokenizer};
+pub use util::{path_id, FileId};

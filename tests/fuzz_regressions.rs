@@ -38,3 +38,19 @@ fn input_reader_regressions() {
         check_input_readers(&data);
     }
 }
+
+#[test]
+fn model_loader_regressions() {
+    for (path, data) in inputs("model_loader") {
+        eprintln!("{}", path.display());
+        check_model_loader(&data);
+    }
+}
+
+#[test]
+fn train_args_regressions() {
+    for (path, data) in inputs("train_args") {
+        eprintln!("{}", path.display());
+        check_train_args(&data);
+    }
+}

@@ -13,13 +13,15 @@
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::Parser;
-use newsstance::predict::default_threads;
+use newsstance::predict::{default_threads, LiveCounts};
 use newsstance::{
-    InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor, Result, Unit,
+    Error, FileId, InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor,
+    Result, Unit,
 };
 
 mod common;
@@ -75,6 +77,11 @@ struct Args {
     /// {"id", "source", "line", "reason"} object per skip (a dead-letter file; see docs/ERRORS.md).
     #[arg(long, value_name = "FILE")]
     skipped: Option<PathBuf>,
+    /// Skip (and count) any record longer than SIZE bytes (a .txt file, a JSONL line, a CSV
+    /// record) without holding it whole; suffixes K, M, G (powers of 1024). A CSV record over
+    /// the limit ends the reading of its file.
+    #[arg(long, default_value = "256M", value_parser = common::parse_size, value_name = "SIZE")]
+    max_record_bytes: u64,
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -88,9 +95,30 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<()> {
+    // Before any other thread starts: SIGINT and SIGTERM go to one thread that flushes the
+    // outputs and prints the counts (see `on_signal`).
+    let signals = common::block_stop_signals();
+    let quiet = args.quiet;
+    let mut warn = |line: &str| {
+        if !quiet {
+            common::eprint_line(&format!("predict: {line}"));
+        }
+    };
     let inputs =
         if args.inputs.is_empty() { vec![PathBuf::from("data")] } else { args.inputs.clone() };
-    let sources = InputSource::resolve(&inputs)?;
+    let mut warnings = Vec::new();
+    let sources = InputSource::resolve_with_warnings(&inputs, &mut warnings)?;
+    for w in warnings {
+        warn(&format!("warning: {w}"));
+    }
+    let model_file = (!args.split_only).then(|| {
+        if args.model.is_dir() {
+            args.model.join(newsstance::model::MODEL_FILE)
+        } else {
+            args.model.clone()
+        }
+    });
+    check_outputs(&args, &sources, model_file.as_deref())?;
     let scorer =
         if args.split_only { None } else { Some(ModelBundle::load(&args.model)?.scorer()) };
     let settings = PredictSettings {
@@ -104,37 +132,57 @@ fn run(args: Args) -> Result<()> {
         progress: !args.quiet
             && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
-    let predictor = Predictor::new(scorer, settings)?;
-    let mut reader = InputReader::new(sources);
-    let stdout = std::io::stdout();
+    let live = Arc::new(LiveCounts::default());
+    let predictor = Predictor::new(scorer, settings)?.with_live_counts(Arc::clone(&live));
+    let mut reader = InputReader::new(sources).with_max_record_bytes(args.max_record_bytes);
     // Output comes in chunks of hundreds of kilobytes, which a buffer smaller than they are
     // passes straight to the system instead of copying; the buffer gathers small writes only.
-    let mut out = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
-    let quiet = args.quiet;
-    let mut warn = |line: &str| {
-        if !quiet {
-            common::eprint_line(&format!("predict: {line}"));
-        }
-    };
-    let mut skipped_file = match &args.skipped {
+    // Both outputs are shared with the thread that flushes them on a signal; every write is
+    // whole lines, so a flush never leaves half a line.
+    let out = Arc::new(Mutex::new(std::io::BufWriter::with_capacity(64 << 10, std::io::stdout())));
+    let skipped_file = Arc::new(Mutex::new(match &args.skipped {
         Some(path) => Some((
             path.clone(),
-            std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| newsstance::Error::io(path, e))?,
-            ),
+            std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?),
         )),
         None => None,
-    };
+    }));
+    {
+        let (out, skipped_file) = (Arc::clone(&out), Arc::clone(&skipped_file));
+        let live = Arc::clone(&live);
+        common::on_signal(signals, move |name| {
+            // The main thread may hold a lock while it is stopped: take what is free.
+            if let Ok(mut out) = out.lock() {
+                let _ = out.flush();
+            }
+            if let Ok(mut file) = skipped_file.lock() {
+                if let Some((_, file)) = file.as_mut() {
+                    let _ = file.flush();
+                }
+            }
+            if !quiet {
+                use std::sync::atomic::Ordering::Relaxed;
+                common::eprint_line(&format!(
+                    "predict: stopped by {name}: records read {}, scored {}, skipped {} (output and dead-letter file flushed)",
+                    live.records_read.load(Relaxed),
+                    live.records_scored.load(Relaxed),
+                    live.records_skipped.load(Relaxed),
+                ));
+            }
+        });
+    }
     let mut on_skip = |skip: &newsstance::predict::Skip| -> Result<()> {
-        if let Some((path, file)) = skipped_file.as_mut() {
-            file.write_all(&skip.to_json_line()).map_err(|e| newsstance::Error::io(&*path, e))?;
+        let mut file = skipped_file.lock().expect("dead-letter lock");
+        if let Some((path, file)) = file.as_mut() {
+            file.write_all(&skip.to_json_line()).map_err(|e| Error::io(&*path, e))?;
         }
         Ok(())
     };
-    let stats = predictor.run_with_skips(&mut reader, &mut out, &mut on_skip, &mut warn)?;
-    out.flush().map_err(|e| newsstance::Error::io("<stdout>", e))?;
-    if let Some((path, mut file)) = skipped_file {
-        file.flush().map_err(|e| newsstance::Error::io(&path, e))?;
+    let mut shared_out = SharedWriter(Arc::clone(&out));
+    let stats = predictor.run_with_skips(&mut reader, &mut shared_out, &mut on_skip, &mut warn)?;
+    out.lock().expect("output lock").flush().map_err(|e| Error::io("<stdout>", e))?;
+    if let Some((path, file)) = skipped_file.lock().expect("dead-letter lock").as_mut() {
+        file.flush().map_err(|e| Error::io(&*path, e))?;
     }
     if !quiet {
         common::eprint_line(&format!(
@@ -149,6 +197,77 @@ fn run(args: Args) -> Result<()> {
     }
     if args.stats {
         common::eprint_line(&format!("predict: stats: {stats}"));
+    }
+    Ok(())
+}
+
+/// Stdout behind a lock shared with the signal thread; each `write_all` (whole lines) holds
+/// the lock throughout.
+struct SharedWriter<W: Write>(Arc<Mutex<W>>);
+
+impl<W: Write> Write for SharedWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("output lock").write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.lock().expect("output lock").write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().expect("output lock").flush()
+    }
+}
+
+/// Refuses, before anything is read or written, a dead-letter file (`--skipped`) that is one
+/// of the inputs or the model, and a stdout redirected into an input or the model (the shell
+/// has truncated that file already; this stops the run from reading or scoring the wreck).
+/// Files are compared by identity (device and inode), so links and other spellings count.
+fn check_outputs(args: &Args, sources: &[InputSource], model: Option<&Path>) -> Result<()> {
+    let mut read: Vec<(FileId, String)> = Vec::new();
+    for source in sources {
+        if let InputSource::Text(p) | InputSource::Jsonl(p) | InputSource::Csv(p) = source {
+            if let Some(id) = FileId::of(p) {
+                read.push((id, format!("the input {}", p.display())));
+            }
+        }
+    }
+    if let Some(id) = model.and_then(FileId::of) {
+        read.push((id, format!("the model {}", model.expect("checked").display())));
+    }
+    if let Some(skipped) = &args.skipped {
+        if let Some(id) = FileId::of(skipped) {
+            if let Some((_, what)) = read.iter().find(|(r, _)| *r == id) {
+                return Err(Error::setting(
+                    format!(
+                        "--skipped {} is {what} (same file): writing the dead-letter file would destroy it",
+                        skipped.display()
+                    ),
+                    "give --skipped a new file name",
+                ));
+            }
+        }
+        if skipped.is_dir() {
+            return Err(Error::setting(
+                format!("--skipped {} is a directory", skipped.display()),
+                "give --skipped a file name, e.g. skipped.jsonl",
+            ));
+        }
+    }
+    if let Some(id) = common::stdout_id() {
+        if let Some(skipped) = args.skipped.as_deref().filter(|s| FileId::of(s) == Some(id.clone()))
+        {
+            return Err(Error::setting(
+                format!("--skipped {} is the file standard output goes to: the two would overwrite each other", skipped.display()),
+                "give --skipped a file of its own",
+            ));
+        }
+        if let Some((_, what)) = read.iter().find(|(r, _)| *r == id) {
+            return Err(Error::setting(
+                format!("standard output is redirected into {what}: the shell emptied it before predict started"),
+                "redirect the output to a new file; restore the file from a copy or version control",
+            ));
+        }
     }
     Ok(())
 }

@@ -126,11 +126,17 @@ struct Args {
     /// speeds up each solver iteration.
     #[arg(long, value_enum, default_value_t = Precision::F64)]
     precision: Precision,
-    /// --solver dense: memory budget in MB for the dense training matrices alive at once
+    /// Memory budget in MB. --solver dense: for the dense training matrices alive at once
     /// (rows x features x 8 bytes for f64, 4 for f32, times the concurrent cross-validation
-    /// folds). Above it, --max-features is lowered to fit (0: no budget).
+    /// folds); above it, --max-features is lowered to fit. Either solver: a run whose solver
+    /// state (features x classes, times the fits at once) is estimated above it is refused
+    /// before fitting (0: no budget).
     #[arg(long, default_value_t = 3072, value_name = "MB")]
     max_memory: u64,
+    /// Most classes a task may have; a task with more is refused before training (most likely
+    /// a free-text column taken for a task).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    max_classes: usize,
     /// Worker threads for cross-validation folds (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -187,7 +193,13 @@ fn run(args: Args) -> Result<()> {
             common::eprint_line(&format!("train: {line}"));
         }
     };
+    check_columns(&args)?;
+    check_out(&args, &inputs)?;
     let set = LabeledSet::read(&inputs, &options)?;
+    for w in &set.warnings {
+        progress(&format!("warning: {w}"));
+    }
+    check_tasks(&set, &args)?;
     if let Some(name) = args.group_column.as_deref().filter(|&n| n != "none") {
         if set.groups.iter().all(Option::is_none) {
             return Err(Error::setting(
@@ -199,7 +211,7 @@ fn run(args: Args) -> Result<()> {
     progress(&format!(
         "read {} sentences from {} file(s); tasks: {}",
         set.texts.len(),
-        inputs.len(),
+        set.sources.len(),
         set.tasks.join(", ")
     ));
     let settings = TrainSettings {
@@ -269,6 +281,139 @@ fn run(args: Args) -> Result<()> {
     }
     progress(&format!("model written to {}", path.display()));
     Ok(())
+}
+
+/// Columns of the predict CSV output that every model has; a task of one of these names would
+/// make a header with a name twice.
+const OUTPUT_COLUMNS: &[&str] =
+    &["id", "sentence", "start", "end", "text", "furniture", "mentions"];
+
+/// Refuses, before anything is read, flags that name columns in ways that cannot work: a task
+/// that is the text column (the model would read its own labels: a perfect, useless score), a
+/// task named like `id` or another fixed output column, a group column that is the text column
+/// or a task.
+fn check_columns(args: &Args) -> Result<()> {
+    for task in &args.tasks {
+        if *task == args.text_column {
+            return Err(Error::setting(
+                format!("--task {task} is also the text column (--text-column {})", args.text_column),
+                "a task learned from the column it labels reads its own answers: name the sentence column with --text-column and a different label column with --task",
+            ));
+        }
+        if OUTPUT_COLUMNS.contains(&task.as_str()) {
+            return Err(Error::setting(
+                format!("--task {task}: '{task}' is a column of predict's output (id, sentence, start, end, text, furniture, mentions)"),
+                "rename the label column in the CSV, then name it with --task",
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for task in &args.tasks {
+        if !seen.insert(task) {
+            return Err(Error::setting(
+                format!("--task {task} is given twice"),
+                "name each task once",
+            ));
+        }
+    }
+    if let Some(group) = args.group_column.as_deref().filter(|&g| g != "none") {
+        if group == args.text_column || args.tasks.iter().any(|t| t == group) {
+            return Err(Error::setting(
+                format!("--group-column {group} is also the text column or a task"),
+                "group by a column that says which article a row is from (e.g. article_id), or use --group-column none",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the tasks found in the files against predict's output: every CSV column a task
+/// makes (`TASK` and `TASK_p_CLASS`) must be new, and the class count within --max-classes.
+fn check_tasks(set: &LabeledSet, args: &Args) -> Result<()> {
+    let mut columns: BTreeMap<String, String> = OUTPUT_COLUMNS
+        .iter()
+        .map(|c| (c.to_string(), "a fixed output column".to_string()))
+        .collect();
+    for (t, task) in set.tasks.iter().enumerate() {
+        let classes: std::collections::BTreeSet<&str> =
+            set.labels[t].iter().flatten().map(String::as_str).collect();
+        if classes.len() > args.max_classes {
+            return Err(Error::training(
+                task,
+                format!("{} classes, more than --max-classes {}", classes.len(), args.max_classes),
+                "is this a free-text column taken for a task? name the tasks with --task, or raise --max-classes",
+            ));
+        }
+        let names =
+            std::iter::once(task.clone()).chain(classes.iter().map(|c| format!("{task}_p_{c}")));
+        for name in names {
+            let what = format!("a column of task '{task}'");
+            if let Some(first) = columns.insert(name.clone(), what.clone()) {
+                return Err(Error::setting(
+                    format!("predict's CSV output would have two '{name}' columns: {first} and {what}"),
+                    "rename the task column (or the class) in the labeled CSV so that every TASK and TASK_p_CLASS column name is distinct, or train the tasks apart",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks `--out` before any work: it must not be an existing file, must be writable, and its
+/// model file must not be one of the inputs (compared by device and inode).
+fn check_out(args: &Args, inputs: &[PathBuf]) -> Result<()> {
+    let out = &args.out;
+    let hint = "give --out a directory (it is created if needed)";
+    if out.exists() && !out.is_dir() {
+        return Err(Error::setting(
+            format!("--out {} is an existing file, not a directory", out.display()),
+            hint,
+        ));
+    }
+    let model = out.join(newsstance::model::MODEL_FILE);
+    if let Some(model_id) = newsstance::FileId::of(&model).or_else(|| newsstance::FileId::of(out)) {
+        let named = inputs.iter().chain(&args.aliases).chain(&args.actors);
+        if let Some(input) =
+            named.into_iter().find(|p| newsstance::FileId::of(p) == Some(model_id.clone()))
+        {
+            return Err(Error::setting(
+                format!(
+                    "the input {} is the model file that --out {} would replace",
+                    input.display(),
+                    out.display()
+                ),
+                "write the model to another directory",
+            ));
+        }
+    }
+    // Writability: a probe file in the directory, or in the nearest existing parent.
+    let mut dir = out.as_path();
+    while !dir.exists() {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => dir = p,
+            _ => {
+                dir = Path::new(".");
+                break;
+            }
+        }
+    }
+    if !dir.is_dir() {
+        return Err(Error::setting(
+            format!("--out {}: {} is a file, not a directory", out.display(), dir.display()),
+            hint,
+        ));
+    }
+    let probe = dir.join(format!(".newsstance-write-test-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(Error::setting(
+            format!("--out {}: cannot write in {}: {e}", out.display(), dir.display()),
+            "check the permissions, or give --out a directory you can write to; nothing was trained",
+        )),
+    }
 }
 
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {

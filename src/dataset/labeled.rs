@@ -63,6 +63,9 @@ pub struct LabeledSet {
     /// Per row, the value of the group column (None: no such column in the row's file, or a
     /// blank cell; such a row is a group of its own).
     pub groups: Vec<Option<String>>,
+    /// Things worth knowing that did not stop the reading: a file named twice, labels of a
+    /// task that differ only in case.
+    pub warnings: Vec<String>,
 }
 
 impl LabeledSet {
@@ -76,7 +79,21 @@ impl LabeledSet {
         }
         let mut set = LabeledSet::default();
         let mut seen_ids: HashMap<String, Location> = HashMap::new();
+        let mut seen_files: HashMap<crate::util::FileId, &PathBuf> = HashMap::new();
         for path in paths {
+            // One file named twice (or through a link) would double every row, and the copies
+            // would fall on both sides of the cross-validation split.
+            if let Some(id) = crate::util::FileId::of(path) {
+                if let Some(first) = seen_files.get(&id) {
+                    set.warnings.push(format!(
+                        "{} is the same file as {} (same device and inode); read once",
+                        path.display(),
+                        first.display()
+                    ));
+                    continue;
+                }
+                seen_files.insert(id, path);
+            }
             let bytes = std::fs::read(path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
                     Error::input(
@@ -91,6 +108,7 @@ impl LabeledSet {
             set.read_bytes(path, &bytes, options, &mut seen_ids)?;
         }
         set.check_tasks(paths, options)?;
+        set.warn_about_case();
         Ok(set)
     }
 
@@ -105,6 +123,7 @@ impl LabeledSet {
         let mut set = LabeledSet::default();
         set.read_bytes(name, bytes, options, &mut HashMap::new())?;
         set.check_tasks(&[name.to_path_buf()], options)?;
+        set.warn_about_case();
         Ok(set)
     }
 
@@ -126,6 +145,26 @@ impl LabeledSet {
             ));
         }
         Ok(())
+    }
+
+    /// Warns about labels of one task that differ only in case ("Pro" and "pro"): they are
+    /// two classes, which is rarely meant.
+    fn warn_about_case(&mut self) {
+        for (t, labels) in self.labels.iter().enumerate() {
+            let mut by_lower: std::collections::BTreeMap<String, std::collections::BTreeSet<&str>> =
+                Default::default();
+            for l in labels.iter().flatten() {
+                by_lower.entry(l.to_lowercase()).or_default().insert(l);
+            }
+            for spellings in by_lower.values().filter(|s| s.len() > 1) {
+                let list: Vec<String> = spellings.iter().map(|s| format!("'{s}'")).collect();
+                self.warnings.push(format!(
+                    "task '{}': the labels {} differ only in case and are separate classes; write them alike if they mean one class",
+                    self.tasks[t],
+                    list.join(", ")
+                ));
+            }
+        }
     }
 
     /// Row indices labeled for task `t`, with their labels.
@@ -160,14 +199,19 @@ impl LabeledSet {
         let mut rows = 0;
         let mut last_start = None;
         let mut record = csv::StringRecord::new();
+        // Physical lines (LF, CRLF and lone CR each end one): the parser counts LFs only.
+        let mut lines = crate::util::lines::LineCounter::default();
+        lines.feed(bytes);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => return Err(csv_error(path, bytes, e)),
             }
-            last_start = record.position().map(|p| (p.byte(), p.line()));
-            self.push_row(path, &record, &columns, options, seen_ids)?;
+            let byte = record.position().map_or(0, |p| p.byte());
+            let line = lines.line_of(byte);
+            last_start = Some((byte, line));
+            self.push_row(path, &record, line, &columns, options, seen_ids)?;
             rows += 1;
         }
         if let Some((start, line)) = last_start {
@@ -245,11 +289,11 @@ impl LabeledSet {
         &mut self,
         path: &Path,
         record: &csv::StringRecord,
+        line: u64,
         columns: &Columns,
         options: &LabeledCsvOptions,
         seen_ids: &mut HashMap<String, Location>,
     ) -> Result<()> {
-        let line = record.position().map_or(0, |p| p.line());
         let location = Location::line(path, line);
         let text = record.get(columns.text).unwrap_or("").trim();
         if text.is_empty() {
@@ -286,7 +330,10 @@ impl LabeledSet {
         for &(c, t) in &columns.tasks {
             let cell = record.get(c).unwrap_or("").trim();
             if !cell.is_empty() {
-                *self.labels[t].last_mut().expect("pushed above") = Some(cell.to_string());
+                // NFC: a composed and a decomposed spelling of one label are one class.
+                use unicode_normalization::UnicodeNormalization;
+                let label: String = cell.nfc().collect::<String>().trim().to_string();
+                *self.labels[t].last_mut().expect("pushed above") = Some(label);
             }
         }
         Ok(())
@@ -335,10 +382,10 @@ fn unclosed_quote_error(path: &Path, bytes: &[u8], start: u64, line: u64) -> Opt
 }
 
 fn csv_error(path: &Path, bytes: &[u8], e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+    let line = e.position().map_or(0, |p| crate::util::lines::line_of(bytes, p.byte()));
     let location = if line > 0 { Location::line(path, line) } else { Location::file(path) };
     if let Some(p) = e.position() {
-        if let Some(quote) = unclosed_quote_error(path, bytes, p.byte(), p.line()) {
+        if let Some(quote) = unclosed_quote_error(path, bytes, p.byte(), line) {
             return quote;
         }
     }

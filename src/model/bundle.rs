@@ -251,6 +251,13 @@ impl ModelBundle {
                 Error::io(&path, e)
             }
         })?;
+        Self::parse(&path, &bytes)
+    }
+
+    /// Checks and parses the bytes of a `model.nsm` file, as [`ModelBundle::load`] does;
+    /// `path` names the file in messages.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<ModelBundle> {
+        let path = path.to_path_buf();
         let retrain = "retrain it with `train`, or restore the bundle from version control";
         let newline = bytes.iter().position(|&b| b == b'\n');
         if newline.is_none() {
@@ -264,6 +271,10 @@ impl ModelBundle {
             }
         }
         let header = newline.and_then(|n| std::str::from_utf8(&bytes[..n]).ok()).unwrap_or("");
+        // A CRLF header is what git's autocrlf makes of the file (the repository's
+        // .gitattributes marks *.nsm binary to prevent it); the JSON body has no line end, so
+        // the bundle is still whole and is read.
+        let header = header.strip_suffix('\r').unwrap_or(header);
         let fields: Vec<&str> = header.split(' ').collect();
         if fields.len() != 4 || fields[0] != MAGIC {
             return Err(Error::model(

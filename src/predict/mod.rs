@@ -12,10 +12,12 @@ mod output;
 mod predictor;
 
 pub(crate) use input::RawItem;
-pub use input::{InputFormat, InputReader, InputSource, Item, Record, Skip};
+pub use input::{
+    InputFormat, InputReader, InputSource, Item, Record, Skip, DEFAULT_MAX_RECORD_BYTES,
+};
 pub(crate) use output::json_string;
 pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};
 pub use predictor::{
-    default_threads, PredictSettings, PredictStats, Predictor, BATCHES_IN_FLIGHT, BATCH_BYTES,
-    BATCH_RECORDS,
+    default_threads, LiveCounts, PredictSettings, PredictStats, Predictor, BATCHES_IN_FLIGHT,
+    BATCH_BYTES, BATCH_RECORDS, MAX_RECORD_SENTENCES,
 };

@@ -164,6 +164,30 @@ impl RecordWriter {
         if self.format != OutputFormat::Csv {
             return Vec::new();
         }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(self.columns()).expect("writing to memory");
+        w.into_inner().expect("writing to memory")
+    }
+
+    /// Refuses CSV output whose header would name a column twice (a task named like a fixed
+    /// column, or tasks `a` with class `x` and `a_p_x`): a reader would take one for the other.
+    pub fn check_columns(&self) -> crate::Result<()> {
+        if self.format != OutputFormat::Csv {
+            return Ok(());
+        }
+        let columns = self.columns();
+        for (i, c) in columns.iter().enumerate() {
+            if columns[..i].contains(c) {
+                return Err(crate::Error::setting(
+                    format!("the model's tasks and classes make the CSV column '{c}' twice"),
+                    "use --format jsonl (which nests predictions by task), or retrain with distinct task and class names",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn columns(&self) -> Vec<String> {
         let mut cols: Vec<String> =
             ["id", "sentence", "start", "end", "text"].map(String::from).to_vec();
         if self.furniture_column {
@@ -176,9 +200,7 @@ impl RecordWriter {
             cols.push(h.name.clone());
             cols.extend(h.classes.iter().map(|c| format!("{}_p_{}", h.name, c)));
         }
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&cols).expect("writing to memory");
-        w.into_inner().expect("writing to memory")
+        cols
     }
 
     /// Appends one unit to `out`.

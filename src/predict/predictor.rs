@@ -59,6 +59,31 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The record counts of a run in progress, as far as its output is written
+/// ([`Predictor::with_live_counts`]).
+#[derive(Debug, Default)]
+pub struct LiveCounts {
+    /// Input records read (including skipped ones) whose output or skip is written.
+    pub records_read: std::sync::atomic::AtomicU64,
+    /// Records scored (or split) and written.
+    pub records_scored: std::sync::atomic::AtomicU64,
+    /// Records skipped.
+    pub records_skipped: std::sync::atomic::AtomicU64,
+}
+
+impl LiveCounts {
+    fn update(&self, stats: &PredictStats) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.records_read.store(stats.records_read, Relaxed);
+        self.records_scored.store(stats.records_scored, Relaxed);
+        self.records_skipped.store(stats.records_skipped, Relaxed);
+    }
+}
+
+/// Most sentences one record may have (`--unit article`): its output is built whole before it
+/// is written, so a record of millions of lines would need gigabytes. A longer one is skipped.
+pub const MAX_RECORD_SENTENCES: usize = 1_000_000;
+
 /// Counts of one run; `records_read == records_scored + records_skipped`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PredictStats {
@@ -134,6 +159,7 @@ pub struct Predictor {
     workers: Vec<Slot>,
     /// Emptied output buffers, handed back by the writing thread.
     spare: Mutex<Vec<Vec<u8>>>,
+    live: Arc<LiveCounts>,
 }
 
 impl Predictor {
@@ -151,17 +177,27 @@ impl Predictor {
                 )
             })?;
         let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
+        let writer = RecordWriter::new(settings.format, &heads)
+            .with_furniture_column(settings.keep_furniture)
+            .with_mentions(scorer.as_ref().map(|s| s.features().mentions()));
+        writer.check_columns()?;
         Ok(Predictor {
-            writer: RecordWriter::new(settings.format, &heads)
-                .with_furniture_column(settings.keep_furniture)
-                .with_mentions(scorer.as_ref().map(|s| s.features().mentions())),
+            writer,
             scorer,
             splitter: SentenceSplitter::new(),
             settings: PredictSettings { threads, ..settings },
             pool,
             workers: (0..threads).map(|_| Slot(Mutex::new(Worker::default()))).collect(),
             spare: Mutex::new(Vec::new()),
+            live: Arc::new(LiveCounts::default()),
         })
+    }
+
+    /// Counts of the run, kept up to date in `live` as output is written, for a reader on
+    /// another thread (`predict` prints them when a signal stops it).
+    pub fn with_live_counts(mut self, live: Arc<LiveCounts>) -> Self {
+        self.live = live;
+        self
     }
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
@@ -230,10 +266,13 @@ impl Predictor {
                     stats.records_read += chunk.records;
                     stats.records_scored += chunk.records - skips;
                     stats.records_skipped += skips;
+                    // The dead-letter line first: a skip warned about is in the file even when
+                    // the run is stopped right after the warning.
                     for s in &chunk.skips {
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(s)?;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                     }
+                    self.live.update(stats);
                     let mut bytes = chunk.bytes;
                     bytes.clear();
                     emptied.push(bytes);
@@ -261,8 +300,9 @@ impl Predictor {
                     Some(RawItem::Item(Item::Skip(s))) => {
                         stats.records_read += 1;
                         stats.records_skipped += 1;
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
                         skipped(&s)?;
+                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
+                        self.live.update(&stats);
                     }
                     Some(raw) => {
                         let (bytes, records) = match &raw {
@@ -363,11 +403,11 @@ impl Predictor {
         chunk.records += 1;
         match item {
             Item::Record(r) => {
-                if !self.record(r, worker, &mut chunk.bytes) {
+                if let Some(reason) = self.record(r, worker, &mut chunk.bytes) {
                     chunk.skips.push(Skip {
                         id: Some(r.id.clone()),
                         origin: r.origin.clone(),
-                        reason: "no sentence to score (only whitespace or page furniture)".into(),
+                        reason,
                     });
                 }
             }
@@ -375,8 +415,8 @@ impl Predictor {
         }
     }
 
-    /// Writes the units of one record; false when it wrote nothing.
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> bool {
+    /// Writes the units of one record; the reason of its skip when it wrote nothing.
+    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
         let written = out.len();
         let Worker { text_bytes, score, spans, units, furniture } = worker;
         *text_bytes += r.text.len() as u64;
@@ -400,6 +440,16 @@ impl Predictor {
             }
             Unit::Article => {
                 self.splitter.split_into(&r.text, spans);
+                if spans.len() > MAX_RECORD_SENTENCES {
+                    // Its output is held whole until written (hundreds of bytes a sentence):
+                    // millions of sentences in one record would take gigabytes.
+                    let n = spans.len();
+                    spans.clear();
+                    spans.shrink_to(1 << 10);
+                    return Some(format!(
+                        "{n} sentences in one record, more than {MAX_RECORD_SENTENCES}: its output would be held whole in memory; split it into smaller records (e.g. one article per .txt file or JSONL line)"
+                    ));
+                }
                 // Sentences and furniture lines are numbered apart: furniture is written as
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
@@ -443,6 +493,7 @@ impl Predictor {
                 }
             }
         }
-        out.len() > written
+        (out.len() == written)
+            .then(|| "no sentence to score (only whitespace or page furniture)".to_string())
     }
 }

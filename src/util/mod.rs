@@ -21,3 +21,71 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
     }
     format!("{}...", &s[..end])
 }
+
+pub(crate) mod lines;
+
+/// What a path names, told apart by identity rather than by spelling: on Unix the device and
+/// inode of the file (so a symlink, a hard link, `./x` and `x` are one file), elsewhere the
+/// canonical path. `None` when the path does not exist (or cannot be examined).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] std::path::PathBuf);
+
+impl FileId {
+    /// The identity of the file at `path` (symlinks followed).
+    pub fn of(path: &std::path::Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            Some(FileId((meta.dev(), meta.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(FileId)
+        }
+    }
+
+    /// The identity of an open file (on Unix; elsewhere `None`).
+    pub fn of_file(file: &std::fs::File) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = file.metadata().ok()?;
+            Some(FileId((meta.dev(), meta.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            None
+        }
+    }
+}
+
+/// A path as it appears in record ids and dead-letter lines. On Unix every backslash is
+/// doubled and each byte that is not UTF-8 is written `\xNN` (two hex digits), so two paths
+/// that differ only in invalid bytes keep distinct ids (a lossy conversion would turn both into
+/// U+FFFD), and no escape can be mistaken for a name that spells it. Elsewhere the path is
+/// shown as the platform shows it.
+pub fn path_id(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        // Backslashes are doubled in every path, so that an escape stands only for a byte.
+        if let Some(s) = path.to_str() {
+            return s.replace('\\', "\\\\");
+        }
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}

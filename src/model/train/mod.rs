@@ -60,6 +60,7 @@ pub fn train(
     let corpus = AnalyzedCorpus::analyze(&analyzer, set.texts.iter().map(String::as_str));
     let groups = group_ids(set);
     let (mut vocabulary, rows) = shared_vocabulary(set, &corpus, &analysis)?;
+    check_solver_memory(settings, &tasks, vocabulary.len())?;
 
     // Each task is cross-validated (all tasks, folds and candidate paths on the pool at once),
     // then fitted on all its rows as soon as its candidate is chosen.
@@ -83,6 +84,43 @@ pub fn train(
         corpus.term_names.len()
     ));
     Ok(TrainedModels { features, vocabulary, tasks: models })
+}
+
+/// L-BFGS history kept by the sparse solver (pairs of parameter-sized vectors).
+const LBFGS_HISTORY: u64 = 10;
+
+/// Refuses, before any fit, a run whose solver state cannot fit in `settings.max_memory`: one
+/// fit holds about 2 x history + 6 vectors of features x classes weights (8 bytes each), and as
+/// many fits run at once as there are threads (at most folds x tasks). Many classes (e.g.
+/// thousands of one-row classes) on a large vocabulary would otherwise end in an allocation
+/// failure deep in the solver.
+fn check_solver_memory(
+    settings: &TrainSettings,
+    tasks: &[TaskRows],
+    features: usize,
+) -> Result<()> {
+    let Some(budget) = settings.max_memory else { return Ok(()) };
+    let Some(task) = tasks.iter().max_by_key(|t| t.classes.len()) else { return Ok(()) };
+    let folds = if settings.folds >= 2 { settings.folds } else { 1 };
+    let concurrent = rayon::current_num_threads().clamp(1, (folds * tasks.len()).max(1)) as u64;
+    let per_fit = (features as u64)
+        .saturating_mul(task.classes.len() as u64)
+        .saturating_mul(8 * (2 * LBFGS_HISTORY + 6));
+    let estimate = per_fit.saturating_mul(concurrent);
+    if estimate > budget {
+        return Err(Error::training(
+            &task.name,
+            format!(
+                "{} classes x {features} features need about {} MB of solver state per fit, {} MB for {concurrent} fits at once: more than --max-memory {} MB",
+                task.classes.len(),
+                per_fit >> 20,
+                estimate >> 20,
+                budget >> 20
+            ),
+            "merge or drop rare classes (a class with one row teaches little), lower --max-features or --threads, or raise --max-memory",
+        ));
+    }
+    Ok(())
 }
 
 /// What every task's search and final fit read.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{decode, generated_id, Item, Record, Skip};
 use crate::error::{Error, Location, Result};
+use crate::util::lines::LineCounter;
 use crate::util::quote::{unclosed_quote, QuoteScanner, UnclosedQuote};
 
 const READ_BUFFER: usize = 1 << 20;
@@ -25,6 +26,11 @@ pub(super) struct CsvInput {
     /// The file can be read again to look for an unclosed quote at its end; a stream
     /// cannot, and its quotes are followed as it is read instead ([`Scanned`]).
     rescan: bool,
+    /// Set when a record over the size limit ended the reading of the file: its skip, given
+    /// out after the record held before it.
+    too_long: Option<Item>,
+    /// Nothing more is read from the file.
+    done: bool,
 }
 
 impl CsvInput {
@@ -33,13 +39,23 @@ impl CsvInput {
         path: PathBuf,
         reader: Box<dyn Read>,
         rescan: bool,
+        max_record: u64,
         warnings: &mut Vec<String>,
     ) -> Result<Option<CsvInput>> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Scanned {
             inner: BufReader::with_capacity(READ_BUFFER, reader),
             quotes: (!rescan).then(QuoteScanner::default),
+            lines: LineCounter::default(),
+            fed: 0,
+            record_start: 0,
+            max_record,
         });
         let headers = reader.byte_headers().map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) if is_too_long(&e) => Error::input(
+                Location::line(&path, 1),
+                format!("the header line is longer than the limit of {max_record} bytes (--max-record-bytes)"),
+                "give a CSV whose first line is a header row (e.g. id,text); raise --max-record-bytes if the header really is that long",
+            ),
             csv::ErrorKind::Io(e) => Error::io(&path, e),
             other => Error::input(
                 Location::line(&path, 1),
@@ -64,8 +80,33 @@ impl CsvInput {
                 "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
             ));
         };
+        for name in ["text", "id"] {
+            let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == name).collect();
+            if at.len() > 1 {
+                return Err(Error::input(
+                    Location::line(&path, 1).with_column(at[1] as u64 + 1),
+                    format!(
+                        "the header names the '{name}' column twice (columns {} and {})",
+                        at[0] + 1,
+                        at[1] + 1
+                    ),
+                    format!("rename or delete one of the two '{name}' columns; which one to read would be a guess"),
+                ));
+            }
+        }
         let id = names.iter().position(|h| h == "id");
-        Ok(Some(CsvInput { path, reader: Box::new(reader), text, id, held: None, rescan }))
+        let start = reader.position().byte();
+        reader.get_mut().record_start = start;
+        Ok(Some(CsvInput {
+            path,
+            reader: Box::new(reader),
+            text,
+            id,
+            held: None,
+            rescan,
+            too_long: None,
+            done: false,
+        }))
     }
 
     /// The next record or skip; `None` at the end. Each record is held back until the next one
@@ -76,13 +117,38 @@ impl CsvInput {
         warnings: &mut Vec<String>,
     ) -> Result<Option<Item>> {
         loop {
-            if !self.read(record)? {
+            if self.done {
+                return Ok(self.too_long.take());
+            }
+            let read = match self.read(record) {
+                Err(TooLong::Record(line)) => {
+                    // The parser is lost in the middle of the record: the file ends here.
+                    self.done = true;
+                    let max = self.reader.get_ref().max_record;
+                    self.too_long = Some(Item::Skip(Skip {
+                        id: None,
+                        origin: Location::line(&self.path, line),
+                        reason: format!(
+                            "{}; the rest of the file was not read",
+                            super::too_long("a CSV record", None, max)
+                        ),
+                    }));
+                    return Ok(self.held.take().map(|(item, _, _)| item).or(self.too_long.take()));
+                }
+                Err(TooLong::Error(e)) => return Err(e),
+                Ok(read) => read,
+            };
+            if !read {
                 return Ok(self
                     .held
                     .take()
                     .map(|(item, byte, line)| self.check_last(item, byte, line)));
             }
-            let (byte, line) = record.position().map_or((0, 0), |p| (p.byte(), p.line()));
+            let byte = record.position().map_or(0, |p| p.byte());
+            // Physical lines: LF, CRLF and a lone CR each end one (the parser counts LFs only).
+            let line = self.reader.get_mut().lines.line_of(byte);
+            let next = self.reader.position().byte();
+            self.reader.get_mut().record_start = next;
             let location = Location::line(&self.path, line);
             let item = csv_item(record, self.text, self.id, location, warnings);
             if let Some((item, _, _)) = self.held.replace((item, byte, line)) {
@@ -92,19 +158,24 @@ impl CsvInput {
     }
 
     /// Reads the next record into `record`; false at the end.
-    fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+    fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool, TooLong> {
         let path = &self.path;
-        self.reader.read_byte_record(record).map_err(|e| {
+        let result = self.reader.read_byte_record(record);
+        let start = self.reader.get_ref().record_start;
+        result.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             let cause = match e.into_kind() {
-                csv::ErrorKind::Io(e) => return Error::io(path, e),
+                csv::ErrorKind::Io(e) if is_too_long(&e) => {
+                    return TooLong::Record(self.reader.get_mut().lines.line_of(start))
+                }
+                csv::ErrorKind::Io(e) => return TooLong::Error(Error::io(path, e)),
                 other => format!("{other:?}"),
             };
-            Error::input(
+            TooLong::Error(Error::input(
                 Location::line(path, line),
                 format!("cannot parse CSV: {cause}"),
                 "check quoting near this line: a quote opened in a cell must be closed",
-            )
+            ))
         })
     }
 
@@ -126,19 +197,56 @@ impl CsvInput {
     }
 }
 
+/// Why reading a record failed.
+enum TooLong {
+    /// The record starting on this line is longer than the limit.
+    Record(u64),
+    /// Any other failure.
+    Error(Error),
+}
+
+/// The marker of the I/O error [`Scanned`] returns at the size limit.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record longer than --max-record-bytes")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+fn is_too_long(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>())
+}
+
 /// The bytes of a CSV on their way to the parser, followed by a [`QuoteScanner`] when the
-/// input is a stream that cannot be read again to look for an unclosed quote at its end.
+/// input is a stream that cannot be read again to look for an unclosed quote at its end, and
+/// by a [`LineCounter`] for physical line numbers. A record that grows past `max_record` bytes
+/// ends the stream with a [`RecordTooLong`] error, before the parser holds it whole.
 struct Scanned {
     inner: BufReader<Box<dyn Read>>,
     quotes: Option<QuoteScanner>,
+    lines: LineCounter,
+    /// Bytes handed to the parser so far.
+    fed: u64,
+    /// Where the record being read starts.
+    record_start: u64,
+    max_record: u64,
 }
 
 impl Read for Scanned {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fed.saturating_sub(self.record_start) > self.max_record {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
         let n = self.inner.read(buf)?;
         if let Some(quotes) = &mut self.quotes {
             quotes.feed(&buf[..n]);
         }
+        self.lines.feed(&buf[..n]);
+        self.fed += n as u64;
         Ok(n)
     }
 }
@@ -174,7 +282,7 @@ fn unclosed_quote_skip(
         Item::Skip(s) => s.id.clone().unwrap_or_default(),
     };
     Item::Skip(Skip {
-        id: Some(id).filter(|id| !id.starts_with(&format!("{}:", path.display()))),
+        id: Some(id).filter(|id| !id.starts_with(&format!("{}:", crate::util::path_id(path)))),
         origin: Location::line(path, line),
         reason: format!(
             "a quote opened in cell {} on line {} is never closed, so the {} line(s) from there to the end of the file were read as one cell; close the quote and score this file again",

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use super::{generated_id, Item, Record, Skip};
+use super::{generated_id, too_long, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
 
 /// JSONL is read in blocks of whole lines of about this many bytes (a longer line makes a longer
@@ -15,6 +15,8 @@ pub(crate) const JSONL_BLOCK: usize = 64 << 10;
 pub(super) struct LinesInput {
     path: PathBuf,
     reader: Box<dyn Read>,
+    /// Longest line read; a longer one is skipped without being held.
+    max_line: u64,
     /// Lines read so far.
     line: u64,
     /// The start of a line whose end is not read yet.
@@ -22,25 +24,36 @@ pub(super) struct LinesInput {
 }
 
 impl LinesInput {
-    pub(super) fn new(path: PathBuf, reader: Box<dyn Read>) -> Self {
-        LinesInput { path, reader, line: 0, carry: Vec::new() }
+    pub(super) fn new(path: PathBuf, reader: Box<dyn Read>, max_line: u64) -> Self {
+        LinesInput { path, reader, max_line, line: 0, carry: Vec::new() }
     }
 
-    /// The next block of whole lines; `None` at the end (with a warning when a file held no
-    /// line at all).
-    pub(super) fn next_block(&mut self, warnings: &mut Vec<String>) -> Result<Option<JsonLines>> {
+    /// The next block of whole lines, or the skip of a line longer than the limit; `None` at
+    /// the end (with a warning when a file held no line at all).
+    pub(super) fn next_block(&mut self, warnings: &mut Vec<String>) -> Result<Option<RawItem>> {
         let path = &self.path;
-        match read_lines_block(&mut self.reader, &mut self.carry).map_err(|e| Error::io(path, e))? {
+        let block = read_lines_block(&mut self.reader, &mut self.carry, self.max_line)
+            .map_err(|e| Error::io(path, e))?;
+        match block {
             None => {
                 if self.line == 0 && path.as_os_str() != "-" {
                     warnings.push(format!("{}: empty file, no records", path.display()));
                 }
                 Ok(None)
             }
-            Some(bytes) => {
-                let lines = JsonLines::new(bytes, path.clone(), self.line + 1);
+            Some(Block::Lines(bytes)) => {
+                let mut lines = JsonLines::new(bytes, path.clone(), self.line + 1);
+                lines.max_line = self.max_line;
                 self.line += lines.line_count();
-                Ok(Some(lines))
+                Ok(Some(RawItem::JsonLines(lines)))
+            }
+            Some(Block::TooLong(bytes)) => {
+                self.line += 1;
+                Ok(Some(RawItem::Item(Item::Skip(Skip {
+                    id: None,
+                    origin: Location::line(path, self.line),
+                    reason: too_long("a line", Some(bytes), self.max_line),
+                }))))
             }
         }
     }
@@ -54,6 +67,8 @@ pub(crate) struct JsonLines {
     first_line: u64,
     /// Counted once, from `bytes`, which cannot change after.
     lines: u64,
+    /// A line longer than this is skipped.
+    max_line: u64,
 }
 
 impl JsonLines {
@@ -62,7 +77,7 @@ impl JsonLines {
     pub fn new(bytes: Vec<u8>, path: PathBuf, first_line: u64) -> Self {
         let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
-        JsonLines { bytes, path, first_line, lines }
+        JsonLines { bytes, path, first_line, lines, max_line: u64::MAX }
     }
 
     /// The lines' bytes, line ends included (the last line of a file may have none).
@@ -90,10 +105,17 @@ impl JsonLines {
         while start < self.bytes.len() {
             let end = memchr::memchr(b'\n', &self.bytes[start..])
                 .map_or(self.bytes.len(), |i| start + i + 1);
-            // A blank line gives no item.
-            if let Some(item) =
-                jsonl_item(&self.bytes[start..end], Location::line(&self.path, line), warnings)
-            {
+            let origin = Location::line(&self.path, line);
+            let bytes = &self.bytes[start..end];
+            let len = bytes.strip_suffix(b"\n").unwrap_or(bytes).len() as u64;
+            if len > self.max_line {
+                each(Item::Skip(Skip {
+                    id: None,
+                    origin,
+                    reason: too_long("a line", Some(len), self.max_line),
+                }));
+            } else if let Some(item) = jsonl_item(bytes, origin, warnings) {
+                // A blank line gives no item.
                 each(item);
             }
             line += 1;
@@ -102,38 +124,97 @@ impl JsonLines {
     }
 }
 
+/// How many times `--max-record-bytes` a line over the limit is read past, looking for its
+/// end, before the rest of the input is given up.
+const SKIP_LIMIT: u64 = 16;
+
+/// What [`read_lines_block`] reads.
+enum Block {
+    /// Whole lines.
+    Lines(Vec<u8>),
+    /// One line of this many bytes (its line end left out), longer than the limit: read past
+    /// and dropped, never held whole.
+    TooLong(u64),
+}
+
 /// The next block of whole lines from `reader`: `carry` (the start of a line read before) and
 /// what follows, cut after the last line end once about [`JSONL_BLOCK`] bytes are in; the bytes
-/// after the cut go back to `carry`. A line longer than a block is read whole. `None` at the
-/// end of the stream.
+/// after the cut go back to `carry`. A line longer than a block is read whole, up to
+/// `max_line` bytes; a longer one is read past and reported as [`Block::TooLong`]. `None` at
+/// the end of the stream.
 fn read_lines_block(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
-) -> std::io::Result<Option<Vec<u8>>> {
+    max_line: u64,
+) -> std::io::Result<Option<Block>> {
     let mut block = Vec::new();
     block.append(carry);
     let mut target = JSONL_BLOCK.max(2 * block.len());
+    // `block[..searched]` holds no line end: one line longer than a block is being read (at
+    // the top of the loop, `block` is always the start of one line).
     let mut searched = 0;
     loop {
-        let want = target.saturating_sub(block.len()).max(4096);
-        block.reserve(want);
-        let n = reader.take(want as u64).read_to_end(&mut block)?;
+        if block.len() as u64 > max_line {
+            // The first line alone is over the limit: drop it and what is left of it.
+            let dropped = block.len() as u64 + skip_rest_of_line(reader, carry, max_line)?;
+            return Ok(Some(Block::TooLong(dropped)));
+        }
+        let room = (max_line + 1).saturating_sub(block.len() as u64);
+        let want = (target.saturating_sub(block.len()).max(4096) as u64).min(room.max(4096));
+        block.reserve(want as usize);
+        let n = reader.take(want).read_to_end(&mut block)? as u64;
         let end_of_stream = n < want;
         if end_of_stream {
-            return Ok((!block.is_empty()).then_some(block));
+            if memchr::memchr(b'\n', &block).is_none() && block.len() as u64 > max_line {
+                return Ok(Some(Block::TooLong(block.len() as u64)));
+            }
+            return Ok((!block.is_empty()).then_some(Block::Lines(block)));
         }
         match memchr::memrchr(b'\n', &block[searched..]) {
             Some(i) => {
                 let cut = searched + i + 1;
                 carry.extend_from_slice(&block[cut..]);
                 block.truncate(cut);
-                return Ok(Some(block));
+                return Ok(Some(Block::Lines(block)));
             }
             None => {
                 // A long line: keep reading until its end.
                 searched = block.len();
                 target = 2 * block.len();
             }
+        }
+    }
+}
+
+/// Reads past the rest of a line (to its line feed, or the end of the stream); what follows
+/// the line feed goes to `carry`. Returns the bytes dropped, the line feed left out. A line
+/// that goes on for more than [`SKIP_LIMIT`] times `max_line` (such as `/dev/zero`) is given
+/// up with the rest of the stream: the reading stops there.
+fn skip_rest_of_line(
+    reader: &mut dyn Read,
+    carry: &mut Vec<u8>,
+    max_line: u64,
+) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; JSONL_BLOCK];
+    let mut dropped = 0u64;
+    loop {
+        if dropped > max_line.saturating_mul(SKIP_LIMIT) {
+            return Err(std::io::Error::other(format!(
+                "a line goes on for more than {dropped} bytes without a line feed (--max-record-bytes {max_line}); the rest of the input was not read"
+            )));
+        }
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(dropped),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        match memchr::memchr(b'\n', &buf[..n]) {
+            Some(i) => {
+                carry.extend_from_slice(&buf[i + 1..n]);
+                return Ok(dropped + i as u64);
+            }
+            None => dropped += n as u64,
         }
     }
 }

@@ -55,7 +55,7 @@ impl Skip {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"source\":");
-        crate::predict::json_string(&mut out, &self.origin.path.display().to_string());
+        crate::predict::json_string(&mut out, &crate::util::path_id(&self.origin.path));
         out.extend_from_slice(b",\"line\":");
         match self.origin.line {
             Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
@@ -109,9 +109,21 @@ pub(crate) enum RawItem {
     JsonLines(JsonLines),
 }
 
+/// Default of [`InputReader::with_max_record_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 256 << 20;
+
+/// The reason of a skip for a record over the size limit.
+fn too_long(what: &str, bytes: Option<u64>, max: u64) -> String {
+    let size = bytes.map_or(String::new(), |b| format!(" of {b} bytes"));
+    format!(
+        "{what}{size} is longer than the limit of {max} bytes (--max-record-bytes); skipped without being read whole"
+    )
+}
+
 /// Streams records from a list of sources, one at a time, in order.
 pub struct InputReader {
     sources: VecDeque<Pending>,
+    max_record: u64,
     open: Option<Open>,
     warnings: Vec<String>,
     parsed: VecDeque<Item>,
@@ -123,6 +135,7 @@ impl InputReader {
     pub fn new(sources: Vec<InputSource>) -> Self {
         InputReader {
             sources: sources.into_iter().map(Pending::Listed).collect(),
+            max_record: DEFAULT_MAX_RECORD_BYTES,
             open: None,
             warnings: Vec::new(),
             parsed: VecDeque::new(),
@@ -145,6 +158,15 @@ impl InputReader {
             reader: Box::new(reader),
         });
         r
+    }
+
+    /// Records longer than `bytes` (a `.txt` file or text stream, a JSONL line, a CSV record)
+    /// are skipped, with a reason, without being held in memory whole; a CSV record that long
+    /// ends the reading of its file, as the reader cannot find where the record ends. Default:
+    /// [`DEFAULT_MAX_RECORD_BYTES`].
+    pub fn with_max_record_bytes(mut self, bytes: u64) -> Self {
+        self.max_record = bytes.max(1);
+        self
     }
 
     /// Warnings gathered since the last call (e.g. invalid UTF-8 replaced).
@@ -182,7 +204,7 @@ impl InputReader {
                 continue;
             }
             let next = match self.open.as_mut().expect("checked above") {
-                Open::Lines(lines) => lines.next_block(&mut self.warnings)?.map(RawItem::JsonLines),
+                Open::Lines(lines) => lines.next_block(&mut self.warnings)?,
                 Open::Csv(csv) => {
                     csv.next_item(&mut self.record, &mut self.warnings)?.map(RawItem::Item)
                 }
@@ -199,7 +221,7 @@ impl InputReader {
     fn open_source(&mut self, source: Pending) -> Result<Option<Item>> {
         let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
             Pending::Listed(InputSource::Text(path)) => {
-                return Ok(Some(text::file_item(path, &mut self.warnings)));
+                return Ok(Some(text::file_item(path, self.max_record, &mut self.warnings)));
             }
             Pending::Listed(InputSource::Jsonl(path)) => {
                 let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -216,11 +238,20 @@ impl InputReader {
         };
         match format {
             InputFormat::Text => {
-                return Ok(Some(text::stream_item(name, reader, &mut self.warnings)?))
+                return Ok(Some(text::stream_item(
+                    name,
+                    reader,
+                    self.max_record,
+                    &mut self.warnings,
+                )?))
             }
-            InputFormat::Jsonl => self.open = Some(Open::Lines(LinesInput::new(name, reader))),
+            InputFormat::Jsonl => {
+                self.open = Some(Open::Lines(LinesInput::new(name, reader, self.max_record)))
+            }
             InputFormat::Csv => {
-                self.open = CsvInput::open(name, reader, rescan, &mut self.warnings)?.map(Open::Csv)
+                self.open =
+                    CsvInput::open(name, reader, rescan, self.max_record, &mut self.warnings)?
+                        .map(Open::Csv)
             }
         }
         Ok(None)
@@ -238,7 +269,7 @@ fn decode(bytes: Vec<u8>, origin: &Location, warnings: &mut Vec<String>) -> Stri
     }
 }
 
-/// The id of a record that has none: `FILE:LINE`.
+/// The id of a record that has none: `FILE:LINE` (the path as [`crate::path_id`] writes it).
 fn generated_id(origin: &Location) -> String {
-    format!("{}:{}", origin.path.display(), origin.line.unwrap_or(0))
+    format!("{}:{}", crate::util::path_id(&origin.path), origin.line.unwrap_or(0))
 }
