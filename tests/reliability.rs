@@ -333,7 +333,8 @@ fn predict_endless_zero_bytes_are_skipped_not_an_abort() {
 fn predict_records_over_the_limit_are_skipped_and_the_rest_read() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let big = "word ".repeat(500);
+    // Over the limit, and over the CSV reader's buffer (8 kB) too.
+    let big = "word ".repeat(5000);
     let lines = format!(
         "{{\"id\":\"a\",\"text\":\"Small one.\"}}\n{{\"id\":\"b\",\"text\":\"{big}\"}}\n{{\"id\":\"c\",\"text\":\"After.\"}}\n"
     );
@@ -357,13 +358,25 @@ fn predict_records_over_the_limit_are_skipped_and_the_rest_read() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     let skips = jsonl(&std::fs::read(p.join("s.jsonl")).unwrap());
-    assert_eq!(skips[0]["line"], 2, "{skips:?}");
-    assert_eq!(skips[1]["id"], "big.txt");
-    assert_eq!(skips[2]["line"], 3, "{skips:?}");
-    assert!(skips[2]["reason"].as_str().unwrap().contains("the rest of the file was not read"));
+    let skip = |source: &str| skips.iter().find(|s| s["source"] == source).expect(source).clone();
+    assert_eq!(skip("x.jsonl")["line"], 2, "{skips:?}");
+    assert_eq!(skip("big.txt")["id"], "big.txt");
+    assert_eq!(skip("x.csv")["line"], 3, "{skips:?}");
+    assert!(skip("x.csv")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("the rest of the file was not read"));
     let ids: Vec<String> =
         jsonl(&o.stdout).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
     assert!(ids.contains(&"a".into()) && ids.contains(&"c".into()) && ids.contains(&"1".into()));
+    // Within the reader's buffer, an over-long CSV record is skipped and reading goes on.
+    write(
+        p,
+        "y.csv",
+        format!("id,text\n1,Small.\n2,{}\n3,After.\n", "word ".repeat(500)).as_bytes(),
+    );
+    let o = run("predict", &["--split-only", "--max-record-bytes", "1000", "y.csv"], p);
+    assert_eq!(counts(&stderr(&o)), (3, 2, 1), "{}", stderr(&o));
     // Bad sizes are usage errors.
     let o = run("predict", &["--split-only", "--max-record-bytes", "0", "x.jsonl"], p);
     assert_eq!(o.status.code(), Some(2));
