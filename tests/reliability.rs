@@ -268,7 +268,7 @@ fn predict_reads_a_file_named_twice_once() {
 
 #[test]
 fn labels_are_nfc_normalized_and_case_variants_warned_about() {
-    let csv = "text,t\nOne here.,caf\u{e9}\nTwo here.,cafe\u{301}\nThree here.,Pro\nFour.,pro\nFive.,  pro \n";
+    let csv = "text,t\nOne here.,caf\u{e9}\nTwo here.,cafe\u{301}\nThree here.,Pro\nFour.,pro\nFive.,  pro\u{200b} \n";
     let set = LabeledSet::parse("l.csv", csv.as_bytes(), &LabeledCsvOptions::default()).unwrap();
     let labels: Vec<&str> = set.labels[0].iter().map(|l| l.as_deref().unwrap()).collect();
     assert_eq!(labels, ["caf\u{e9}", "caf\u{e9}", "Pro", "pro", "pro"]);
@@ -333,7 +333,8 @@ fn predict_endless_zero_bytes_are_skipped_not_an_abort() {
 fn predict_records_over_the_limit_are_skipped_and_the_rest_read() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let big = "word ".repeat(500);
+    // Over the limit, and over the CSV reader's buffer (8 kB) too.
+    let big = "word ".repeat(5000);
     let lines = format!(
         "{{\"id\":\"a\",\"text\":\"Small one.\"}}\n{{\"id\":\"b\",\"text\":\"{big}\"}}\n{{\"id\":\"c\",\"text\":\"After.\"}}\n"
     );
@@ -357,13 +358,25 @@ fn predict_records_over_the_limit_are_skipped_and_the_rest_read() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     let skips = jsonl(&std::fs::read(p.join("s.jsonl")).unwrap());
-    assert_eq!(skips[0]["line"], 2, "{skips:?}");
-    assert_eq!(skips[1]["id"], "big.txt");
-    assert_eq!(skips[2]["line"], 3, "{skips:?}");
-    assert!(skips[2]["reason"].as_str().unwrap().contains("the rest of the file was not read"));
+    let skip = |source: &str| skips.iter().find(|s| s["source"] == source).expect(source).clone();
+    assert_eq!(skip("x.jsonl")["line"], 2, "{skips:?}");
+    assert_eq!(skip("big.txt")["id"], "big.txt");
+    assert_eq!(skip("x.csv")["line"], 3, "{skips:?}");
+    assert!(skip("x.csv")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("the rest of the file was not read"));
     let ids: Vec<String> =
         jsonl(&o.stdout).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
     assert!(ids.contains(&"a".into()) && ids.contains(&"c".into()) && ids.contains(&"1".into()));
+    // Within the reader's buffer, an over-long CSV record is skipped and reading goes on.
+    write(
+        p,
+        "y.csv",
+        format!("id,text\n1,Small.\n2,{}\n3,After.\n", "word ".repeat(500)).as_bytes(),
+    );
+    let o = run("predict", &["--split-only", "--max-record-bytes", "1000", "y.csv"], p);
+    assert_eq!(counts(&stderr(&o)), (3, 2, 1), "{}", stderr(&o));
     // Bad sizes are usage errors.
     let o = run("predict", &["--split-only", "--max-record-bytes", "0", "x.jsonl"], p);
     assert_eq!(o.status.code(), Some(2));
@@ -554,4 +567,103 @@ fn model_with_a_crlf_header_is_read() {
 fn gitattributes_marks_model_bundles_binary() {
     let text = std::fs::read_to_string(common::root().join(".gitattributes")).unwrap();
     assert!(text.lines().any(|l| l.trim() == "*.nsm binary"), "{text}");
+}
+
+// ---------------------------------------------------------- second adversarial pass
+
+#[test]
+fn adversarial_pass_predict_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(p, "x.jsonl", b"{\"text\":\"Talks resumed.\"}\n");
+    // A1: `-` named twice is read once.
+    let o = common::run("predict", &["--split-only", "-", "-"], p, Some(b"{\"text\":\"Hi.\"}\n"));
+    assert!(stderr(&o).contains("standard input) is named twice"), "{}", stderr(&o));
+    assert_eq!(jsonl(&o.stdout).len(), 1);
+    // A2: an input by relative and absolute path is read once.
+    let abs = p.join("x.jsonl");
+    let o = run("predict", &["--split-only", "x.jsonl", abs.to_str().unwrap()], p);
+    assert_eq!(counts(&stderr(&o)), (1, 1, 0));
+    // A3-A5: a symlink loop, a link to /dev/null and a link to a directory inside a directory.
+    std::fs::create_dir(p.join("d")).unwrap();
+    write(p, "d/a.txt", b"Talks resumed on Monday.");
+    std::os::unix::fs::symlink("loop.txt", p.join("d/loop.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", p.join("d/null.txt")).unwrap();
+    std::fs::create_dir(p.join("real")).unwrap();
+    std::os::unix::fs::symlink("../real", p.join("d/dir.txt")).unwrap();
+    let o = run("predict", &["--split-only", "d"], p);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("d/null.txt: left out: a device"), "{err}");
+    assert!(err.contains("d/dir.txt: left out: a directory"), "{err}");
+    assert!(err.contains("d/loop.txt: skipped: cannot read the file"), "{err}");
+    assert_eq!(counts(&err), (2, 1, 1));
+    // A6: --skipped that is a directory, refused before reading.
+    fails("predict", &["--split-only", "--skipped", "d", "x.jsonl"], p, 1, &["is a directory"]);
+    // A8: a FIFO as the model would block forever: refused.
+    mkfifo(&p.join("m.fifo"));
+    fails("predict", &["--model", "m.fifo", "x.jsonl"], p, 3, &["not a regular file"]);
+    // A9: --skipped that is a hard link of an input.
+    std::fs::hard_link(p.join("x.jsonl"), p.join("hard.jsonl")).unwrap();
+    fails("predict", &["--split-only", "--skipped", "hard.jsonl", "x.jsonl"], p, 1, &["same file"]);
+    // A10: a CR-only CSV with a quoted cell over two lines: ids are the physical lines.
+    write(p, "cr.csv", b"text\r\"One\rtwo.\"\rThree.\r");
+    let o = run("predict", &["--split-only", "--unit", "sentence", "cr.csv"], p);
+    let ids: Vec<String> =
+        jsonl(&o.stdout).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["cr.csv:2", "cr.csv:4"]);
+    // A12: sizes that are not sizes are usage errors.
+    for size in ["abc", "99999999999G", "0"] {
+        let o = run("predict", &["--split-only", "--max-record-bytes", size, "x.jsonl"], p);
+        assert_eq!(o.status.code(), Some(2), "{size}");
+    }
+}
+
+#[test]
+fn adversarial_pass_train_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(p, "l.csv", two_class_csv(20).as_bytes());
+    // B1: the group column is the text column.
+    fails(
+        "train",
+        &train_args(&["--input", "l.csv", "--group-column", "text"]),
+        p,
+        1,
+        &["also the text column"],
+    );
+    // B5: --out whose model.nsm is a directory: refused before training, not at the save.
+    std::fs::create_dir_all(p.join("m/model.nsm")).unwrap();
+    fails(
+        "train",
+        &train_args(&["--input", "l.csv"]),
+        p,
+        1,
+        &["m/model.nsm exists and is not a regular file"],
+    );
+    std::fs::remove_dir(p.join("m/model.nsm")).unwrap();
+    // B3: a FIFO named with --input is read.
+    mkfifo(&p.join("l.fifo"));
+    let fifo = p.join("l.fifo");
+    let csv = two_class_csv(20);
+    let writer = std::thread::spawn(move || std::fs::write(fifo, csv).unwrap());
+    let o = run("train", &train_args(&["--input", "l.fifo"]), p);
+    writer.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // B6: --aliases that is the model file --out would replace.
+    fails(
+        "train",
+        &train_args(&["--input", "l.csv", "--aliases", "m/model.nsm"]),
+        p,
+        1,
+        &["is the model file that --out m would replace"],
+    );
+    // B9: --max-classes below the classes.
+    fails(
+        "train",
+        &train_args(&["--input", "l.csv", "--max-classes", "1"]),
+        p,
+        4,
+        &["2 classes, more than --max-classes 1"],
+    );
 }

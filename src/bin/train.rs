@@ -371,6 +371,15 @@ fn check_out(args: &Args, inputs: &[PathBuf]) -> Result<()> {
         ));
     }
     let model = out.join(newsstance::model::MODEL_FILE);
+    if model.exists() && !model.is_file() {
+        return Err(Error::setting(
+            format!(
+                "{} exists and is not a regular file: the model cannot replace it",
+                model.display()
+            ),
+            "remove it, or give --out another directory",
+        ));
+    }
     if let Some(model_id) = newsstance::FileId::of(&model).or_else(|| newsstance::FileId::of(out)) {
         let named = inputs.iter().chain(&args.aliases).chain(&args.actors);
         if let Some(input) =

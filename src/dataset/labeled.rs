@@ -332,7 +332,14 @@ impl LabeledSet {
             if !cell.is_empty() {
                 // NFC: a composed and a decomposed spelling of one label are one class.
                 use unicode_normalization::UnicodeNormalization;
-                let label: String = cell.nfc().collect::<String>().trim().to_string();
+                // Invisible format characters at the edges (zero-width space and joiners, word
+                // joiner, byte-order mark) would make a class that prints like another.
+                let invisible = |c: char| {
+                    c.is_whitespace()
+                        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+                };
+                let label: String =
+                    cell.nfc().collect::<String>().trim_matches(invisible).to_string();
                 *self.labels[t].last_mut().expect("pushed above") = Some(label);
             }
         }

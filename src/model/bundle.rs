@@ -240,6 +240,16 @@ impl ModelBundle {
     /// Loads and checks the bundle in directory `dir` (or the `model.nsm` file itself).
     pub fn load(dir: &Path) -> Result<ModelBundle> {
         let path = if dir.is_dir() { dir.join(MODEL_FILE) } else { dir.to_path_buf() };
+        // A FIFO or a device would block or never end: only a regular file is read.
+        if let Ok(meta) = fs::metadata(&path) {
+            if !meta.is_file() {
+                return Err(Error::model(
+                    &path,
+                    "not a regular file (a FIFO, socket, device or directory)",
+                    "point --model at a bundle directory written by `train`",
+                ));
+            }
+        }
         let bytes = fs::read(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::model(

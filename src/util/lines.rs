@@ -24,12 +24,9 @@ impl LineCounter {
         for (i, &b) in bytes.iter().enumerate() {
             let at = self.fed + i as u64;
             match b {
-                b'\n' if self.after_cr => {
-                    // CRLF: the line starts after the LF, not after the CR.
-                    if let Some(last) = self.starts.back_mut() {
-                        *last = at + 1;
-                    }
-                }
+                // CRLF ends one line, at the CR: the LF counts with the next line (the `csv`
+                // crate puts a record's start there).
+                b'\n' if self.after_cr => {}
                 b'\n' | b'\r' => self.starts.push_back(at + 1),
                 _ => {}
             }

@@ -133,7 +133,11 @@ impl CsvInput {
                             super::too_long("a CSV record", None, max)
                         ),
                     }));
-                    return Ok(self.held.take().map(|(item, _, _)| item).or(self.too_long.take()));
+                    return Ok(self
+                        .held
+                        .take()
+                        .map(|(item, _, _)| item)
+                        .or_else(|| self.too_long.take()));
                 }
                 Err(TooLong::Error(e)) => return Err(e),
                 Ok(read) => read,
@@ -148,8 +152,22 @@ impl CsvInput {
             // Physical lines: LF, CRLF and a lone CR each end one (the parser counts LFs only).
             let line = self.reader.get_mut().lines.line_of(byte);
             let next = self.reader.position().byte();
-            self.reader.get_mut().record_start = next;
+            let scanned = self.reader.get_mut();
+            scanned.record_start = next;
+            let max = scanned.max_record;
             let location = Location::line(&self.path, line);
+            if next.saturating_sub(byte) > max {
+                // Read whole within the reader's buffer: skipped all the same, reading goes on.
+                let item = Item::Skip(Skip {
+                    id: None,
+                    origin: location,
+                    reason: super::too_long("a CSV record", Some(next - byte), max),
+                });
+                if let Some((item, _, _)) = self.held.replace((item, byte, line)) {
+                    return Ok(Some(item));
+                }
+                continue;
+            }
             let item = csv_item(record, self.text, self.id, location, warnings);
             if let Some((item, _, _)) = self.held.replace((item, byte, line)) {
                 return Ok(Some(item));
