@@ -97,7 +97,7 @@ enum Pending {
 /// The source being read, record by record.
 enum Open {
     Lines(LinesInput),
-    Csv(CsvInput),
+    Csv(Box<CsvInput>),
 }
 
 /// What [`InputReader::next_raw`] yields: an item, or JSONL lines still to parse.
@@ -251,7 +251,7 @@ impl InputReader {
             InputFormat::Csv => {
                 self.open =
                     CsvInput::open(name, reader, rescan, self.max_record, &mut self.warnings)?
-                        .map(Open::Csv)
+                        .map(|c| Open::Csv(Box::new(c)))
             }
         }
         Ok(None)
