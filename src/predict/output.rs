@@ -231,14 +231,8 @@ impl RecordWriter {
             out.extend_from_slice(b",\"furniture\":true");
         }
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
-            let owned;
-            let found = match u.mentions {
-                Some(found) => found,
-                None => {
-                    owned = finder.find(u.text);
-                    &owned
-                }
-            };
+            let found = mentions_of(finder, u);
+            let found = found.as_ref();
             out.extend_from_slice(b",\"mentions\":");
             self.mentions_json(out, finder, u, found, false);
             out.extend_from_slice(b",\"mention_chars\":");
@@ -288,14 +282,8 @@ impl RecordWriter {
         if let Some(finder) = &self.mentions {
             let mut m = Vec::new();
             if u.probabilities.is_some() {
-                let owned;
-                let found = match u.mentions {
-                    Some(found) => found,
-                    None => {
-                        owned = finder.find(u.text);
-                        &owned
-                    }
-                };
+                let found = mentions_of(finder, u);
+                let found = found.as_ref();
                 self.mentions_json(&mut m, finder, u, found, false);
             }
             fields.push(m);
@@ -316,6 +304,14 @@ impl RecordWriter {
         }
         w.write_record(&fields).expect("writing to memory");
         *out = w.into_inner().expect("writing to memory");
+    }
+}
+
+/// The unit's mentions: those the scorer found, or else found now.
+fn mentions_of<'a>(finder: &MentionFinder, u: &OutputUnit<'a>) -> std::borrow::Cow<'a, [Mention]> {
+    match u.mentions {
+        Some(found) => std::borrow::Cow::Borrowed(found),
+        None => std::borrow::Cow::Owned(finder.find(u.text)),
     }
 }
 
