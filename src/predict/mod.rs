@@ -12,7 +12,7 @@ mod output;
 mod predictor;
 
 pub(crate) use input::RawItem;
-pub use input::{InputFormat, InputReader, InputSource, Item, Record, Skip};
+pub use input::{InputFields, InputFormat, InputReader, InputSource, Item, Record, Skip};
 pub(crate) use output::json_string;
 pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};
 pub use predictor::{

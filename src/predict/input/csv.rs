@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::{decode, generated_id, Item, Record, Skip};
+use super::{decode, generated_id, InputFields, Item, Record, Skip};
 use crate::error::{Error, Location, Result};
 use crate::util::quote::{unclosed_quote, QuoteScanner, UnclosedQuote};
 
@@ -19,6 +19,8 @@ pub(super) struct CsvInput {
     text: usize,
     /// The `id` column, if any.
     id: Option<usize>,
+    /// The columns to keep.
+    keep: Vec<usize>,
     /// The last record read, held back until the next one shows it was not cut short by
     /// an unclosed quote: (item, byte offset, line).
     held: Option<(Item, u64, u64)>,
@@ -33,6 +35,7 @@ impl CsvInput {
         path: PathBuf,
         reader: Box<dyn Read>,
         rescan: bool,
+        fields: &InputFields,
         warnings: &mut Vec<String>,
     ) -> Result<Option<CsvInput>> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Scanned {
@@ -54,18 +57,27 @@ impl CsvInput {
             warnings.push(format!("{}: empty file, no records", path.display()));
             return Ok(None);
         }
-        let Some(text) = names.iter().position(|h| h == "text") else {
+        let header = || crate::util::shorten(&names.join(", "), 200);
+        let Some(text) = names.iter().position(|h| *h == fields.text) else {
             return Err(Error::input(
                 Location::line(&path, 1),
-                format!(
-                    "no 'text' column in the header ({})",
-                    crate::util::shorten(&names.join(", "), 200)
-                ),
-                "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
+                format!("no '{}' column in the header ({})", fields.text, header()),
+                "the first line must be a header row (e.g. id,text); name the column holding the articles 'text', or give its name with --text-column",
             ));
         };
         let id = names.iter().position(|h| h == "id");
-        Ok(Some(CsvInput { path, reader: Box::new(reader), text, id, held: None, rescan }))
+        let mut keep = Vec::with_capacity(fields.keep.len());
+        for name in &fields.keep {
+            let Some(i) = names.iter().position(|h| h == name) else {
+                return Err(Error::input(
+                    Location::line(&path, 1),
+                    format!("no '{name}' column to keep in the header ({})", header()),
+                    "--keep takes column names of the header, separated by commas",
+                ));
+            };
+            keep.push(i);
+        }
+        Ok(Some(CsvInput { path, reader: Box::new(reader), text, id, keep, held: None, rescan }))
     }
 
     /// The next record or skip; `None` at the end. Each record is held back until the next one
@@ -84,7 +96,7 @@ impl CsvInput {
             }
             let (byte, line) = record.position().map_or((0, 0), |p| (p.byte(), p.line()));
             let location = Location::line(&self.path, line);
-            let item = csv_item(record, self.text, self.id, location, warnings);
+            let item = csv_item(record, self.text, self.id, &self.keep, location, warnings);
             if let Some((item, _, _)) = self.held.replace((item, byte, line)) {
                 return Ok(Some(item));
             }
@@ -189,6 +201,7 @@ fn csv_item(
     record: &csv::ByteRecord,
     text: usize,
     id: Option<usize>,
+    keep: &[usize],
     origin: Location,
     warnings: &mut Vec<String>,
 ) -> Item {
@@ -210,5 +223,13 @@ fn csv_item(
         return skip(id, "empty 'text' cell".into());
     }
     let id = id.unwrap_or_else(|| generated_id(&origin));
-    Item::Record(Record { id, text: body, origin })
+    // A row shorter than the header has no value for the columns past its end: null.
+    let kept = keep
+        .iter()
+        .map(|&i| match record.get(i) {
+            Some(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
+            None => serde_json::Value::Null,
+        })
+        .collect();
+    Item::Record(Record { id, text: body, origin, kept })
 }

@@ -1,16 +1,20 @@
 //! Plain text: a `.txt` file, or a whole stream, is one article.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{decode, Item, Record, Skip};
+use super::{decode, InputFields, Item, Record, Skip};
 use crate::error::{Error, Location, Result};
 
 /// A listed `.txt` file's one item. One unreadable article (e.g. a broken link in a directory)
 /// is a skip, not the end of the run.
-pub(super) fn file_item(path: PathBuf, warnings: &mut Vec<String>) -> Item {
+pub(super) fn file_item(path: PathBuf, fields: &InputFields, warnings: &mut Vec<String>) -> Item {
     match std::fs::read(&path) {
-        Ok(bytes) => text_item(path, bytes, warnings),
+        Ok(bytes) => {
+            let wanted = fields.keep.iter().any(|k| k == InputFields::FOLDER);
+            let folder = if wanted { folder_name(&path) } else { None };
+            text_item(path, bytes, fields, folder, warnings)
+        }
         Err(e) => Item::Skip(Skip {
             id: Some(path.display().to_string()),
             origin: Location::file(&path),
@@ -23,14 +27,36 @@ pub(super) fn file_item(path: PathBuf, warnings: &mut Vec<String>) -> Item {
 pub(super) fn stream_item(
     name: PathBuf,
     mut reader: Box<dyn Read>,
+    fields: &InputFields,
     warnings: &mut Vec<String>,
 ) -> Result<Item> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| Error::io(&name, e))?;
-    Ok(text_item(name, bytes, warnings))
+    Ok(text_item(name, bytes, fields, None, warnings))
 }
 
-fn text_item(path: PathBuf, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Item {
+/// The name of the folder `path` is in (`data/articles/x.txt`: `articles`), also for a path
+/// relative to the current directory (`x.txt`).
+fn folder_name(path: &Path) -> Option<String> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::env::current_dir().ok()?,
+    };
+    let parent = match parent.file_name() {
+        Some(_) => parent,
+        None => parent.canonicalize().ok()?,
+    };
+    parent.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// The item of one article; its kept fields are `folder` (when asked) and null for any other.
+fn text_item(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    fields: &InputFields,
+    folder: Option<String>,
+    warnings: &mut Vec<String>,
+) -> Item {
     let origin = Location::file(&path);
     let id = path.display().to_string();
     if bytes.contains(&0) {
@@ -48,5 +74,13 @@ fn text_item(path: PathBuf, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Item 
     if text.trim().is_empty() {
         return Item::Skip(Skip { id: Some(id), origin, reason: "empty file".into() });
     }
-    Item::Record(Record { id, text, origin })
+    let kept = fields
+        .keep
+        .iter()
+        .map(|k| match (k.as_str(), &folder) {
+            (InputFields::FOLDER, Some(f)) => serde_json::Value::String(f.clone()),
+            _ => serde_json::Value::Null,
+        })
+        .collect();
+    Item::Record(Record { id, text, origin, kept })
 }
