@@ -18,14 +18,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 target/debug/predict --quiet --keep folder data > "$work/scored.jsonl"
-target/debug/summarize --by folder --html "$work/report.html" "$work/scored.jsonl" > "$work/summary.csv"
+bin="$PWD/target/debug"
+(cd "$work" && "$bin/summarize" --by folder --html report.html scored.jsonl > summary.csv)
 
 browser=(chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage
   --no-first-run --user-data-dir="$work/profile")
 # Chromium reads file:// URLs; a report needs nothing from the network.
 "${browser[@]}" --dump-dom "file://$work/report.html" > "$work/dom.html" 2> "$work/chromium.log"
 shot="${1:-$work/report.png}"
-"${browser[@]}" --hide-scrollbars --window-size=1000,1400 --screenshot="$shot" \
+"${browser[@]}" --hide-scrollbars --window-size=900,1100 --screenshot="$shot" \
   "file://$work/report.html" >> "$work/chromium.log" 2>&1
 
 python3 - "$work/scored.jsonl" "$work/dom.html" "$shot" <<'PY'
