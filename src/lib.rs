@@ -50,6 +50,7 @@ mod error;
 pub mod features;
 pub mod model;
 pub mod predict;
+pub mod summary;
 pub mod text;
 mod util;
 

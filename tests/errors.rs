@@ -337,7 +337,9 @@ fn predict_empty_file() {
     write(p, "e.csv", b"");
     let (o, records) = predict(p, &["e.txt", "e.jsonl", "e.csv", "--skipped", "s.jsonl"], None);
     let err = stderr(&o);
-    assert!(o.status.success(), "{err}");
+    // Nothing at all was scored: exit code 6, after the counts and the dead-letter file.
+    assert_eq!(o.status.code(), Some(6), "{err}");
+    assert!(err.contains("nothing was scored"), "{err}");
     assert!(records.is_empty());
     // An empty .txt is one article, skipped; empty JSONL and CSV files hold no record.
     assert!(err.contains("e.txt: skipped: empty file"), "{err}");

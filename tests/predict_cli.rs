@@ -113,13 +113,13 @@ fn unit_sentence_scores_records_whole_and_csv_output_has_columns() {
     let mut reader = csv::Reader::from_reader(&o.stdout[..]);
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
-        headers.iter().take(5).collect::<Vec<_>>(),
-        ["id", "sentence", "start", "end", "text"]
+        headers.iter().take(7).collect::<Vec<_>>(),
+        ["id", "sentence", "start", "end", "start_char", "end_char", "text"]
     );
     assert!(headers.iter().any(|h| h == "assad_p_pro"));
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][4], "Two sentences. Kept whole.");
+    assert_eq!(&rows[0][6], "Two sentences. Kept whole.");
 }
 
 #[test]
@@ -166,14 +166,17 @@ fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
     let (headers, kept) =
         csv_rows(&["--model", &m, "--format", "csv", "--keep-furniture", article]);
     let columns: Vec<&str> = headers.iter().collect();
-    assert_eq!(columns[..6], ["id", "sentence", "start", "end", "text", "furniture"]);
-    assert_eq!(columns[6..], plain_headers.iter().skip(5).collect::<Vec<_>>()[..]);
-    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| &r[5] == "true");
-    assert!(sentences.iter().all(|r| &r[5] == "false"));
-    assert!(furniture.iter().any(|r| &r[4] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+    assert_eq!(
+        columns[..8],
+        ["id", "sentence", "start", "end", "start_char", "end_char", "text", "furniture"]
+    );
+    assert_eq!(columns[8..], plain_headers.iter().skip(7).collect::<Vec<_>>()[..]);
+    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| &r[7] == "true");
+    assert!(sentences.iter().all(|r| &r[7] == "false"));
+    assert!(furniture.iter().any(|r| &r[6] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
     // Sentences keep the indices (and scores) they have without the flag.
     let strip = |r: &csv::StringRecord| {
-        r.iter().enumerate().filter(|&(i, _)| i != 5).map(|(_, f)| f.to_string()).collect()
+        r.iter().enumerate().filter(|&(i, _)| i != 7).map(|(_, f)| f.to_string()).collect()
     };
     let kept_sentences: Vec<Vec<String>> = sentences.iter().map(|r| strip(r)).collect();
     let plain: Vec<Vec<String>> =
@@ -183,7 +186,7 @@ fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
     let numbers: Vec<String> = furniture.iter().map(|r| r[1].to_string()).collect();
     let expected: Vec<String> = (1..=furniture.len()).map(|i| format!("-{i}")).collect();
     assert_eq!(numbers, expected);
-    assert!(furniture.iter().all(|r| r.iter().skip(6).all(str::is_empty)), "{furniture:?}");
+    assert!(furniture.iter().all(|r| r.iter().skip(8).all(str::is_empty)), "{furniture:?}");
     // (id, sentence) is a key, and JSONL numbers every unit the same way.
     let keys: Vec<(String, String)> =
         kept.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
@@ -245,7 +248,8 @@ fn empty_input_file_is_a_counted_skip() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("e.txt"), "").unwrap();
     let o = run("predict", &["--split-only", "e.txt"], dir.path(), None);
-    assert!(o.status.success());
+    // Nothing at all was scored: exit code 6.
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("records read 1, scored 0, skipped 1"), "{}", stderr(&o));
 }

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use clap::Parser;
-use newsstance::predict::{default_threads, LiveCounts};
+use newsstance::predict::{default_threads, InputFields, InputFormat, LiveCounts};
 use newsstance::{
     Error, FileId, InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor,
     Result, Unit,
@@ -30,19 +30,22 @@ mod common;
 ///
 /// INPUT is a .txt file (one article), a directory (its .txt files, recursively), a .jsonl file
 /// (one {"id": ..., "text": ...} per line), a .csv file with `id` and `text` columns, or - for
-/// JSONL on stdin. Output goes to stdout, one record per sentence, in input order; warnings and
-/// the final counts go to stderr.
+/// stdin (JSONL, or --input-format). Output goes to stdout, one record per sentence, in input
+/// order; warnings and the final counts go to stderr.
 ///
 /// Examples:
 ///   predict                                   # score data/ with models/default
 ///   predict --format csv articles/ > out.csv
+///   predict --keep outlet,date news.jsonl     # copy input fields into every record
+///   predict --keep folder data/               # .txt input: the file's folder name
 ///   predict --unit sentence sentences.jsonl   # each record is one sentence
+///   cat article.txt | predict --input-format txt -
 ///   predict --split-only article.txt          # sentences with offsets, no model
 #[derive(Parser, Debug)]
 #[command(
     version,
     verbatim_doc_comment,
-    after_help = "Skipped records are counted on stderr and, with --skipped FILE, written there.\nExit codes: 0 ok (also when stdout closes early), 1 bad input or flags, 2 usage, 3 model, 5 I/O error. See docs/ERRORS.md."
+    after_help = "Skipped records are counted on stderr and, with --skipped FILE, written there.\nExit codes: 0 ok (also when stdout closes early), 1 bad input or flags, 2 usage, 3 model, 5 I/O error, 6 nothing scored (no input record, or all skipped). See docs/ERRORS.md."
 )]
 struct Args {
     /// Inputs to score (default: data/).
@@ -51,9 +54,20 @@ struct Args {
     /// Model bundle directory written by `train`.
     #[arg(long, default_value = "models/default", value_name = "DIR")]
     model: PathBuf,
-    /// `article`: split each record into sentences; `sentence`: score each record whole.
+    /// `split` (alias `article`): split each record into sentences and score each sentence;
+    /// `sentence`: score each record whole, as one sentence. Output is per sentence either way.
     #[arg(long, value_enum, default_value_t = Unit::Article)]
     unit: Unit,
+    /// Input fields copied into every output record (JSONL keys, CSV columns; `folder` for .txt
+    /// input: the name of the file's folder), comma-separated.
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    keep: Vec<String>,
+    /// The JSONL key or CSV column holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_column: String,
+    /// How standard input (-) is read: `jsonl`, `csv`, or `txt` (all of it is one article).
+    #[arg(long, value_enum, default_value_t = InputFormat::Jsonl, value_name = "FORMAT")]
+    input_format: InputFormat,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     format: OutputFormat,
@@ -89,12 +103,19 @@ struct Args {
 
 fn main() -> ExitCode {
     match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(0) => {
+            common::eprint_line(
+                "predict: error: nothing was scored: no input record, or every record was skipped\n  hint: see the warnings above; the inputs must hold records with text (exit code 6)",
+            );
+            ExitCode::from(common::EXIT_NOTHING_SCORED)
+        }
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => common::report("predict", e),
     }
 }
 
-fn run(args: Args) -> Result<()> {
+/// Runs `predict`; the number of records scored.
+fn run(args: Args) -> Result<u64> {
     // Before any other thread starts: SIGINT and SIGTERM go to one thread that flushes the
     // outputs and prints the counts (see `on_signal`).
     let signals = common::block_stop_signals();
@@ -110,6 +131,18 @@ fn run(args: Args) -> Result<()> {
     let sources = InputSource::resolve_with_warnings(&inputs, &mut warnings)?;
     for w in warnings {
         warn(&format!("warning: {w}"));
+    }
+    let keep: Vec<String> = args.keep.iter().map(|k| k.trim().to_string()).collect();
+    let text_input = sources.iter().any(|s| match s {
+        InputSource::Text(_) => true,
+        InputSource::Stdin => args.input_format == InputFormat::Text,
+        _ => false,
+    });
+    if let Some(other) = keep.iter().find(|k| *k != InputFields::FOLDER).filter(|_| text_input) {
+        return Err(Error::setting(
+            format!("--keep {other}: a .txt article has no field '{other}'"),
+            "from .txt input only `--keep folder` (the name of the file's folder) can be kept; keep other fields from JSONL or CSV input",
+        ));
     }
     let model_file = (!args.split_only).then(|| {
         if args.model.is_dir() {
@@ -133,8 +166,12 @@ fn run(args: Args) -> Result<()> {
             && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
     let live = Arc::new(LiveCounts::default());
-    let predictor = Predictor::new(scorer, settings)?.with_live_counts(Arc::clone(&live));
-    let mut reader = InputReader::new(sources).with_max_record_bytes(args.max_record_bytes);
+    let predictor =
+        Predictor::new(scorer, settings)?.with_kept(&keep)?.with_live_counts(Arc::clone(&live));
+    let mut reader = InputReader::new(sources)
+        .with_max_record_bytes(args.max_record_bytes)
+        .with_fields(InputFields { text: args.text_column.clone(), keep })
+        .with_stdin_format(args.input_format);
     // Output comes in chunks of hundreds of kilobytes, which a buffer smaller than they are
     // passes straight to the system instead of copying; the buffer gathers small writes only.
     // Both outputs are shared with the thread that flushes them on a signal; every write is
@@ -198,7 +235,7 @@ fn run(args: Args) -> Result<()> {
     if args.stats {
         common::eprint_line(&format!("predict: stats: {stats}"));
     }
-    Ok(())
+    Ok(stats.records_scored)
 }
 
 /// Stdout behind a lock shared with the signal thread; each `write_all` (whole lines) holds

@@ -20,6 +20,7 @@ mod train;
 
 pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
 pub use cv::Balance;
+pub(crate) use cv::SplitMix64;
 pub use fit::dense;
 pub use metrics::{ClassScores, ClassificationReport};
 pub(crate) use sparse_fit::CsrMatrix;

@@ -13,7 +13,8 @@ mod predictor;
 
 pub(crate) use input::RawItem;
 pub use input::{
-    InputFormat, InputReader, InputSource, Item, Record, Skip, DEFAULT_MAX_RECORD_BYTES,
+    InputFields, InputFormat, InputReader, InputSource, Item, Record, Skip,
+    DEFAULT_MAX_RECORD_BYTES,
 };
 pub(crate) use output::json_string;
 pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};

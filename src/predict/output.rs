@@ -17,12 +17,15 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// What one input record is scored as.
+/// What one input record is scored as. Either way the output has one record per sentence;
+/// article-level figures come from `summarize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Unit {
-    /// Split each record into sentences and score each sentence.
+    /// Split each record into sentences and score each sentence (`--unit split`; `article`, its
+    /// old name, is accepted too).
     #[default]
+    #[cfg_attr(feature = "cli", value(name = "split", alias = "article"))]
     Article,
     /// Score each record as one unit, unsplit.
     Sentence,
@@ -42,8 +45,12 @@ pub struct OutputUnit<'a> {
     /// Byte offset one past its end.
     pub end: usize,
     /// Character offset of the sentence in the record's text (Unicode scalar values, as Python
-    /// slices strings); used for the character offsets of mentions.
+    /// slices strings): `start_char` in the output, and the frame of mentions' character offsets.
     pub char_start: usize,
+    /// Character offset one past its end (`end_char`).
+    pub char_end: usize,
+    /// The record's kept fields, in the order given to [`RecordWriter::with_kept`].
+    pub kept: &'a [serde_json::Value],
     /// The sentence.
     pub text: &'a str,
     /// Page furniture (only written when asked to keep it).
@@ -67,7 +74,25 @@ pub struct RecordWriter {
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
+    /// Names of the kept input fields, and per name `,"name":` pre-escaped for JSONL.
+    kept: Vec<String>,
+    json_kept_keys: Vec<Vec<u8>>,
 }
+
+/// The fields every JSONL record may have; a kept input field may not take one of these names.
+pub const FIXED_FIELDS: [&str; 11] = [
+    "id",
+    "sentence",
+    "start",
+    "end",
+    "start_char",
+    "end_char",
+    "text",
+    "furniture",
+    "mentions",
+    "mention_chars",
+    "predictions",
+];
 
 impl RecordWriter {
     /// A writer for `heads` (empty when splitting only).
@@ -100,7 +125,54 @@ impl RecordWriter {
             json_class_keys,
             furniture_column: false,
             mentions: None,
+            kept: Vec::new(),
+            json_kept_keys: Vec::new(),
         }
+    }
+
+    /// Copies the input fields `names` into every record: in JSONL as fields after `id`, in
+    /// CSV as columns after `id`. A name that an output field or column already has (`id`,
+    /// `text`, a task column ...), or that is given twice, is refused.
+    pub fn with_kept(mut self, names: &[String]) -> crate::Result<Self> {
+        // The CSV columns are refused in JSONL too, so that a command that works in one format
+        // works in the other.
+        let csv = RecordWriter { format: OutputFormat::Csv, kept: Vec::new(), ..self.clone() };
+        let header = String::from_utf8(csv.header()).expect("utf-8");
+        let columns: Vec<String> = csv::Reader::from_reader(header.as_bytes())
+            .headers()
+            .map(|h| h.iter().map(String::from).collect())
+            .unwrap_or_default();
+        for (i, name) in names.iter().enumerate() {
+            let taken = FIXED_FIELDS.contains(&name.as_str())
+                || columns.iter().any(|c| c == name)
+                || names[..i].contains(name);
+            if name.is_empty() || taken {
+                return Err(crate::Error::setting(
+                    if name.is_empty() {
+                        "--keep: an empty field name".to_string()
+                    } else if names[..i].contains(name) {
+                        format!("--keep: '{name}' is named twice")
+                    } else {
+                        format!("--keep: '{name}' is already an output field of predict")
+                    },
+                    format!(
+                        "the output has the fields {} (and, in CSV, a column per task and class); keep input fields with other names, or rename them in the input",
+                        FIXED_FIELDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        self.json_kept_keys = names
+            .iter()
+            .map(|n| {
+                let mut key = b",".to_vec();
+                json_string(&mut key, n);
+                key.push(b':');
+                key
+            })
+            .collect();
+        self.kept = names.to_vec();
+        Ok(self)
     }
 
     /// With a finder, every scored unit gets its actor mentions: in JSONL,
@@ -188,8 +260,11 @@ impl RecordWriter {
     }
 
     fn columns(&self) -> Vec<String> {
-        let mut cols: Vec<String> =
-            ["id", "sentence", "start", "end", "text"].map(String::from).to_vec();
+        let mut cols: Vec<String> = vec!["id".into()];
+        cols.extend(self.kept.iter().cloned());
+        cols.extend(
+            ["sentence", "start", "end", "start_char", "end_char", "text"].map(String::from),
+        );
         if self.furniture_column {
             cols.push("furniture".into());
         }
@@ -214,6 +289,13 @@ impl RecordWriter {
     fn write_json(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, u.id);
+        for (key, value) in self.json_kept_keys.iter().zip(u.kept) {
+            out.extend_from_slice(key);
+            match value {
+                serde_json::Value::String(s) => json_string(out, s),
+                other => serde_json::to_writer(&mut *out, other).expect("writing to memory"),
+            }
+        }
         out.extend_from_slice(b",\"sentence\":");
         if u.furniture {
             out.push(b'-');
@@ -225,6 +307,10 @@ impl RecordWriter {
         decimal(out, u.start);
         out.extend_from_slice(b",\"end\":");
         decimal(out, u.end);
+        out.extend_from_slice(b",\"start_char\":");
+        decimal(out, u.char_start);
+        out.extend_from_slice(b",\"end_char\":");
+        decimal(out, u.char_end);
         out.extend_from_slice(b",\"text\":");
         json_string(out, u.text);
         if u.furniture {
@@ -265,8 +351,13 @@ impl RecordWriter {
 
     fn write_csv(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
         let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(std::mem::take(out));
-        let mut fields: Vec<Vec<u8>> = vec![
-            u.id.as_bytes().to_vec(),
+        let mut fields: Vec<Vec<u8>> = vec![u.id.as_bytes().to_vec()];
+        fields.extend(u.kept.iter().map(|v| match v {
+            serde_json::Value::String(s) => s.as_bytes().to_vec(),
+            serde_json::Value::Null => Vec::new(),
+            other => other.to_string().into_bytes(),
+        }));
+        fields.extend([
             if u.furniture {
                 format!("-{}", u.sentence + 1).into_bytes()
             } else {
@@ -274,8 +365,10 @@ impl RecordWriter {
             },
             u.start.to_string().into_bytes(),
             u.end.to_string().into_bytes(),
+            u.char_start.to_string().into_bytes(),
+            u.char_end.to_string().into_bytes(),
             u.text.as_bytes().to_vec(),
-        ];
+        ]);
         if self.furniture_column {
             fields.push(if u.furniture { b"true".to_vec() } else { b"false".to_vec() });
         }
@@ -427,6 +520,8 @@ mod tests {
                 end: 9,
                 char_start: 0,
                 mentions: None,
+                char_end: 6,
+                kept: &[],
                 text: "Hi \"x\"",
                 furniture: false,
                 probabilities: Some(&probs),
@@ -445,7 +540,7 @@ mod tests {
         let header = String::from_utf8(w.header()).unwrap();
         assert_eq!(
             header,
-            "id,sentence,start,end,text,assad,assad_p_anti,assad_p_neutral,assad_p_pro\n"
+            "id,sentence,start,end,start_char,end_char,text,assad,assad_p_anti,assad_p_neutral,assad_p_pro\n"
         );
         let mut out = Vec::new();
         w.write(
@@ -457,12 +552,17 @@ mod tests {
                 end: 3,
                 char_start: 0,
                 mentions: None,
+                char_end: 4,
+                kept: &[],
                 text: "x, y",
                 furniture: false,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
             },
         );
-        assert_eq!(String::from_utf8(out).unwrap(), "a,0,0,3,\"x, y\",pro,0.1000,0.2000,0.7000\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,0,0,3,0,4,\"x, y\",pro,0.1000,0.2000,0.7000\n"
+        );
     }
 
     #[test]
@@ -474,6 +574,8 @@ mod tests {
             end: 8,
             char_start: 0,
             mentions: None,
+            char_end: 8,
+            kept: &[],
             text: "Comments",
             furniture: true,
             probabilities: None,
@@ -481,13 +583,16 @@ mod tests {
         let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
         let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);
         let header = String::from_utf8(w.header()).unwrap();
-        assert!(header.starts_with("id,sentence,start,end,text,furniture,assad,"), "{header}");
+        assert!(
+            header.starts_with("id,sentence,start,end,start_char,end_char,text,furniture,assad,"),
+            "{header}"
+        );
         let mut out = Vec::new();
         w.write(&mut out, &furniture);
         w.write(&mut out, &OutputUnit { probabilities: Some(&[0.1, 0.2, 0.7]), ..sentence });
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a,-1,0,8,Comments,true,,,,\na,0,0,8,Hi.,false,pro,0.1000,0.2000,0.7000\n"
+            "a,-1,0,8,0,8,Comments,true,,,,\na,0,0,8,0,8,Hi.,false,pro,0.1000,0.2000,0.7000\n"
         );
         let w = RecordWriter::new(OutputFormat::Jsonl, &[]);
         let mut out = Vec::new();

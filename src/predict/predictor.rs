@@ -200,6 +200,14 @@ impl Predictor {
         self
     }
 
+    /// Copies the input fields `names` into every output record (see
+    /// [`RecordWriter::with_kept`], which refuses names the output already has). The reader must
+    /// keep the same fields, in the same order ([`crate::predict::InputFields::keep`]).
+    pub fn with_kept(mut self, names: &[String]) -> Result<Self> {
+        self.writer = self.writer.with_kept(names)?;
+        Ok(self)
+    }
+
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
     /// through `warn`. A write error (such as a closed pipe) stops the run.
     ///
@@ -431,6 +439,8 @@ impl Predictor {
                     end: r.text.len(),
                     char_start: 0,
                     mentions,
+                    char_end: r.text.chars().count(),
+                    kept: &r.kept,
                     text: &r.text,
                     furniture: false,
                     probabilities,
@@ -453,11 +463,16 @@ impl Predictor {
                 // Sentences and furniture lines are numbered apart: furniture is written as
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
-                // Character offset of `byte` in the record, advanced span by span.
-                let (mut byte, mut char_start) = (0, 0);
+                // Character offset of `byte` in the record, advanced span by span: each byte
+                // of the text is counted once (spans are in order and do not overlap).
+                let (mut byte, mut chars) = (0, 0);
                 for span in spans.iter() {
-                    char_start += r.text[byte..span.start].chars().count();
-                    byte = span.start;
+                    if span.start < byte {
+                        (byte, chars) = (0, 0);
+                    }
+                    let char_start = chars + r.text[byte..span.start].chars().count();
+                    let char_end = char_start + r.text[span.start..span.end].chars().count();
+                    (byte, chars) = (span.end, char_end);
                     let is_furniture = span.is_furniture();
                     if is_furniture {
                         *furniture += 1;
@@ -479,6 +494,8 @@ impl Predictor {
                         end: span.end,
                         char_start,
                         mentions,
+                        char_end,
+                        kept: &r.kept,
                         text,
                         furniture: is_furniture,
                         probabilities,

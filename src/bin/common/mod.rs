@@ -9,6 +9,9 @@ pub const EXIT_INPUT: u8 = 1;
 pub const EXIT_MODEL: u8 = 3;
 pub const EXIT_TRAINING: u8 = 4;
 pub const EXIT_IO: u8 = 5;
+/// `predict`: nothing at all was scored (no input record, or every record skipped).
+#[allow(dead_code)]
+pub const EXIT_NOTHING_SCORED: u8 = 6;
 
 /// Prints `err` and maps it to the exit code of its kind; a closed stdout exits quietly.
 pub fn report(program: &str, err: Error) -> ExitCode {

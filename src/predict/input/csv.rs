@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::{decode, generated_id, Item, Record, Skip};
+use super::{decode, generated_id, InputFields, Item, Record, Skip};
 use crate::error::{Error, Location, Result};
 use crate::util::lines::LineCounter;
 use crate::util::quote::{unclosed_quote, QuoteScanner, UnclosedQuote};
@@ -20,6 +20,8 @@ pub(super) struct CsvInput {
     text: usize,
     /// The `id` column, if any.
     id: Option<usize>,
+    /// The columns to keep.
+    keep: Vec<usize>,
     /// The last record read, held back until the next one shows it was not cut short by
     /// an unclosed quote: (item, byte offset, line).
     held: Option<(Item, u64, u64)>,
@@ -39,6 +41,7 @@ impl CsvInput {
         path: PathBuf,
         reader: Box<dyn Read>,
         rescan: bool,
+        fields: &InputFields,
         max_record: u64,
         warnings: &mut Vec<String>,
     ) -> Result<Option<CsvInput>> {
@@ -70,17 +73,15 @@ impl CsvInput {
             warnings.push(format!("{}: empty file, no records", path.display()));
             return Ok(None);
         }
-        let Some(text) = names.iter().position(|h| h == "text") else {
+        let header = || crate::util::shorten(&names.join(", "), 200);
+        let Some(text) = names.iter().position(|h| *h == fields.text) else {
             return Err(Error::input(
                 Location::line(&path, 1),
-                format!(
-                    "no 'text' column in the header ({})",
-                    crate::util::shorten(&names.join(", "), 200)
-                ),
-                "the first line must be a header row (e.g. id,text); name the column holding the articles 'text'",
+                format!("no '{}' column in the header ({})", fields.text, header()),
+                "the first line must be a header row (e.g. id,text); name the column holding the articles 'text', or give its name with --text-column",
             ));
         };
-        for name in ["text", "id"] {
+        for name in [fields.text.as_str(), "id"] {
             let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == name).collect();
             if at.len() > 1 {
                 return Err(Error::input(
@@ -95,6 +96,17 @@ impl CsvInput {
             }
         }
         let id = names.iter().position(|h| h == "id");
+        let mut keep = Vec::with_capacity(fields.keep.len());
+        for name in &fields.keep {
+            let Some(i) = names.iter().position(|h| h == name) else {
+                return Err(Error::input(
+                    Location::line(&path, 1),
+                    format!("no '{name}' column to keep in the header ({})", header()),
+                    "--keep takes column names of the header, separated by commas",
+                ));
+            };
+            keep.push(i);
+        }
         let start = reader.position().byte();
         reader.get_mut().record_start = start;
         Ok(Some(CsvInput {
@@ -102,6 +114,7 @@ impl CsvInput {
             reader: Box::new(reader),
             text,
             id,
+            keep,
             held: None,
             rescan,
             too_long: None,
@@ -168,7 +181,7 @@ impl CsvInput {
                 }
                 continue;
             }
-            let item = csv_item(record, self.text, self.id, location, warnings);
+            let item = csv_item(record, self.text, self.id, &self.keep, location, warnings);
             if let Some((item, _, _)) = self.held.replace((item, byte, line)) {
                 return Ok(Some(item));
             }
@@ -315,6 +328,7 @@ fn csv_item(
     record: &csv::ByteRecord,
     text: usize,
     id: Option<usize>,
+    keep: &[usize],
     origin: Location,
     warnings: &mut Vec<String>,
 ) -> Item {
@@ -336,5 +350,13 @@ fn csv_item(
         return skip(id, "empty 'text' cell".into());
     }
     let id = id.unwrap_or_else(|| generated_id(&origin));
-    Item::Record(Record { id, text: body, origin })
+    // A row shorter than the header has no value for the columns past its end: null.
+    let kept = keep
+        .iter()
+        .map(|&i| match record.get(i) {
+            Some(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
+            None => serde_json::Value::Null,
+        })
+        .collect();
+    Item::Record(Record { id, text: body, origin, kept })
 }

@@ -3,8 +3,9 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::{generated_id, too_long, Item, RawItem, Record, Skip};
+use super::{generated_id, too_long, InputFields, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
 
 /// JSONL is read in blocks of whole lines of about this many bytes (a longer line makes a longer
@@ -21,11 +22,17 @@ pub(super) struct LinesInput {
     line: u64,
     /// The start of a line whose end is not read yet.
     carry: Vec<u8>,
+    fields: Arc<InputFields>,
 }
 
 impl LinesInput {
-    pub(super) fn new(path: PathBuf, reader: Box<dyn Read>, max_line: u64) -> Self {
-        LinesInput { path, reader, max_line, line: 0, carry: Vec::new() }
+    pub(super) fn new(
+        path: PathBuf,
+        reader: Box<dyn Read>,
+        fields: Arc<InputFields>,
+        max_line: u64,
+    ) -> Self {
+        LinesInput { path, reader, max_line, line: 0, carry: Vec::new(), fields }
     }
 
     /// The next block of whole lines, or the skip of a line longer than the limit; `None` at
@@ -42,7 +49,8 @@ impl LinesInput {
                 Ok(None)
             }
             Some(Block::Lines(bytes)) => {
-                let mut lines = JsonLines::new(bytes, path.clone(), self.line + 1);
+                let mut lines = JsonLines::new(bytes, path.clone(), self.line + 1)
+                    .with_fields(Arc::clone(&self.fields));
                 lines.max_line = self.max_line;
                 self.line += lines.line_count();
                 Ok(Some(RawItem::JsonLines(lines)))
@@ -69,6 +77,8 @@ pub(crate) struct JsonLines {
     lines: u64,
     /// A line longer than this is skipped.
     max_line: u64,
+    /// The text key and the keys to keep.
+    fields: Arc<InputFields>,
 }
 
 impl JsonLines {
@@ -77,7 +87,13 @@ impl JsonLines {
     pub fn new(bytes: Vec<u8>, path: PathBuf, first_line: u64) -> Self {
         let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
-        JsonLines { bytes, path, first_line, lines, max_line: u64::MAX }
+        JsonLines { bytes, path, first_line, lines, max_line: u64::MAX, fields: Arc::default() }
+    }
+
+    /// Reads the text from `fields.text` and keeps `fields.keep`.
+    pub fn with_fields(mut self, fields: Arc<InputFields>) -> Self {
+        self.fields = fields;
+        self
     }
 
     /// The lines' bytes, line ends included (the last line of a file may have none).
@@ -114,7 +130,7 @@ impl JsonLines {
                     origin,
                     reason: too_long("a line", Some(len), self.max_line),
                 }));
-            } else if let Some(item) = jsonl_item(bytes, origin, warnings) {
+            } else if let Some(item) = jsonl_item(bytes, origin, &self.fields, warnings) {
                 // A blank line gives no item.
                 each(item);
             }
@@ -228,7 +244,12 @@ struct JsonRecord {
 }
 
 /// `None` for a blank line (not a record).
-fn jsonl_item(line: &[u8], origin: Location, warnings: &mut Vec<String>) -> Option<Item> {
+fn jsonl_item(
+    line: &[u8],
+    origin: Location,
+    fields: &InputFields,
+    warnings: &mut Vec<String>,
+) -> Option<Item> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = if origin.line == Some(1) {
@@ -252,21 +273,38 @@ fn jsonl_item(line: &[u8], origin: Location, warnings: &mut Vec<String>) -> Opti
             String::from_utf8_lossy(line)
         }
     };
+    let key = &fields.text;
     if !text.trim_start().starts_with('{') {
-        return skip(None, "not a JSON object with a \"text\" field".into());
+        return skip(None, format!("not a JSON object with a \"{key}\" field"));
     }
-    let parsed: JsonRecord = match serde_json::from_str(&text) {
-        Ok(r) => r,
-        Err(e) => return skip(None, format!("not a JSON object with a \"text\" field: {e}")),
+    // The default fields are read into a struct that skips every other key; other fields
+    // need the whole object.
+    let (id, body, kept) = if fields.is_default() {
+        match serde_json::from_str::<JsonRecord>(&text) {
+            Ok(r) => (r.id, r.text, Vec::new()),
+            Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
+        }
+    } else {
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+            Ok(mut object) => {
+                let kept = fields
+                    .keep
+                    .iter()
+                    .map(|k| object.get(k).cloned().unwrap_or(serde_json::Value::Null))
+                    .collect();
+                (object.remove("id"), object.remove(key.as_str()), kept)
+            }
+            Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
+        }
     };
-    let id = match parsed.id {
+    let id = match id {
         Some(serde_json::Value::String(s)) => Some(s),
         Some(serde_json::Value::Null) | None => None,
         Some(other) => Some(other.to_string()),
     };
-    let body = match parsed.text {
+    let body = match body {
         Some(serde_json::Value::String(s)) => s,
-        None | Some(serde_json::Value::Null) => return skip(id, "no \"text\" field".into()),
+        None | Some(serde_json::Value::Null) => return skip(id, format!("no \"{key}\" field")),
         Some(other) => {
             let kind = match other {
                 serde_json::Value::Bool(_) => "a boolean",
@@ -274,12 +312,12 @@ fn jsonl_item(line: &[u8], origin: Location, warnings: &mut Vec<String>) -> Opti
                 serde_json::Value::Array(_) => "an array",
                 _ => "an object",
             };
-            return skip(id, format!("\"text\" is {kind}, not a string"));
+            return skip(id, format!("\"{key}\" is {kind}, not a string"));
         }
     };
     if body.trim().is_empty() {
-        return skip(id, "empty \"text\"".into());
+        return skip(id, format!("empty \"{key}\""));
     }
     let id = id.unwrap_or_else(|| generated_id(&origin));
-    Some(Item::Record(Record { id, text: body, origin }))
+    Some(Item::Record(Record { id, text: body, origin, kept }))
 }

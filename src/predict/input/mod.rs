@@ -15,6 +15,7 @@ mod text;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
 use csv::CsvInput;
@@ -31,6 +32,36 @@ pub struct Record {
     pub text: String,
     /// Where it was read.
     pub origin: Location,
+    /// The values of the fields to keep ([`InputFields::keep`]), in that order; `null` where a
+    /// record has no such field. Empty unless fields are kept.
+    pub kept: Vec<serde_json::Value>,
+}
+
+/// Which fields of an input record are read: the text, and the fields copied into every output
+/// record (`predict --text-column`, `--keep`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFields {
+    /// The JSONL key or CSV column holding the text (default `text`).
+    pub text: String,
+    /// JSONL keys or CSV columns whose values are copied into the output. For `.txt` input the
+    /// one field there is is `folder`: the name of the file's parent folder.
+    pub keep: Vec<String>,
+}
+
+impl Default for InputFields {
+    fn default() -> Self {
+        InputFields { text: "text".into(), keep: Vec::new() }
+    }
+}
+
+impl InputFields {
+    /// The name of the field of `.txt` input that holds the file's parent folder.
+    pub const FOLDER: &'static str = "folder";
+
+    /// True when only `text` (and `id`) are read, as by default.
+    pub fn is_default(&self) -> bool {
+        self.text == "text" && self.keep.is_empty()
+    }
 }
 
 /// An input record that cannot be scored, and why.
@@ -77,10 +108,13 @@ pub enum Item {
     Skip(Skip),
 }
 
-/// The format of a stream given to [`InputReader::from_reader`].
+/// The format of a stream given to [`InputReader::from_reader`], or of standard input
+/// ([`InputReader::with_stdin_format`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
-    /// The whole stream is one article.
+    /// The whole stream is one article (`--input-format txt`).
+    #[cfg_attr(feature = "cli", value(name = "txt"))]
     Text,
     /// One JSON object per line with `text` and optionally `id`.
     Jsonl,
@@ -128,6 +162,8 @@ pub struct InputReader {
     warnings: Vec<String>,
     parsed: VecDeque<Item>,
     record: ::csv::ByteRecord,
+    fields: Arc<InputFields>,
+    stdin_format: InputFormat,
 }
 
 impl InputReader {
@@ -140,7 +176,21 @@ impl InputReader {
             warnings: Vec::new(),
             parsed: VecDeque::new(),
             record: ::csv::ByteRecord::new(),
+            fields: Arc::new(InputFields::default()),
+            stdin_format: InputFormat::Jsonl,
         }
+    }
+
+    /// Reads the text from `fields.text` and copies `fields.keep` into every record.
+    pub fn with_fields(mut self, fields: InputFields) -> Self {
+        self.fields = Arc::new(fields);
+        self
+    }
+
+    /// How standard input (`-`) is read: JSONL (the default), CSV, or plain text (one article).
+    pub fn with_stdin_format(mut self, format: InputFormat) -> Self {
+        self.stdin_format = format;
+        self
     }
 
     /// A reader over one stream of `format` (for example a network body or a byte buffer);
@@ -221,7 +271,12 @@ impl InputReader {
     fn open_source(&mut self, source: Pending) -> Result<Option<Item>> {
         let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
             Pending::Listed(InputSource::Text(path)) => {
-                return Ok(Some(text::file_item(path, self.max_record, &mut self.warnings)));
+                return Ok(Some(text::file_item(
+                    path,
+                    &self.fields,
+                    self.max_record,
+                    &mut self.warnings,
+                )));
             }
             Pending::Listed(InputSource::Jsonl(path)) => {
                 let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -232,7 +287,7 @@ impl InputReader {
                 (InputFormat::Csv, path, Box::new(file), true)
             }
             Pending::Listed(InputSource::Stdin) => {
-                (InputFormat::Jsonl, PathBuf::from("-"), Box::new(std::io::stdin()), false)
+                (self.stdin_format, PathBuf::from("-"), Box::new(std::io::stdin()), false)
             }
             Pending::Stream { format, name, reader } => (format, name, reader, false),
         };
@@ -241,17 +296,26 @@ impl InputReader {
                 return Ok(Some(text::stream_item(
                     name,
                     reader,
+                    &self.fields,
                     self.max_record,
                     &mut self.warnings,
                 )?))
             }
             InputFormat::Jsonl => {
-                self.open = Some(Open::Lines(LinesInput::new(name, reader, self.max_record)))
+                let fields = Arc::clone(&self.fields);
+                self.open =
+                    Some(Open::Lines(LinesInput::new(name, reader, fields, self.max_record)))
             }
             InputFormat::Csv => {
-                self.open =
-                    CsvInput::open(name, reader, rescan, self.max_record, &mut self.warnings)?
-                        .map(|c| Open::Csv(Box::new(c)))
+                self.open = CsvInput::open(
+                    name,
+                    reader,
+                    rescan,
+                    &self.fields,
+                    self.max_record,
+                    &mut self.warnings,
+                )?
+                .map(|c| Open::Csv(Box::new(c)))
             }
         }
         Ok(None)

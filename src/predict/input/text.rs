@@ -1,16 +1,25 @@
 //! Plain text: a `.txt` file, or a whole stream, is one article.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{decode, Item, Record, Skip};
+use super::{decode, InputFields, Item, Record, Skip};
 use crate::error::{Error, Location, Result};
 
 /// A listed `.txt` file's one item. One unreadable article (e.g. a broken link in a directory)
 /// is a skip, not the end of the run.
-pub(super) fn file_item(path: PathBuf, max: u64, warnings: &mut Vec<String>) -> Item {
+pub(super) fn file_item(
+    path: PathBuf,
+    fields: &InputFields,
+    max: u64,
+    warnings: &mut Vec<String>,
+) -> Item {
     match std::fs::File::open(&path).and_then(|f| read_at_most(f, max)) {
-        Ok(Some(bytes)) => text_item(path, bytes, warnings),
+        Ok(Some(bytes)) => {
+            let wanted = fields.keep.iter().any(|k| k == InputFields::FOLDER);
+            let folder = if wanted { folder_name(&path) } else { None };
+            text_item(path, bytes, fields, folder, warnings)
+        }
         Ok(None) => Item::Skip(Skip {
             id: Some(crate::util::path_id(&path)),
             origin: Location::file(&path),
@@ -28,11 +37,12 @@ pub(super) fn file_item(path: PathBuf, max: u64, warnings: &mut Vec<String>) -> 
 pub(super) fn stream_item(
     name: PathBuf,
     reader: Box<dyn Read>,
+    fields: &InputFields,
     max: u64,
     warnings: &mut Vec<String>,
 ) -> Result<Item> {
     match read_at_most(reader, max).map_err(|e| Error::io(&name, e))? {
-        Some(bytes) => Ok(text_item(name, bytes, warnings)),
+        Some(bytes) => Ok(text_item(name, bytes, fields, None, warnings)),
         None => Ok(Item::Skip(Skip {
             id: Some(crate::util::path_id(&name)),
             origin: Location::file(&name),
@@ -49,7 +59,28 @@ fn read_at_most(reader: impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>>
     Ok((bytes.len() as u64 <= max).then_some(bytes))
 }
 
-fn text_item(path: PathBuf, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Item {
+/// The name of the folder `path` is in (`data/articles/x.txt`: `articles`), also for a path
+/// relative to the current directory (`x.txt`).
+fn folder_name(path: &Path) -> Option<String> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::env::current_dir().ok()?,
+    };
+    let parent = match parent.file_name() {
+        Some(_) => parent,
+        None => parent.canonicalize().ok()?,
+    };
+    parent.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// The item of one article; its kept fields are `folder` (when asked) and null for any other.
+fn text_item(
+    path: PathBuf,
+    bytes: Vec<u8>,
+    fields: &InputFields,
+    folder: Option<String>,
+    warnings: &mut Vec<String>,
+) -> Item {
     let origin = Location::file(&path);
     let id = crate::util::path_id(&path);
     if bytes.contains(&0) {
@@ -67,5 +98,13 @@ fn text_item(path: PathBuf, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Item 
     if text.trim().is_empty() {
         return Item::Skip(Skip { id: Some(id), origin, reason: "empty file".into() });
     }
-    Item::Record(Record { id, text, origin })
+    let kept = fields
+        .keep
+        .iter()
+        .map(|k| match (k.as_str(), &folder) {
+            (InputFields::FOLDER, Some(f)) => serde_json::Value::String(f.clone()),
+            _ => serde_json::Value::Null,
+        })
+        .collect();
+    Item::Record(Record { id, text, origin, kept })
 }
