@@ -1,12 +1,15 @@
 //! `train`: fit one stance or sentiment model per task column of labeled CSVs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use newsstance::dataset::DEFAULT_META_COLUMNS;
-use newsstance::model::{train, Balance, FeatureSet, Precision, Provenance, Solver};
+use newsstance::features::FeatureIndex;
+use newsstance::model::{
+    surface_forms, top_features, train, Balance, FeatureSet, Precision, Provenance, Solver,
+};
 use newsstance::text::Actor;
 use newsstance::{
     Error, FeatureSettings, LabeledCsvOptions, LabeledSet, Language, Location, ModelBundle, Result,
@@ -256,8 +259,12 @@ fn run(args: Args) -> Result<()> {
         seed: args.seed,
     };
     let bundle = ModelBundle::new(trained, provenance);
-    let report = render_report(&bundle);
+    let index = FeatureIndex::new(bundle.features.clone(), &bundle.vocabulary);
+    let surface = surface_forms(&index, set.texts.iter().map(String::as_str));
+    let report = render_report(&bundle, &surface);
     let path = bundle.save(&args.out)?;
+    let report_path = args.out.join(REPORT_FILE);
+    std::fs::write(&report_path, &report).map_err(|e| Error::io(&report_path, e))?;
     // The model is saved; a closed stdout (e.g. `train | head`) only cuts the report short.
     {
         use std::io::Write;
@@ -337,7 +344,13 @@ fn read_aliases(path: &Path) -> Result<BTreeMap<String, String>> {
     Ok(map)
 }
 
-fn render_report(bundle: &ModelBundle) -> String {
+/// The report's file in the bundle directory, beside the model.
+const REPORT_FILE: &str = "report.txt";
+
+/// Features listed per class in the report.
+const TOP_FEATURES: usize = 10;
+
+fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(
@@ -408,6 +421,17 @@ fn render_report(bundle: &ModelBundle) -> String {
                 cv.unconverged_fits
             );
             let _ = write!(s, "{}", cv.report);
+        }
+        let _ = writeln!(
+            s,
+            "top {TOP_FEATURES} features per class (weight; words as most often written in the \
+             training sentences, [actor] any name of the actor, … the rest of a word):"
+        );
+        let width = task.classes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        for (c, class) in task.classes.iter().enumerate() {
+            let top = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, surface);
+            let terms: Vec<String> = top.iter().map(|(t, w)| format!("{t} {w:.2}")).collect();
+            let _ = writeln!(s, "  {class:<width$}  {}", terms.join(", "));
         }
     }
     s

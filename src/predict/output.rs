@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::model::{argmax, TaskHead};
+use crate::model::{argmax, Explanation, TaskHead};
 use crate::text::{Mention, MentionFinder};
 
 /// Output format of `predict`.
@@ -50,6 +50,8 @@ pub struct OutputUnit<'a> {
     pub furniture: bool,
     /// Concatenated class probabilities of every task, or none when splitting only.
     pub probabilities: Option<&'a [f64]>,
+    /// Per task, in task order, why it predicted its class (`predict --explain K`), or none.
+    pub explanations: Option<&'a [Explanation]>,
 }
 
 /// Formats [`OutputUnit`]s for a set of tasks.
@@ -64,6 +66,8 @@ pub struct RecordWriter {
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
+    /// CSV only: a `<task>_terms` column per task (`predict --explain K`).
+    terms_columns: bool,
 }
 
 impl RecordWriter {
@@ -97,6 +101,7 @@ impl RecordWriter {
             json_class_keys,
             furniture_column: false,
             mentions: None,
+            terms_columns: false,
         }
     }
 
@@ -156,6 +161,14 @@ impl RecordWriter {
         self
     }
 
+    /// With `yes`, CSV output gets a `<task>_terms` column after each task's probabilities,
+    /// holding the explanation's terms as a JSON array (`predict --explain K`); JSONL writes
+    /// whatever explanations a unit carries either way.
+    pub fn with_terms_columns(mut self, yes: bool) -> Self {
+        self.terms_columns = yes;
+        self
+    }
+
     /// The CSV header line (empty for JSONL).
     pub fn header(&self) -> Vec<u8> {
         if self.format != OutputFormat::Csv {
@@ -172,6 +185,9 @@ impl RecordWriter {
         for h in &self.heads {
             cols.push(h.name.clone());
             cols.extend(h.classes.iter().map(|c| format!("{}_p_{}", h.name, c)));
+            if self.terms_columns {
+                cols.push(format!("{}_terms", h.name));
+            }
         }
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&cols).expect("writing to memory");
@@ -230,7 +246,11 @@ impl RecordWriter {
                     out.push(b':');
                     probability(out, v);
                 }
-                out.extend_from_slice(b"}}");
+                out.push(b'}');
+                if let Some(e) = u.explanations.and_then(|e| e.get(t)) {
+                    explanation_json(out, e);
+                }
+                out.push(b'}');
             }
             out.push(b'}');
         }
@@ -273,10 +293,40 @@ impl RecordWriter {
                 }
                 None => fields.extend(std::iter::repeat_n(Vec::new(), 1 + h.classes.len())),
             }
+            if self.terms_columns {
+                let mut b = Vec::new();
+                if let Some(e) = u.explanations.and_then(|e| e.iter().find(|e| e.task == h.name)) {
+                    terms_json(&mut b, e);
+                }
+                fields.push(b);
+            }
         }
         w.write_record(&fields).expect("writing to memory");
         *out = w.into_inner().expect("writing to memory");
     }
+}
+
+/// Appends `,"terms":[...],"intercept":..,"rest":..,"score":..` for an explanation (inside
+/// its task's object). Weights are written in full (shortest round-trip form), so that they
+/// add up.
+fn explanation_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.extend_from_slice(b",\"terms\":");
+    terms_json(out, e);
+    let _ = write!(out, ",\"intercept\":{},\"rest\":{},\"score\":{}", e.intercept, e.rest, e.score);
+}
+
+/// `[{"term":"...","weight":..},...]`.
+fn terms_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.push(b'[');
+    for (i, t) in e.terms.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"term\":");
+        json_string(out, &t.term);
+        let _ = write!(out, ",\"weight\":{}}}", t.weight);
+    }
+    out.push(b']');
 }
 
 /// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit).
@@ -393,6 +443,7 @@ mod tests {
                 text: "Hi \"x\"",
                 furniture: false,
                 probabilities: Some(&probs),
+                explanations: None,
             },
         );
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -422,6 +473,7 @@ mod tests {
                 text: "x, y",
                 furniture: false,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
+                explanations: None,
             },
         );
         assert_eq!(String::from_utf8(out).unwrap(), "a,0,0,3,\"x, y\",pro,0.1000,0.2000,0.7000\n");
@@ -438,6 +490,7 @@ mod tests {
             text: "Comments",
             furniture: true,
             probabilities: None,
+            explanations: None,
         };
         let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
         let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);

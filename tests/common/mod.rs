@@ -30,6 +30,7 @@ fn run_env(
     let exe = match bin {
         "train" => env!("CARGO_BIN_EXE_train"),
         "predict" => env!("CARGO_BIN_EXE_predict"),
+        "evaluate" => env!("CARGO_BIN_EXE_evaluate"),
         other => panic!("unknown binary {other}"),
     };
     let mut child = Command::new(exe)
