@@ -424,14 +424,21 @@ fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> String
         }
         let _ = writeln!(
             s,
-            "top {TOP_FEATURES} features per class (weight; words as most often written in the \
-             training sentences, [actor] any name of the actor, … the rest of a word):"
+            "top {TOP_FEATURES} features per class, by weight (words as most often written in \
+             the training sentences, [actor] any name of the actor, (number) any number; \
+             character n-grams with … for the rest of the word):"
         );
         let width = task.classes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        let show = |top: Vec<(String, f64)>| {
+            top.iter().map(|(t, w)| format!("{t} {w:.2}")).collect::<Vec<_>>().join(", ")
+        };
         for (c, class) in task.classes.iter().enumerate() {
-            let top = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, surface);
-            let terms: Vec<String> = top.iter().map(|(t, w)| format!("{t} {w:.2}")).collect();
-            let _ = writeln!(s, "  {class:<width$}  {}", terms.join(", "));
+            let words = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, false, surface);
+            let _ = writeln!(s, "  {class:<width$}  words: {}", show(words));
+            let chars = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, true, surface);
+            if !chars.is_empty() {
+                let _ = writeln!(s, "  {:<width$}  chars: {}", "", show(chars));
+            }
         }
     }
     s

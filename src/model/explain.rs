@@ -140,33 +140,56 @@ pub fn readable_term(term: &str) -> String {
         .join(" ")
 }
 
-/// The `n` features with the largest weights for class `class` of `task`, as
-/// `(term, weight)`, largest first; a term is shown with `surface` (e.g. the form most often
-/// seen in the training sentences, from [`surface_forms`]) when it has one, else with
-/// [`readable_term`]. Features with a weight of zero or less are left out.
+/// The `n` features with the largest weights for class `class` of `task`, among the word
+/// features (`chars` false) or the character n-grams (`chars` true), as `(term, weight)`,
+/// largest first. A word term is shown with `surface` (the form most often seen in the
+/// training sentences, from [`surface_forms`]) when it has one; a term holding an actor's
+/// placeholder or a number is shown word by word, `[actor]` for the placeholder (any name of
+/// the actor), `(number)` for a number, and each other word by its own most frequent form;
+/// character n-grams as [`readable_term`] shows them. Features with a weight of zero or less
+/// are left out.
 pub fn top_features(
     vocabulary: &Vocabulary,
     task: &TaskModel,
     class: usize,
     n: usize,
+    chars: bool,
     surface: &HashMap<u32, String>,
 ) -> Vec<(String, f64)> {
     let k = task.classes.len();
-    let mut features: Vec<(usize, f64)> = (0..task.n_features())
-        .map(|f| (f, task.weights[f * k + class]))
-        .filter(|&(_, w)| w > 0.0)
-        .collect();
+    let char_start = vocabulary.char_start();
+    let range = if chars { char_start..task.n_features() } else { 0..char_start };
+    let mut features: Vec<(usize, f64)> =
+        range.map(|f| (f, task.weights[f * k + class])).filter(|&(_, w)| w > 0.0).collect();
     features.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    features.truncate(n);
+    // A stem's most frequent form, from the single-word terms.
+    let stem_form = |stem: &str| -> String {
+        if let Some(actor) = stem.strip_prefix("actor:") {
+            return format!("[{actor}]");
+        }
+        if stem == crate::text::NUMBER_TOKEN {
+            return "(number)".into();
+        }
+        let f = vocabulary.terms[..char_start].binary_search_by(|t| t.as_str().cmp(stem));
+        match f.ok().and_then(|f| surface.get(&(f as u32))) {
+            Some(form) => form.clone(),
+            None => stem.to_string(),
+        }
+    };
     features
         .into_iter()
-        .take(n)
         .map(|(f, w)| {
             let term = &vocabulary.terms[f];
-            let shown = match surface.get(&(f as u32)) {
-                Some(s) if !term.starts_with(CHAR_TERM_PREFIX) && !term.contains("actor:") => {
-                    s.clone()
+            let shown = if chars {
+                readable_term(term)
+            } else if term.contains("actor:") || term.contains(crate::text::NUMBER_TOKEN) {
+                term.split(' ').map(stem_form).collect::<Vec<_>>().join(" ")
+            } else {
+                match surface.get(&(f as u32)) {
+                    Some(form) => form.clone(),
+                    None => readable_term(term),
                 }
-                _ => readable_term(term),
             };
             (shown, w)
         })
