@@ -197,6 +197,7 @@ fn whole_path(c: &mut Criterion) {
                 format: OutputFormat::Jsonl,
                 threads,
                 keep_furniture: false,
+                explain: 0,
                 progress: false,
             };
             let predictor = Predictor::new(scored.then(scorer), settings).expect("predictor");

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::dataset::{LabeledCsvOptions, LabeledSet};
 use crate::error::Result;
-use crate::model::{train, ModelBundle, Provenance, ScoreScratch, Scorer, TrainSettings};
+use crate::model::{
+    train, Explanation, ModelBundle, Provenance, ScoreScratch, Scorer, TrainSettings,
+};
 use crate::text::SentenceSplitter;
 
 /// A loaded model: one classifier per task over a shared vocabulary.
@@ -161,6 +163,24 @@ impl Model {
     /// ```
     pub fn predict_sentence(&self, text: &str) -> Vec<TaskPrediction> {
         self.predict_unit(text, &mut ScoreScratch::default())
+    }
+
+    /// Explains the prediction of every task for `sentence` (scored as one unit): the `top`
+    /// terms of the sentence, as written in it, that pushed the predicted class most, with
+    /// their contributions to the class's score (its logit before the softmax). The terms,
+    /// the left-out rest and the intercept add up to the score; `usize::MAX` lists every term.
+    ///
+    /// ```
+    /// let model = newsstance::Model::load("models/default")?;
+    /// let why = model.explain("Assad's forces dropped barrel bombs on Aleppo.", 3);
+    /// let assad = why.iter().find(|e| e.task == "assad").unwrap();
+    /// println!("{}: {:?}", assad.class, assad.terms);
+    /// let total = assad.intercept + assad.rest + assad.terms.iter().map(|t| t.weight).sum::<f64>();
+    /// assert!((total - assad.score).abs() < 1e-9);
+    /// # Ok::<(), newsstance::Error>(())
+    /// ```
+    pub fn explain(&self, sentence: &str, top: usize) -> Vec<Explanation> {
+        self.scorer.explain(sentence, top, &mut ScoreScratch::default())
     }
 
     fn predict_unit(&self, text: &str, scratch: &mut ScoreScratch) -> Vec<TaskPrediction> {

@@ -63,6 +63,11 @@ fn trains_three_tasks_with_blank_cells_and_reports_cv() {
     assert_eq!(marks, 3, "one chosen candidate per task: {report}");
     assert!(report.contains("confusion (rows: true, columns: predicted)"));
     assert!(stderr(&o).contains("fold 3/3 done"), "progress goes to stderr");
+    // The top features of every class, as words, and the report beside the model.
+    assert_eq!(report.matches("top 10 features per class").count(), 3, "{report}");
+    assert!(!report.contains("c:") && !report.contains("actor:"), "{report}");
+    let saved = std::fs::read_to_string(dir.path().join("m/report.txt")).unwrap();
+    assert_eq!(saved, report);
     // The bundle loads and carries the CV figures and provenance.
     let bundle = newsstance::ModelBundle::load(&dir.path().join("m")).unwrap();
     assert_eq!(bundle.tasks.len(), 3);

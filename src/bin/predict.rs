@@ -81,6 +81,12 @@ struct Args {
     /// numbered -1, -2, ... apart from sentences; CSV output gets a `furniture` column.
     #[arg(long)]
     keep_furniture: bool,
+    /// Explain each task's prediction: the K terms of the sentence (as written in it) that
+    /// pushed the predicted class most, with their contributions to its score (logit), plus
+    /// the intercept, the rest and the score: they add up. JSONL: "terms", "intercept",
+    /// "rest", "score" in each task's prediction; CSV: a <task>_terms column.
+    #[arg(long, value_name = "K", default_value_t = 0, conflicts_with = "split_only")]
+    explain: usize,
     /// Report progress on stderr every few seconds (default: when stderr is a terminal).
     #[arg(long)]
     progress: bool,
@@ -162,6 +168,7 @@ fn run(args: Args) -> Result<u64> {
             None => default_threads(),
         },
         keep_furniture: args.keep_furniture,
+        explain: args.explain,
         progress: !args.quiet
             && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };

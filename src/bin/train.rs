@@ -1,12 +1,15 @@
 //! `train`: fit one stance or sentiment model per task column of labeled CSVs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use newsstance::dataset::DEFAULT_META_COLUMNS;
-use newsstance::model::{train, Balance, FeatureSet, Precision, Provenance, Solver};
+use newsstance::features::FeatureIndex;
+use newsstance::model::{
+    surface_forms, top_features, train, Balance, FeatureSet, Precision, Provenance, Solver,
+};
 use newsstance::text::Actor;
 use newsstance::{
     Error, FeatureSettings, LabeledCsvOptions, LabeledSet, Language, Location, ModelBundle, Result,
@@ -268,8 +271,12 @@ fn run(args: Args) -> Result<()> {
         seed: args.seed,
     };
     let bundle = ModelBundle::new(trained, provenance);
-    let report = render_report(&bundle);
+    let index = FeatureIndex::new(bundle.features.clone(), &bundle.vocabulary);
+    let surface = surface_forms(&index, set.texts.iter().map(String::as_str));
+    let report = render_report(&bundle, &surface);
     let path = bundle.save(&args.out)?;
+    let report_path = args.out.join(REPORT_FILE);
+    std::fs::write(&report_path, &report).map_err(|e| Error::io(&report_path, e))?;
     // The model is saved; a closed stdout (e.g. `train | head`) only cuts the report short.
     {
         use std::io::Write;
@@ -491,7 +498,13 @@ fn read_aliases(path: &Path) -> Result<BTreeMap<String, String>> {
     Ok(map)
 }
 
-fn render_report(bundle: &ModelBundle) -> String {
+/// The report's file in the bundle directory, beside the model.
+const REPORT_FILE: &str = "report.txt";
+
+/// Features listed per class in the report.
+const TOP_FEATURES: usize = 10;
+
+fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(
@@ -562,6 +575,24 @@ fn render_report(bundle: &ModelBundle) -> String {
                 cv.unconverged_fits
             );
             let _ = write!(s, "{}", cv.report);
+        }
+        let _ = writeln!(
+            s,
+            "top {TOP_FEATURES} features per class, by weight (words as most often written in \
+             the training sentences, [actor] any name of the actor, (number) any number; \
+             character n-grams with … for the rest of the word):"
+        );
+        let width = task.classes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        let show = |top: Vec<(String, f64)>| {
+            top.iter().map(|(t, w)| format!("{t} {w:.2}")).collect::<Vec<_>>().join(", ")
+        };
+        for (c, class) in task.classes.iter().enumerate() {
+            let words = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, false, surface);
+            let _ = writeln!(s, "  {class:<width$}  words: {}", show(words));
+            let chars = top_features(&bundle.vocabulary, task, c, TOP_FEATURES, true, surface);
+            if !chars.is_empty() {
+                let _ = writeln!(s, "  {:<width$}  chars: {}", "", show(chars));
+            }
         }
     }
     s

@@ -62,6 +62,8 @@ pub struct AnalyzerScratch {
     /// Token to stem id, so each distinct token is stemmed and looked up once.
     pub cache: StemCache<u32>,
     stems: Vec<u32>,
+    /// With spans asked for, the byte range of each entry of `stems`.
+    spans: Vec<(usize, usize)>,
     chars: String,
     /// The actor mentions of the text analyzed last (byte offsets in it).
     pub(crate) mentions: Vec<Mention>,
@@ -72,6 +74,7 @@ impl Default for AnalyzerScratch {
         AnalyzerScratch {
             cache: StemCache::with_capacity(1 << 18),
             stems: Vec::new(),
+            spans: Vec::new(),
             chars: String::new(),
             mentions: Vec::new(),
         }
@@ -139,15 +142,51 @@ impl Analyzer {
         word: &mut impl FnMut(u64),
         token: &mut impl FnMut(&str),
     ) {
+        self.analyze_core::<false>(text, scratch, stem_id, &mut |key, _| word(key), &mut |t, _| {
+            token(t)
+        });
+    }
+
+    /// As [`Analyzer::analyze_tokens`], with where each term comes from: `word` receives a word
+    /// n-gram's key and the byte range in `text` from its first word to its last (for an
+    /// actor's placeholder, the name as written), `token` a token and its byte range. For
+    /// explanations; the scoring path does not track ranges.
+    pub fn analyze_spans(
+        &self,
+        text: &str,
+        scratch: &mut AnalyzerScratch,
+        stem_id: &mut impl FnMut(&str) -> u32,
+        word: &mut impl FnMut(u64, (usize, usize)),
+        token: &mut impl FnMut(&str, (usize, usize)),
+    ) {
+        self.analyze_core::<true>(text, scratch, stem_id, word, token);
+    }
+
+    /// The analysis itself; with `SPANS`, the byte range of every stem is kept (in
+    /// `scratch.spans`) and handed on.
+    #[inline(always)]
+    fn analyze_core<const SPANS: bool>(
+        &self,
+        text: &str,
+        scratch: &mut AnalyzerScratch,
+        stem_id: &mut impl FnMut(&str) -> u32,
+        word: &mut impl FnMut(u64, (usize, usize)),
+        token: &mut impl FnMut(&str, (usize, usize)),
+    ) {
         let mut mentions = std::mem::take(&mut scratch.mentions);
-        let AnalyzerScratch { cache, stems, .. } = scratch;
+        let AnalyzerScratch { cache, stems, spans, .. } = scratch;
         stems.clear();
+        if SPANS {
+            spans.clear();
+        }
         if self.mentions.is_empty() {
-            self.tokenizer
-                .for_each_token(text, |t| self.push_token(t, stems, cache, stem_id, token));
+            self.tokenizer.for_each_token_span(text, |t, s, e| {
+                self.push_token::<SPANS>(t, (s, e), stems, spans, cache, stem_id, token)
+            });
         } else {
             // Each mention becomes its actor's placeholder, with no character n-grams; the
             // text around mentions is tokenized as usual; a dateline is not read.
+            // Mentions and ranges are byte offsets in `text`; the dateline is skipped.
             self.mentions.find_into(text, &mut mentions);
             let mut pos = dateline_len(text);
             for m in mentions.iter().filter(|m| !m.keep_words) {
@@ -160,10 +199,16 @@ impl Analyzer {
                 {
                     before = &trimmed[..trimmed.len() - 3];
                 }
-                self.tokenizer
-                    .for_each_token(before, |t| self.push_token(t, stems, cache, stem_id, token));
+                let base = pos;
+                self.tokenizer.for_each_token_span(before, |t, s, e| {
+                    let span = (base + s, base + e);
+                    self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
+                });
                 let placeholder = &self.placeholders[m.actor];
                 stems.push(cache.get_or_insert_with(placeholder, |p| stem_id(p)));
+                if SPANS {
+                    spans.push((m.start, m.end));
+                }
                 pos = m.end;
                 // The possessive of a name ("Assad's") adds no token of its own.
                 let rest = &text[pos..];
@@ -176,16 +221,20 @@ impl Analyzer {
                     }
                 }
             }
-            self.tokenizer
-                .for_each_token(&text[pos..], |t| self.push_token(t, stems, cache, stem_id, token));
+            let base = pos;
+            self.tokenizer.for_each_token_span(&text[pos..], |t, s, e| {
+                let span = (base + s, base + e);
+                self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
+            });
         }
         scratch.mentions = mentions;
-        let stems = &scratch.stems;
+        let (stems, spans) = (&scratch.stems, &scratch.spans);
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
-            for window in stems.windows(n) {
+            for (i, window) in stems.windows(n).enumerate() {
                 if !window.contains(&UNKNOWN_STEM) {
-                    word(ngram_key(window));
+                    let span = if SPANS { (spans[i].0, spans[i + n - 1].1) } else { (0, 0) };
+                    word(ngram_key(window), span);
                 }
             }
         }
@@ -193,20 +242,28 @@ impl Analyzer {
 }
 
 impl Analyzer {
-    /// One ordinary token: handed to `token`, then (unless a stop word) its stem id appended.
-    fn push_token(
+    /// One ordinary token: handed to `token`, then (unless a stop word) its stem id appended
+    /// (and, with `SPANS`, its byte range).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn push_token<const SPANS: bool>(
         &self,
         t: &str,
+        span: (usize, usize),
         stems: &mut Vec<u32>,
+        spans: &mut Vec<(usize, usize)>,
         cache: &mut StemCache<u32>,
         stem_id: &mut impl FnMut(&str) -> u32,
-        token: &mut impl FnMut(&str),
+        token: &mut impl FnMut(&str, (usize, usize)),
     ) {
-        token(t);
+        token(t, span);
         if self.settings.stop_words && is_stop_word(t) {
             return;
         }
         stems.push(cache.get_or_insert_with(t, |t| stem_id(&self.stem_of(t))));
+        if SPANS {
+            spans.push(span);
+        }
     }
 }
 

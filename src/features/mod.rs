@@ -9,4 +9,4 @@ mod vocabulary;
 pub use analyzer::{Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX};
 pub use settings::FeatureSettings;
 pub use sparse::SparseRow;
-pub use vocabulary::{AnalyzedCorpus, FeatureIndex, VectorizerScratch, Vocabulary};
+pub use vocabulary::{AnalyzedCorpus, FeatureIndex, Occurrence, VectorizerScratch, Vocabulary};

@@ -401,12 +401,56 @@ impl FeatureIndex {
         scratch.char_cache.of(id)
     }
 
+    /// Every feature occurrence in `text`, one per term occurrence (the hits its row is made
+    /// of), each with the byte range of `text` it comes from: a word n-gram, the words it
+    /// spans (for an actor's placeholder, the name as written); a character n-gram, the word
+    /// it is part of. For explanations: slower than [`FeatureIndex::transform_into`].
+    pub fn occurrences(&self, text: &str, scratch: &mut VectorizerScratch) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        let mut words_out = Vec::new();
+        let mut buf = String::new();
+        let stem_ids = &self.stem_ids;
+        let char_ngrams = self.analyzer.settings().char_ngrams;
+        self.analyzer.analyze_spans(
+            text,
+            &mut scratch.analyzer,
+            &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
+            &mut |key, (start, end)| {
+                if let Some(&feature) = self.words.get(&key) {
+                    words_out.push(Occurrence { feature, start, end });
+                }
+            },
+            &mut |token, (start, end)| {
+                if let Some((lo, hi)) = char_ngrams {
+                    for_each_char_gram(token, lo, hi, &mut buf, &mut |g| {
+                        if let Some(&feature) = self.chars.get(g) {
+                            out.push(Occurrence { feature, start, end });
+                        }
+                    });
+                }
+            },
+        );
+        out.append(&mut words_out);
+        out
+    }
+
     /// The TF-IDF row of `text` (allocating; see [`FeatureIndex::transform_into`]).
     pub fn transform(&self, text: &str) -> SparseRow {
         let mut row = SparseRow::default();
         self.transform_into(text, &mut VectorizerScratch::default(), &mut row);
         row
     }
+}
+
+/// One term occurrence in a text (see [`FeatureIndex::occurrences`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The feature.
+    pub feature: u32,
+    /// Byte offset in the text of the first character it comes from.
+    pub start: usize,
+    /// Byte offset just past the last.
+    pub end: usize,
 }
 
 /// Per-thread buffers for [`FeatureIndex::transform_into`].
@@ -589,6 +633,32 @@ mod tests {
         }
         // the, army, shelled, town, ünïcode, wörds: each looked up once.
         assert_eq!(warm.char_cache.spans.len(), 6);
+    }
+
+    #[test]
+    fn occurrences_are_the_row_s_hits_with_their_words() {
+        let s = FeatureSettings { min_df: 1, char_ngrams: Some((2, 3)), ..Default::default() };
+        let texts = ["The army shelled the town.", "Rebels shelled the army base, the army said."];
+        let c = corpus(&texts, &s);
+        let (v, _) = c.fit_vocabulary(&s, &[0, 1]);
+        let index = FeatureIndex::new(s, &v);
+        let text = texts[1];
+        let mut scratch = VectorizerScratch::default();
+        let occurrences = index.occurrences(text, &mut scratch);
+        let mut features: Vec<u32> = occurrences.iter().map(|o| o.feature).collect();
+        let row = SparseRow::from_feature_hits(&mut features, &v.idf, true, v.char_start());
+        assert_eq!(row, index.transform(text));
+        let find = |term: &str| {
+            let f = v.terms.iter().position(|t| t == term).unwrap() as u32;
+            occurrences
+                .iter()
+                .filter(|o| o.feature == f)
+                .map(|o| &text[o.start..o.end])
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(find("shell the"), ["shelled the"]);
+        assert_eq!(find("armi"), ["army", "army"]);
+        assert_eq!(find("c:reb"), ["Rebels"]);
     }
 
     #[test]

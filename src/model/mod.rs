@@ -5,6 +5,9 @@
 //!   the chosen one on all its rows ([`TrainSettings`], [`TrainedModels`]).
 //! * [`Scorer`] applies the weights of every task to a text in one pass ([`TaskModel`],
 //!   [`TaskHead`], [`ScoreScratch`]).
+//! * [`Scorer::explain`] tells which words of a sentence pushed each predicted class
+//!   ([`Explanation`]); [`top_features`] lists a class's largest weights.
+//! * [`evaluate()`] scores a labeled set and compares with its labels ([`Evaluation`]).
 //! * [`ModelBundle`] saves and loads a trained model (`DIR/model.nsm`) with its [`Provenance`].
 //!
 //! The solvers themselves (sparse L-BFGS, the dense linfa reference) and the fold assignment
@@ -12,6 +15,8 @@
 
 mod bundle;
 mod cv;
+mod evaluate;
+mod explain;
 mod fit;
 mod metrics;
 mod sparse_fit;
@@ -21,6 +26,8 @@ mod train;
 pub use bundle::{ModelBundle, Provenance, FORMAT_VERSION, MODEL_FILE};
 pub use cv::Balance;
 pub(crate) use cv::SplitMix64;
+pub use evaluate::{evaluate, Evaluation, GroupEvaluation, TaskEvaluation, SMALL_SUPPORT};
+pub use explain::{readable_term, surface_forms, top_features, Explanation, TermWeight};
 pub use fit::dense;
 pub use metrics::{ClassScores, ClassificationReport};
 pub(crate) use sparse_fit::CsrMatrix;

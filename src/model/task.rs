@@ -164,6 +164,13 @@ pub struct ScoreScratch {
     sum: Vec<f64>,
 }
 
+impl ScoreScratch {
+    /// The vectorizer's buffers.
+    pub(crate) fn vectorizer_mut(&mut self) -> &mut VectorizerScratch {
+        &mut self.vectorizer
+    }
+}
+
 impl Scorer {
     /// Fuses `tasks` (all over `index`'s features) into one scorer.
     pub fn new(mut index: FeatureIndex, tasks: &[TaskModel]) -> Self {
@@ -326,6 +333,12 @@ impl Scorer {
             }
         }
         out[..W].copy_from_slice(&acc);
+    }
+
+    /// The fused weights (`n_features x width`, feature-major), the width (classes of all
+    /// tasks) and the intercepts.
+    pub(crate) fn fused(&self) -> (&[f64], usize, &[f64]) {
+        (&self.weights, self.width, &self.intercepts)
     }
 
     /// The tasks, in output order.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::model::{argmax, TaskHead};
+use crate::model::{argmax, Explanation, TaskHead};
 use crate::text::{Mention, MentionFinder};
 
 /// Output format of `predict`.
@@ -60,6 +60,8 @@ pub struct OutputUnit<'a> {
     pub mentions: Option<&'a [Mention]>,
     /// Concatenated class probabilities of every task, or none when splitting only.
     pub probabilities: Option<&'a [f64]>,
+    /// Per task, in task order, why it predicted its class (`predict --explain K`), or none.
+    pub explanations: Option<&'a [Explanation]>,
 }
 
 /// Formats [`OutputUnit`]s for a set of tasks.
@@ -77,6 +79,8 @@ pub struct RecordWriter {
     /// Names of the kept input fields, and per name `,"name":` pre-escaped for JSONL.
     kept: Vec<String>,
     json_kept_keys: Vec<Vec<u8>>,
+    /// CSV only: a `<task>_terms` column per task (`predict --explain K`).
+    terms_columns: bool,
 }
 
 /// The fields every JSONL record may have; a kept input field may not take one of these names.
@@ -127,6 +131,7 @@ impl RecordWriter {
             mentions: None,
             kept: Vec::new(),
             json_kept_keys: Vec::new(),
+            terms_columns: false,
         }
     }
 
@@ -231,6 +236,14 @@ impl RecordWriter {
         self
     }
 
+    /// With `yes`, CSV output gets a `<task>_terms` column after each task's probabilities,
+    /// holding the explanation's terms as a JSON array (`predict --explain K`); JSONL writes
+    /// whatever explanations a unit carries either way.
+    pub fn with_terms_columns(mut self, yes: bool) -> Self {
+        self.terms_columns = yes;
+        self
+    }
+
     /// The CSV header line (empty for JSONL).
     pub fn header(&self) -> Vec<u8> {
         if self.format != OutputFormat::Csv {
@@ -274,6 +287,9 @@ impl RecordWriter {
         for h in &self.heads {
             cols.push(h.name.clone());
             cols.extend(h.classes.iter().map(|c| format!("{}_p_{}", h.name, c)));
+            if self.terms_columns {
+                cols.push(format!("{}_terms", h.name));
+            }
         }
         cols
     }
@@ -342,7 +358,11 @@ impl RecordWriter {
                     out.push(b':');
                     probability(out, v);
                 }
-                out.extend_from_slice(b"}}");
+                out.push(b'}');
+                if let Some(e) = u.explanations.and_then(|e| e.get(t)) {
+                    explanation_json(out, e);
+                }
+                out.push(b'}');
             }
             out.push(b'}');
         }
@@ -394,6 +414,13 @@ impl RecordWriter {
                 }
                 None => fields.extend(std::iter::repeat_n(Vec::new(), 1 + h.classes.len())),
             }
+            if self.terms_columns {
+                let mut b = Vec::new();
+                if let Some(e) = u.explanations.and_then(|e| e.iter().find(|e| e.task == h.name)) {
+                    terms_json(&mut b, e);
+                }
+                fields.push(b);
+            }
         }
         w.write_record(&fields).expect("writing to memory");
         *out = w.into_inner().expect("writing to memory");
@@ -406,6 +433,29 @@ fn mentions_of<'a>(finder: &MentionFinder, u: &OutputUnit<'a>) -> std::borrow::C
         Some(found) => std::borrow::Cow::Borrowed(found),
         None => std::borrow::Cow::Owned(finder.find(u.text)),
     }
+}
+
+/// Appends `,"terms":[...],"intercept":..,"rest":..,"score":..` for an explanation (inside
+/// its task's object). Weights are written in full (shortest round-trip form), so that they
+/// add up.
+fn explanation_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.extend_from_slice(b",\"terms\":");
+    terms_json(out, e);
+    let _ = write!(out, ",\"intercept\":{},\"rest\":{},\"score\":{}", e.intercept, e.rest, e.score);
+}
+
+/// `[{"term":"...","weight":..},...]`.
+fn terms_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.push(b'[');
+    for (i, t) in e.terms.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"term\":");
+        json_string(out, &t.term);
+        let _ = write!(out, ",\"weight\":{}}}", t.weight);
+    }
+    out.push(b']');
 }
 
 /// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit).
@@ -525,6 +575,7 @@ mod tests {
                 text: "Hi \"x\"",
                 furniture: false,
                 probabilities: Some(&probs),
+                explanations: None,
             },
         );
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -557,6 +608,7 @@ mod tests {
                 text: "x, y",
                 furniture: false,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
+                explanations: None,
             },
         );
         assert_eq!(
@@ -579,6 +631,7 @@ mod tests {
             text: "Comments",
             furniture: true,
             probabilities: None,
+            explanations: None,
         };
         let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
         let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);

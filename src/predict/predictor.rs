@@ -13,7 +13,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::model::{ScoreScratch, Scorer};
+use crate::model::{Explanation, ScoreScratch, Scorer};
 use crate::predict::{InputReader, OutputFormat, Record, RecordWriter, Unit};
 use crate::predict::{Item, OutputUnit, RawItem, Skip};
 use crate::text::{SentenceSpan, SentenceSplitter};
@@ -37,6 +37,9 @@ pub struct PredictSettings {
     pub threads: usize,
     /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
     pub keep_furniture: bool,
+    /// Explain each task's prediction with this many terms (`predict --explain K`); 0: no
+    /// explanations.
+    pub explain: usize,
     /// Report records and megabytes read so far through the warning callback, every few
     /// seconds (for long runs watched on a terminal).
     pub progress: bool,
@@ -49,6 +52,7 @@ impl Default for PredictSettings {
             format: OutputFormat::Jsonl,
             threads: default_threads(),
             keep_furniture: false,
+            explain: 0,
             progress: false,
         }
     }
@@ -179,6 +183,7 @@ impl Predictor {
         let heads = scorer.as_ref().map(|s| s.tasks().to_vec()).unwrap_or_default();
         let writer = RecordWriter::new(settings.format, &heads)
             .with_furniture_column(settings.keep_furniture)
+            .with_terms_columns(settings.explain > 0 && scorer.is_some())
             .with_mentions(scorer.as_ref().map(|s| s.features().mentions()));
         writer.check_columns()?;
         Ok(Predictor {
@@ -423,6 +428,14 @@ impl Predictor {
         }
     }
 
+    /// The explanations of `text`, when asked for (`PredictSettings::explain`).
+    fn explain(&self, text: &str, scratch: &mut ScoreScratch) -> Option<Vec<Explanation>> {
+        match (&self.scorer, self.settings.explain) {
+            (Some(s), k) if k > 0 => Some(s.explain(text, k, scratch)),
+            _ => None,
+        }
+    }
+
     /// Writes the units of one record; the reason of its skip when it wrote nothing.
     fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
         let written = out.len();
@@ -430,6 +443,7 @@ impl Predictor {
         *text_bytes += r.text.len() as u64;
         match self.settings.unit {
             Unit::Sentence => {
+                let explanations = self.explain(&r.text, score);
                 let scored = self.scorer.as_ref().map(|s| s.score_with_mentions(&r.text, score));
                 let (probabilities, mentions) = (scored.map(|s| s.0), scored.map(|s| s.1));
                 let unit = OutputUnit {
@@ -444,6 +458,7 @@ impl Predictor {
                     text: &r.text,
                     furniture: false,
                     probabilities,
+                    explanations: explanations.as_deref(),
                 };
                 self.writer.write(out, &unit);
                 *units += 1;
@@ -482,6 +497,7 @@ impl Predictor {
                     }
                     let text = span.text(&r.text);
                     // Furniture is written flagged and unscored; it does not take a sentence index.
+                    let explanations = if is_furniture { None } else { self.explain(text, score) };
                     let scored = match (&self.scorer, is_furniture) {
                         (Some(s), false) => Some(s.score_with_mentions(text, score)),
                         _ => None,
@@ -499,6 +515,7 @@ impl Predictor {
                         text,
                         furniture: is_furniture,
                         probabilities,
+                        explanations: explanations.as_deref(),
                     };
                     self.writer.write(out, &unit);
                     if is_furniture {

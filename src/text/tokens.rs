@@ -37,15 +37,36 @@ impl Tokenizer {
     /// ASCII bytes, nearly all of English news, take a fast path on bytes; other characters are
     /// decoded and classified with Unicode's tables.
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str)) {
+        self.scan(text, |t, _, _| f(t));
+    }
+
+    /// As [`Tokenizer::for_each_token`], with the byte range `start..end` of each token in
+    /// `text` (the surface form, e.g. `Syria’s` for `syrias`, `250,000` for `<num>`).
+    ///
+    /// ```
+    /// use newsstance::Tokenizer;
+    /// let text = "Syria’s war";
+    /// let mut spans = Vec::new();
+    /// Tokenizer::new().for_each_token_span(text, |t, s, e| spans.push((t.to_string(), &text[s..e])));
+    /// assert_eq!(spans, [("syrias".to_string(), "Syria’s"), ("war".to_string(), "war")]);
+    /// ```
+    pub fn for_each_token_span(&self, text: &str, f: impl FnMut(&str, usize, usize)) {
+        self.scan(text, f);
+    }
+
+    #[inline(always)]
+    fn scan(&self, text: &str, mut f: impl FnMut(&str, usize, usize)) {
         let bytes = text.as_bytes();
         let mut buf = String::with_capacity(32);
         let mut numeric = true;
+        let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii_alphanumeric() {
                 if buf.is_empty() {
                     numeric = b.is_ascii_digit();
+                    start = i;
                 } else if !b.is_ascii_digit() {
                     numeric = false;
                 }
@@ -53,6 +74,7 @@ impl Tokenizer {
                 i += 1;
                 continue;
             }
+            let at = i;
             let c = if b < 0x80 {
                 i += 1;
                 b as char
@@ -64,6 +86,7 @@ impl Tokenizer {
             if !c.is_ascii() && c.is_alphanumeric() {
                 if buf.is_empty() {
                     numeric = c.is_numeric();
+                    start = at;
                 } else if !c.is_numeric() {
                     numeric = false;
                 }
@@ -82,11 +105,11 @@ impl Tokenizer {
                 if numeric && next_digit && (c == '.' || c == ',') {
                     continue;
                 }
-                emit(&mut buf, numeric, &mut f);
+                emit(&mut buf, numeric, &mut |t| f(t, start, at));
             }
         }
         if !buf.is_empty() {
-            emit(&mut buf, numeric, &mut f);
+            emit(&mut buf, numeric, &mut |t| f(t, start, bytes.len()));
         }
     }
 
@@ -204,6 +227,26 @@ mod tests {
         let odd = "Ünïcode ١٢٣ 3,5 x'y ’’ 1.2.3 ½ Ⅻ ǅ İstanbul 2011’s U.S.-led 12ab a1 ٣.٤ \u{0}";
         for text in corpus.lines().chain([odd]) {
             assert_eq!(Tokenizer::new().tokens(text), reference_tokens(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_surface_form_of_each_token() {
+        let text = "Syria’s 250,000 Ünïcode x'y, F-16.";
+        let mut got = Vec::new();
+        Tokenizer::new()
+            .for_each_token_span(text, |t, s, e| got.push((t.to_string(), &text[s..e])));
+        let want = [
+            ("syrias", "Syria’s"),
+            ("<num>", "250,000"),
+            ("ünïcode", "Ünïcode"),
+            ("xy", "x'y"),
+            ("f", "F"),
+            ("<num>", "16"),
+        ];
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for ((t, s), (wt, ws)) in got.iter().zip(want) {
+            assert_eq!((t.as_str(), *s), (wt, ws));
         }
     }
 

@@ -31,6 +31,7 @@ fn run_env(
         "train" => env!("CARGO_BIN_EXE_train"),
         "predict" => env!("CARGO_BIN_EXE_predict"),
         "summarize" => env!("CARGO_BIN_EXE_summarize"),
+        "evaluate" => env!("CARGO_BIN_EXE_evaluate"),
         other => panic!("unknown binary {other}"),
     };
     let mut child = Command::new(exe)
