@@ -19,7 +19,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use newsstance::predict::default_threads;
 use newsstance::{
-    InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor, Result, Unit,
+    InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor, Result,
+    SentenceSplitter, Unit,
 };
 
 mod common;
@@ -61,10 +62,16 @@ struct Args {
     /// Only split into sentences (id, sentence, start, end, text); no model is loaded.
     #[arg(long)]
     split_only: bool,
-    /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored,
-    /// numbered -1, -2, ... apart from sentences; CSV output gets a `furniture` column.
+    /// Also write page furniture (bylines, datelines, captions, "Comments", editor notes, ...)
+    /// unscored with its kind ("furniture": "byline"), numbered -1, -2, ... apart from
+    /// sentences; CSV output gets a `furniture` column (the kind, empty for sentences).
     #[arg(long)]
     keep_furniture: bool,
+    /// Add furniture patterns from FILE: a CSV of `kind,pattern` lines (`text` whole line,
+    /// `text*` prefix, `*text` suffix, `*text*` contains; ASCII case-insensitive); checked
+    /// before the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    furniture: Option<PathBuf>,
     /// Report progress on stderr every few seconds (default: when stderr is a terminal).
     #[arg(long)]
     progress: bool,
@@ -104,7 +111,18 @@ fn run(args: Args) -> Result<()> {
         progress: !args.quiet
             && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
-    let predictor = Predictor::new(scorer, settings)?;
+    let mut predictor = Predictor::new(scorer, settings)?;
+    if let Some(path) = &args.furniture {
+        let patterns = std::fs::read_to_string(path).map_err(|e| newsstance::Error::io(path, e))?;
+        let splitter = SentenceSplitter::new().with_furniture_patterns(&patterns).map_err(|e| {
+            newsstance::Error::input(
+                newsstance::Location::line(path, e.line as u64),
+                e.message,
+                "write one `kind,pattern` per line, e.g. `promo,Subscribe to*` (see README, predict)",
+            )
+        })?;
+        predictor = predictor.with_splitter(splitter);
+    }
     let mut reader = InputReader::new(sources);
     let stdout = std::io::stdout();
     // Output comes in chunks of hundreds of kilobytes, which a buffer smaller than they are
@@ -138,7 +156,7 @@ fn run(args: Args) -> Result<()> {
     }
     if !quiet {
         common::eprint_line(&format!(
-            "predict: records read {}, scored {}, skipped {}; {} units written, {} furniture lines {}",
+            "predict: records read {}, scored {}, skipped {}; {} units written, {} furniture spans {}",
             stats.records_read,
             stats.records_scored,
             stats.records_skipped,

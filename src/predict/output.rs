@@ -46,8 +46,9 @@ pub struct OutputUnit<'a> {
     pub char_start: usize,
     /// The sentence.
     pub text: &'a str,
-    /// Page furniture (only written when asked to keep it).
-    pub furniture: bool,
+    /// The furniture kind's name for page furniture (only written when asked to keep it),
+    /// `None` for a sentence.
+    pub furniture: Option<&'a str>,
     /// Concatenated class probabilities of every task, or none when splitting only.
     pub probabilities: Option<&'a [f64]>,
 }
@@ -60,7 +61,7 @@ pub struct RecordWriter {
     /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
     json_task_keys: Vec<String>,
     json_class_keys: Vec<Vec<String>>,
-    /// CSV only: a `furniture` column (true/false) after `text`.
+    /// CSV only: a `furniture` column (the kind, empty for sentences) after `text`.
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
@@ -149,8 +150,9 @@ impl RecordWriter {
         out.push(b'}');
     }
 
-    /// With `yes`, CSV output gets a `furniture` column (true/false) after `text`, for runs that
-    /// keep page furniture; JSONL flags furniture with `"furniture": true` either way.
+    /// With `yes`, CSV output gets a `furniture` column (the furniture kind, empty for
+    /// sentences) after `text`, for runs that keep page furniture; JSONL marks furniture with
+    /// `"furniture": "<kind>"` either way.
     pub fn with_furniture_column(mut self, yes: bool) -> Self {
         self.furniture_column = yes;
         self
@@ -190,7 +192,7 @@ impl RecordWriter {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, u.id);
         out.extend_from_slice(b",\"sentence\":");
-        if u.furniture {
+        if u.furniture.is_some() {
             out.push(b'-');
             decimal(out, u.sentence + 1);
         } else {
@@ -202,8 +204,9 @@ impl RecordWriter {
         decimal(out, u.end);
         out.extend_from_slice(b",\"text\":");
         json_string(out, u.text);
-        if u.furniture {
-            out.extend_from_slice(b",\"furniture\":true");
+        if let Some(kind) = u.furniture {
+            out.extend_from_slice(b",\"furniture\":");
+            json_string(out, kind);
         }
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
             let found = finder.find(u.text);
@@ -241,7 +244,7 @@ impl RecordWriter {
         let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(std::mem::take(out));
         let mut fields: Vec<Vec<u8>> = vec![
             u.id.as_bytes().to_vec(),
-            if u.furniture {
+            if u.furniture.is_some() {
                 format!("-{}", u.sentence + 1).into_bytes()
             } else {
                 u.sentence.to_string().into_bytes()
@@ -251,7 +254,7 @@ impl RecordWriter {
             u.text.as_bytes().to_vec(),
         ];
         if self.furniture_column {
-            fields.push(if u.furniture { b"true".to_vec() } else { b"false".to_vec() });
+            fields.push(u.furniture.unwrap_or("").as_bytes().to_vec());
         }
         if let Some(finder) = &self.mentions {
             let mut m = Vec::new();
@@ -391,7 +394,7 @@ mod tests {
                 end: 9,
                 char_start: 0,
                 text: "Hi \"x\"",
-                furniture: false,
+                furniture: None,
                 probabilities: Some(&probs),
             },
         );
@@ -420,7 +423,7 @@ mod tests {
                 end: 3,
                 char_start: 0,
                 text: "x, y",
-                furniture: false,
+                furniture: None,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
             },
         );
@@ -428,7 +431,7 @@ mod tests {
     }
 
     #[test]
-    fn furniture_is_numbered_below_zero_and_csv_flags_it_only_when_asked() {
+    fn furniture_is_numbered_below_zero_and_csv_names_its_kind_only_when_asked() {
         let furniture = OutputUnit {
             id: "a",
             sentence: 0,
@@ -436,10 +439,10 @@ mod tests {
             end: 8,
             char_start: 0,
             text: "Comments",
-            furniture: true,
+            furniture: Some("comments"),
             probabilities: None,
         };
-        let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
+        let sentence = OutputUnit { sentence: 0, furniture: None, text: "Hi.", ..furniture };
         let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);
         let header = String::from_utf8(w.header()).unwrap();
         assert!(header.starts_with("id,sentence,start,end,text,furniture,assad,"), "{header}");
@@ -448,13 +451,13 @@ mod tests {
         w.write(&mut out, &OutputUnit { probabilities: Some(&[0.1, 0.2, 0.7]), ..sentence });
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a,-1,0,8,Comments,true,,,,\na,0,0,8,Hi.,false,pro,0.1000,0.2000,0.7000\n"
+            "a,-1,0,8,Comments,comments,,,,\na,0,0,8,Hi.,,pro,0.1000,0.2000,0.7000\n"
         );
         let w = RecordWriter::new(OutputFormat::Jsonl, &[]);
         let mut out = Vec::new();
         w.write(&mut out, &OutputUnit { sentence: 1, ..furniture });
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!((v["sentence"].as_i64(), v["furniture"].as_bool()), (Some(-2), Some(true)));
+        assert_eq!((v["sentence"].as_i64(), v["furniture"].as_str()), (Some(-2), Some("comments")));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct PredictSettings {
     pub format: OutputFormat,
     /// Worker threads (at least 1).
     pub threads: usize,
-    /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
+    /// Also write page furniture (with its kind, unscored) instead of dropping it.
     pub keep_furniture: bool,
     /// Report records and megabytes read so far through the warning callback, every few
     /// seconds (for long runs watched on a terminal).
@@ -162,6 +162,13 @@ impl Predictor {
             workers: (0..threads).map(|_| Slot(Mutex::new(Worker::default()))).collect(),
             spare: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The same predictor splitting with `splitter` (for instance one with a user's furniture
+    /// patterns, [`SentenceSplitter::with_furniture_patterns`]).
+    pub fn with_splitter(mut self, splitter: SentenceSplitter) -> Self {
+        self.splitter = splitter;
+        self
     }
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
@@ -390,7 +397,7 @@ impl Predictor {
                     end: r.text.len(),
                     char_start: 0,
                     text: &r.text,
-                    furniture: false,
+                    furniture: None,
                     probabilities,
                 };
                 self.writer.write(out, &unit);
@@ -426,7 +433,7 @@ impl Predictor {
                         end: span.end,
                         char_start,
                         text,
-                        furniture: is_furniture,
+                        furniture: span.furniture_kind().map(|k| self.splitter.kind_name(k)),
                         probabilities,
                     };
                     self.writer.write(out, &unit);

@@ -66,30 +66,36 @@
 
 mod engine;
 mod furniture;
+mod header;
 mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use memchr::memchr2;
+
+pub use furniture::{FurnitureKind, FurniturePatternError};
 
 /// What a span of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpanKind {
-    /// Article prose: one sentence, or a headline, dateline or byline line.
+    /// Article prose: one sentence, the title line, or a list item.
     Sentence,
-    /// A whole line of page furniture (credits, comment widgets, editors'
-    /// notes): kept so offsets cover the text, but not worth scoring.
-    Furniture,
+    /// Page furniture of a named kind (bylines, datelines, captions, credits, a repeated
+    /// headline, ...): kept so offsets cover the text, but not worth scoring. The kind's name
+    /// comes from [`SentenceSplitter::kind_name`].
+    Furniture(FurnitureKind),
 }
 
-/// One sentence (or furniture line) found in a text, as byte offsets into the original text.
+/// One sentence (or piece of furniture) found in a text, as byte offsets into the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
     /// Byte offset of the span's first byte; always on a char boundary.
     pub start: usize,
     /// Byte offset just past the span's last byte; always on a char boundary.
     pub end: usize,
-    /// Whether the span is a sentence or a furniture line.
+    /// Whether the span is a sentence or furniture, and which kind.
     pub kind: SpanKind,
 }
 
@@ -102,17 +108,24 @@ impl SentenceSpan {
         source.get(self.start..self.end).unwrap_or("")
     }
 
-    /// True when the span is a furniture line rather than a sentence.
+    /// True when the span is furniture rather than a sentence.
     pub fn is_furniture(&self) -> bool {
-        self.kind == SpanKind::Furniture
+        matches!(self.kind, SpanKind::Furniture(_))
+    }
+
+    /// The furniture kind, or `None` for a sentence.
+    pub fn furniture_kind(&self) -> Option<FurnitureKind> {
+        match self.kind {
+            SpanKind::Furniture(kind) => Some(kind),
+            SpanKind::Sentence => None,
+        }
     }
 }
 
 /// Splits English news text into sentence spans; see the module docs for the rules.
 #[derive(Debug, Clone, Default)]
 pub struct SentenceSplitter {
-    // Private so that options can be added later without breaking callers.
-    _private: (),
+    furniture: Arc<furniture::FurnitureTable>,
 }
 
 impl SentenceSplitter {
@@ -121,7 +134,20 @@ impl SentenceSplitter {
         Self::default()
     }
 
-    /// All spans in order, furniture included (flagged), trimmed of surrounding whitespace, never empty.
+    /// The same splitter with the furniture patterns of a CSV `kind,pattern` file added
+    /// (checked before the built-in rules; see the module docs for the pattern syntax).
+    pub fn with_furniture_patterns(mut self, csv: &str) -> Result<Self, FurniturePatternError> {
+        Arc::make_mut(&mut self.furniture).add_patterns(csv)?;
+        Ok(self)
+    }
+
+    /// The name of a furniture kind: `byline`, `dateline`, ..., or a name from a patterns file.
+    pub fn kind_name(&self, kind: FurnitureKind) -> &str {
+        self.furniture.kind_name(kind)
+    }
+
+    /// All spans in order, furniture included (with its kind), trimmed of surrounding
+    /// whitespace, never empty.
     pub fn split(&self, text: &str) -> Vec<SentenceSpan> {
         let mut out = Vec::new();
         self.split_into(text, &mut out);
@@ -132,6 +158,14 @@ impl SentenceSplitter {
     pub fn split_into(&self, text: &str, out: &mut Vec<SentenceSpan>) {
         out.clear();
         let bytes = text.as_bytes();
+        let mut cx = engine::LineContext {
+            table: &self.furniture,
+            title: None,
+            line_index: 0,
+            related_run: false,
+            previous_single: None,
+            widgets: Vec::new(),
+        };
         let mut line_start = 0;
         while line_start <= bytes.len() {
             // A lone `\r` (old Mac files) is a line break too; `\r\n` just
@@ -140,7 +174,7 @@ impl SentenceSplitter {
                 Some(offset) => line_start + offset,
                 None => bytes.len(),
             };
-            engine::split_line(text, line_start, line_end, out);
+            engine::split_line(text, line_start, line_end, &mut cx, out);
             line_start = line_end + 1;
         }
     }
