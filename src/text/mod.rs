@@ -1,4 +1,4 @@
-//! Text: sentences (with byte offsets, page furniture flagged), tokens and stems.
+//! Text: sentences (with byte offsets, page furniture named by kind), tokens and stems.
 
 mod mentions;
 mod sentences;
