@@ -320,6 +320,12 @@ fn normalise(line: &str) -> Option<&[u8]> {
 impl Rule {
     fn matches(&self, line: &[u8]) -> bool {
         let pattern = self.pattern.as_bytes();
+        // Most rules are anchored at the start: one byte rules most of them out.
+        let anchored =
+            matches!(self.how, Match::Line | Match::Prefix | Match::Label | Match::Names);
+        if anchored && !pattern.is_empty() && !line[0].eq_ignore_ascii_case(&pattern[0]) {
+            return false;
+        }
         match self.how {
             Match::Line => line.eq_ignore_ascii_case(pattern),
             Match::Prefix => starts_with_ignore_case(line, pattern),
@@ -327,10 +333,7 @@ impl Rule {
                 line.len() > pattern.len()
                     && line[line.len() - pattern.len()..].eq_ignore_ascii_case(pattern)
             }
-            Match::Contains => {
-                !pattern.is_empty()
-                    && line.windows(pattern.len()).any(|w| w.eq_ignore_ascii_case(pattern))
-            }
+            Match::Contains => contains_ignore_case(line, pattern),
             Match::Counted => {
                 let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
                 digits > 0
@@ -354,6 +357,29 @@ impl Rule {
             Match::Contact => is_contact_line(line),
         }
     }
+}
+
+/// `pattern` anywhere in `line`, ASCII case-insensitively: candidates are found with `memchr2`
+/// on the pattern's first byte in both cases.
+fn contains_ignore_case(line: &[u8], pattern: &[u8]) -> bool {
+    let Some(&first) = pattern.first() else {
+        return false;
+    };
+    let mut pos = 0;
+    while pos + pattern.len() <= line.len() {
+        let window = &line[pos..=line.len() - pattern.len()];
+        let Some(offset) =
+            memchr::memchr2(first.to_ascii_lowercase(), first.to_ascii_uppercase(), window)
+        else {
+            return false;
+        };
+        let at = pos + offset;
+        if line[at..at + pattern.len()].eq_ignore_ascii_case(pattern) {
+            return true;
+        }
+        pos = at + 1;
+    }
+    false
 }
 
 pub(super) fn starts_with_ignore_case(line: &[u8], prefix: &[u8]) -> bool {

@@ -164,8 +164,12 @@ fn in_table(word: &[u8], table: &[&str]) -> bool {
 /// numeric dates (`01.10.2017`, `15/10/2018`) and times, with a month or numeric date and a
 /// year among them. Returns the end of its last part.
 pub(super) fn date_run(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
+    if pos >= end || !bytes[pos].is_ascii_alphanumeric() {
+        return None;
+    }
     let mut pos = pos;
-    for label in DATE_LABELS {
+    let labelled = matches!(bytes[pos].to_ascii_lowercase(), b'd' | b'l' | b'p' | b'u');
+    for label in DATE_LABELS.iter().filter(|_| labelled) {
         let after = pos + label.len();
         if starts_with_ignore_case(&bytes[pos..end], label.as_bytes())
             && (after == end || is_space_byte(bytes[after]))
@@ -267,9 +271,9 @@ pub(super) fn date_run(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
 /// a site suffix " | Site" of the title left out), with an optional final period. Returns
 /// the end of the repeat.
 pub(super) fn repeated_title(bytes: &[u8], title: &[u8], pos: usize, end: usize) -> Option<usize> {
-    let title = match memmem::find(title, b" | ") {
-        Some(cut) => &title[..cut],
-        None => title,
+    let title = match memchr::memchr(b'|', title) {
+        Some(cut) if cut > 0 && title[cut - 1] == b' ' => &title[..cut - 1],
+        _ => title,
     };
     let title = title.strip_suffix(b".").unwrap_or(title);
     if title.len() < 12 {
