@@ -370,8 +370,6 @@ pub(super) fn dateline(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
         }
         p += 1;
     }
-    let p0 = p;
-    let mut p = p;
     // Up to three ", Region" or ", Oct 9" or ", 2018" groups.
     let mut groups = 0;
     while groups < 3 && p + 1 < end && bytes[p] == b',' && bytes[p + 1] == b' ' {
@@ -400,7 +398,6 @@ pub(super) fn dateline(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
         p = q;
         groups += 1;
     }
-    let _ = p0;
     // "(AP)": an agency in brackets.
     let mut agency = false;
     let q = skip_spaces(bytes, p, end);
