@@ -55,8 +55,10 @@ PREDICT_FIELDS = [
     T.StructField("sentence", T.IntegerType()),
     T.StructField("start", T.LongType()),
     T.StructField("end", T.LongType()),
+    T.StructField("start_char", T.LongType()),
+    T.StructField("end_char", T.LongType()),
     T.StructField("text", T.StringType()),
-    T.StructField("furniture", T.BooleanType()),
+    T.StructField("furniture", T.StringType()),
     T.StructField("mentions", T.MapType(T.StringType(), T.ArrayType(T.ArrayType(T.LongType())))),
     T.StructField(
         "mention_chars", T.MapType(T.StringType(), T.ArrayType(T.ArrayType(T.LongType())))
@@ -142,8 +144,8 @@ examples:
 
 input: JSONL (.jsonl/.json, may be compressed), Parquet (.parquet), or a directory of .txt
 files; a directory is read by its contents when local, else give --input-format.
-output rows: id, the other input columns, sentence, start, end, text, furniture (only with
---keep-furniture), mentions, mention_chars, predictions (map task -> {label,
+output rows: id, the other input columns, sentence, start, end, start_char, end_char, text,
+furniture (its kind, only with --keep-furniture), mentions, mention_chars, predictions (map task -> {label,
 probabilities: map class -> p}); same values as `predict` on one machine.
 skips: counted on stderr; dead-letter records in OUTPUT_DIR/_skipped/. Exit status 1 when a
 partition fails (predict's stderr is printed) or the input is unusable.

@@ -6,8 +6,8 @@
 //!
 //! The pipeline, one public module per stage, in the order text flows through them:
 //!
-//! 1. [`text`]: [`SentenceSplitter`] finds sentences (with byte offsets) and flags page
-//!    furniture; [`Tokenizer`] lowercases and normalizes words; [`Stemmer`] applies Snowball.
+//! 1. [`text`]: [`SentenceSplitter`] finds sentences (with byte offsets) and names page
+//!    furniture (bylines, datelines, captions, ...); [`Tokenizer`] lowercases and normalizes words; [`Stemmer`] applies Snowball.
 //! 2. [`features`]: [`features::AnalyzedCorpus`] fits a [`features::Vocabulary`] (word and
 //!    character n-grams, `min_df`, `max_df`, `max_features`, smoothed idf);
 //!    [`features::FeatureIndex`] turns text into an L2-normalized [`features::SparseRow`].

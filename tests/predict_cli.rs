@@ -144,12 +144,72 @@ fn split_only_needs_no_model() {
         None,
     );
     let furniture: Vec<_> =
-        jsonl(&kept.stdout).into_iter().filter(|r| r["furniture"] == true).collect();
-    assert!(furniture.iter().any(|r| r["text"] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+        jsonl(&kept.stdout).into_iter().filter(|r| r.get("furniture").is_some()).collect();
+    assert!(
+        furniture
+            .iter()
+            .any(|r| r["text"] == "EDITORS: BEGIN OPTIONAL TRIM" && r["furniture"] == "editor_note"),
+        "{furniture:?}"
+    );
 }
 
 #[test]
-fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
+fn furniture_patterns_file_adds_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let patterns = dir.path().join("furniture.csv");
+    std::fs::write(&patterns, "kind,pattern\npromo,Subscribe to*\n").unwrap();
+    let input = dir.path().join("a.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id":"a","text":"Talks end\nBy Jane Doe\nMOSCOW (AP) — Talks ended.\nSubscribe to our channel"}"#,
+    )
+    .unwrap();
+    let o = run(
+        "predict",
+        &[
+            "--split-only",
+            "--keep-furniture",
+            "--furniture",
+            patterns.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+        &root(),
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let kinds: Vec<(String, Option<String>)> = jsonl(&o.stdout)
+        .iter()
+        .map(|r| {
+            (
+                r["text"].as_str().unwrap().to_string(),
+                r.get("furniture").map(|f| f.as_str().unwrap().to_string()),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Talks end", None),
+        ("By Jane Doe", Some("byline")),
+        ("MOSCOW (AP) —", Some("dateline")),
+        ("Talks ended.", None),
+        ("Subscribe to our channel", Some("promo")),
+    ];
+    let expected: Vec<(String, Option<String>)> =
+        expected.iter().map(|(t, k)| (t.to_string(), k.map(String::from))).collect();
+    assert_eq!(kinds, expected);
+    // A bad patterns file names its line.
+    std::fs::write(&patterns, "promo,x\nBad Kind,y\n").unwrap();
+    let o = run(
+        "predict",
+        &["--split-only", "--furniture", patterns.to_str().unwrap(), input.to_str().unwrap()],
+        &root(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("furniture.csv:2"), "{}", stderr(&o));
+}
+
+#[test]
+fn kept_furniture_is_numbered_apart_and_named_in_csv() {
     // data/002 holds page furniture ("EDITORS: BEGIN OPTIONAL TRIM", bylines) between sentences.
     let article = "data/002_479131ca58c0f381.txt";
     let m = model_arg();
@@ -171,9 +231,11 @@ fn kept_furniture_is_numbered_apart_and_flagged_in_csv() {
         ["id", "sentence", "start", "end", "start_char", "end_char", "text", "furniture"]
     );
     assert_eq!(columns[8..], plain_headers.iter().skip(7).collect::<Vec<_>>()[..]);
-    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| &r[7] == "true");
-    assert!(sentences.iter().all(|r| &r[7] == "false"));
-    assert!(furniture.iter().any(|r| &r[6] == "EDITORS: BEGIN OPTIONAL TRIM"), "{furniture:?}");
+    let (furniture, sentences): (Vec<_>, Vec<_>) = kept.iter().partition(|r| !r[7].is_empty());
+    assert!(
+        furniture.iter().any(|r| &r[6] == "EDITORS: BEGIN OPTIONAL TRIM" && &r[7] == "editor_note"),
+        "{furniture:?}"
+    );
     // Sentences keep the indices (and scores) they have without the flag.
     let strip = |r: &csv::StringRecord| {
         r.iter().enumerate().filter(|&(i, _)| i != 7).map(|(_, f)| f.to_string()).collect()

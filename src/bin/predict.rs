@@ -21,7 +21,7 @@ use clap::Parser;
 use newsstance::predict::{default_threads, InputFields, InputFormat, LiveCounts};
 use newsstance::{
     Error, FileId, InputReader, InputSource, ModelBundle, OutputFormat, PredictSettings, Predictor,
-    Result, Unit,
+    Result, SentenceSplitter, Unit,
 };
 
 mod common;
@@ -77,8 +77,9 @@ struct Args {
     /// Only split into sentences (id, sentence, start, end, text); no model is loaded.
     #[arg(long)]
     split_only: bool,
-    /// Also write page-furniture lines (bylines, "Comments", editor notes), flagged and unscored,
-    /// numbered -1, -2, ... apart from sentences; CSV output gets a `furniture` column.
+    /// Also write page furniture (bylines, datelines, captions, "Comments", editor notes, ...)
+    /// unscored with its kind ("furniture": "byline"), numbered -1, -2, ... apart from
+    /// sentences; CSV output gets a `furniture` column (the kind, empty for sentences).
     #[arg(long)]
     keep_furniture: bool,
     /// Explain each task's prediction: the K terms of the sentence (as written in it) that
@@ -87,6 +88,11 @@ struct Args {
     /// "rest", "score" in each task's prediction; CSV: a <task>_terms column.
     #[arg(long, value_name = "K", default_value_t = 0, conflicts_with = "split_only")]
     explain: usize,
+    /// Add furniture patterns from FILE: a CSV of `kind,pattern` lines (`text` whole line,
+    /// `text*` prefix, `*text` suffix, `*text*` contains; ASCII case-insensitive); checked
+    /// before the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    furniture: Option<PathBuf>,
     /// Report progress on stderr every few seconds (default: when stderr is a terminal).
     #[arg(long)]
     progress: bool,
@@ -173,8 +179,19 @@ fn run(args: Args) -> Result<u64> {
             && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
     };
     let live = Arc::new(LiveCounts::default());
-    let predictor =
+    let mut predictor =
         Predictor::new(scorer, settings)?.with_kept(&keep)?.with_live_counts(Arc::clone(&live));
+    if let Some(path) = &args.furniture {
+        let patterns = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let splitter = SentenceSplitter::new().with_furniture_patterns(&patterns).map_err(|e| {
+            Error::input(
+                newsstance::Location::line(path, e.line as u64),
+                e.message,
+                "write one `kind,pattern` per line, e.g. `promo,Subscribe to*` (see README, predict)",
+            )
+        })?;
+        predictor = predictor.with_splitter(splitter);
+    }
     let mut reader = InputReader::new(sources)
         .with_max_record_bytes(args.max_record_bytes)
         .with_fields(InputFields { text: args.text_column.clone(), keep })
@@ -230,7 +247,7 @@ fn run(args: Args) -> Result<u64> {
     }
     if !quiet {
         common::eprint_line(&format!(
-            "predict: records read {}, scored {}, skipped {}; {} units written, {} furniture lines {}",
+            "predict: records read {}, scored {}, skipped {}; {} units written, {} furniture spans {}",
             stats.records_read,
             stats.records_scored,
             stats.records_skipped,

@@ -53,8 +53,9 @@ pub struct OutputUnit<'a> {
     pub kept: &'a [serde_json::Value],
     /// The sentence.
     pub text: &'a str,
-    /// Page furniture (only written when asked to keep it).
-    pub furniture: bool,
+    /// The furniture kind's name for page furniture (only written when asked to keep it),
+    /// `None` for a sentence.
+    pub furniture: Option<&'a str>,
     /// The actor mentions in `text` when already found (byte offsets in `text`); when none,
     /// a writer with mentions to report finds them itself.
     pub mentions: Option<&'a [Mention]>,
@@ -72,7 +73,7 @@ pub struct RecordWriter {
     /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
     json_task_keys: Vec<String>,
     json_class_keys: Vec<Vec<String>>,
-    /// CSV only: a `furniture` column (true/false) after `text`.
+    /// CSV only: a `furniture` column (the kind, empty for sentences) after `text`.
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
@@ -229,8 +230,9 @@ impl RecordWriter {
         out.push(b'}');
     }
 
-    /// With `yes`, CSV output gets a `furniture` column (true/false) after `text`, for runs that
-    /// keep page furniture; JSONL flags furniture with `"furniture": true` either way.
+    /// With `yes`, CSV output gets a `furniture` column (the furniture kind, empty for
+    /// sentences) after `text`, for runs that keep page furniture; JSONL marks furniture with
+    /// `"furniture": "<kind>"` either way.
     pub fn with_furniture_column(mut self, yes: bool) -> Self {
         self.furniture_column = yes;
         self
@@ -313,7 +315,7 @@ impl RecordWriter {
             }
         }
         out.extend_from_slice(b",\"sentence\":");
-        if u.furniture {
+        if u.furniture.is_some() {
             out.push(b'-');
             decimal(out, u.sentence + 1);
         } else {
@@ -329,8 +331,9 @@ impl RecordWriter {
         decimal(out, u.char_end);
         out.extend_from_slice(b",\"text\":");
         json_string(out, u.text);
-        if u.furniture {
-            out.extend_from_slice(b",\"furniture\":true");
+        if let Some(kind) = u.furniture {
+            out.extend_from_slice(b",\"furniture\":");
+            json_string(out, kind);
         }
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
             let found = mentions_of(finder, u);
@@ -378,7 +381,7 @@ impl RecordWriter {
             other => other.to_string().into_bytes(),
         }));
         fields.extend([
-            if u.furniture {
+            if u.furniture.is_some() {
                 format!("-{}", u.sentence + 1).into_bytes()
             } else {
                 u.sentence.to_string().into_bytes()
@@ -390,7 +393,7 @@ impl RecordWriter {
             u.text.as_bytes().to_vec(),
         ]);
         if self.furniture_column {
-            fields.push(if u.furniture { b"true".to_vec() } else { b"false".to_vec() });
+            fields.push(u.furniture.unwrap_or("").as_bytes().to_vec());
         }
         if let Some(finder) = &self.mentions {
             let mut m = Vec::new();
@@ -573,7 +576,7 @@ mod tests {
                 char_end: 6,
                 kept: &[],
                 text: "Hi \"x\"",
-                furniture: false,
+                furniture: None,
                 probabilities: Some(&probs),
                 explanations: None,
             },
@@ -606,7 +609,7 @@ mod tests {
                 char_end: 4,
                 kept: &[],
                 text: "x, y",
-                furniture: false,
+                furniture: None,
                 probabilities: Some(&[0.1, 0.2, 0.7]),
                 explanations: None,
             },
@@ -618,7 +621,7 @@ mod tests {
     }
 
     #[test]
-    fn furniture_is_numbered_below_zero_and_csv_flags_it_only_when_asked() {
+    fn furniture_is_numbered_below_zero_and_csv_names_its_kind_only_when_asked() {
         let furniture = OutputUnit {
             id: "a",
             sentence: 0,
@@ -629,11 +632,11 @@ mod tests {
             char_end: 8,
             kept: &[],
             text: "Comments",
-            furniture: true,
+            furniture: Some("comments"),
             probabilities: None,
             explanations: None,
         };
-        let sentence = OutputUnit { sentence: 0, furniture: false, text: "Hi.", ..furniture };
+        let sentence = OutputUnit { sentence: 0, furniture: None, text: "Hi.", ..furniture };
         let w = RecordWriter::new(OutputFormat::Csv, &heads()).with_furniture_column(true);
         let header = String::from_utf8(w.header()).unwrap();
         assert!(
@@ -645,13 +648,13 @@ mod tests {
         w.write(&mut out, &OutputUnit { probabilities: Some(&[0.1, 0.2, 0.7]), ..sentence });
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a,-1,0,8,0,8,Comments,true,,,,\na,0,0,8,0,8,Hi.,false,pro,0.1000,0.2000,0.7000\n"
+            "a,-1,0,8,0,8,Comments,comments,,,,\na,0,0,8,0,8,Hi.,,pro,0.1000,0.2000,0.7000\n"
         );
         let w = RecordWriter::new(OutputFormat::Jsonl, &[]);
         let mut out = Vec::new();
         w.write(&mut out, &OutputUnit { sentence: 1, ..furniture });
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!((v["sentence"].as_i64(), v["furniture"].as_bool()), (Some(-2), Some(true)));
+        assert_eq!((v["sentence"].as_i64(), v["furniture"].as_str()), (Some(-2), Some("comments")));
     }
 
     #[test]

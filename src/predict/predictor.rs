@@ -35,7 +35,7 @@ pub struct PredictSettings {
     pub format: OutputFormat,
     /// Worker threads (at least 1).
     pub threads: usize,
-    /// Also write page-furniture lines (flagged, unscored) instead of dropping them.
+    /// Also write page furniture (with its kind, unscored) instead of dropping it.
     pub keep_furniture: bool,
     /// Explain each task's prediction with this many terms (`predict --explain K`); 0: no
     /// explanations.
@@ -211,6 +211,13 @@ impl Predictor {
     pub fn with_kept(mut self, names: &[String]) -> Result<Self> {
         self.writer = self.writer.with_kept(names)?;
         Ok(self)
+    }
+
+    /// The same predictor splitting with `splitter` (for instance one with a user's furniture
+    /// patterns, [`SentenceSplitter::with_furniture_patterns`]).
+    pub fn with_splitter(mut self, splitter: SentenceSplitter) -> Self {
+        self.splitter = splitter;
+        self
     }
 
     /// Reads every record from `reader`, writes results to `out`, reports skips and warnings
@@ -456,7 +463,7 @@ impl Predictor {
                     char_end: r.text.chars().count(),
                     kept: &r.kept,
                     text: &r.text,
-                    furniture: false,
+                    furniture: None,
                     probabilities,
                     explanations: explanations.as_deref(),
                 };
@@ -513,7 +520,7 @@ impl Predictor {
                         char_end,
                         kept: &r.kept,
                         text,
-                        furniture: is_furniture,
+                        furniture: span.furniture_kind().map(|k| self.splitter.kind_name(k)),
                         probabilities,
                         explanations: explanations.as_deref(),
                     };

@@ -1,4 +1,4 @@
-//! Text: sentences (with byte offsets, page furniture flagged), tokens and stems.
+//! Text: sentences (with byte offsets, page furniture named by kind), tokens and stems.
 
 mod mentions;
 mod sentences;
@@ -6,6 +6,8 @@ mod stem;
 mod tokens;
 
 pub use mentions::{dateline_len, Actor, ActorAlias, Mention, MentionFinder};
-pub use sentences::{SentenceSpan, SentenceSplitter, SpanKind};
+pub use sentences::{
+    FurnitureKind, FurniturePatternError, SentenceSpan, SentenceSplitter, SpanKind,
+};
 pub use stem::{Language, StemCache, Stemmer};
 pub use tokens::{Tokenizer, NUMBER_TOKEN};

@@ -26,8 +26,8 @@ SCORE = os.path.join(ROOT, "spark", "score.py")
 MODEL = os.path.join(ROOT, "models", "default")
 
 # predict's record fields; everything else in a Spark output row is an input column.
-PREDICT_FIELDS = {"id", "sentence", "start", "end", "text", "furniture", "mentions",
-                  "mention_chars", "predictions"}
+PREDICT_FIELDS = {"id", "sentence", "start", "end", "start_char", "end_char", "text",
+                  "furniture", "mentions", "mention_chars", "predictions"}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,52 +4,281 @@
 
 use memchr::{memchr, memchr3};
 
-use super::furniture::is_furniture;
-use super::rules::{is_attribution, period_ends_sentence};
+use super::furniture::{FurnitureKind, FurnitureTable};
+use super::header;
+use super::rules::{is_attribution, period_ends_sentence, Cut};
 use super::{SentenceSpan, SpanKind};
 
 /// U+2026 HORIZONTAL ELLIPSIS, the one multi-byte terminator.
 const ELLIPSIS: &[u8] = "\u{2026}".as_bytes();
+/// U+2022 BULLET and U+2043 HYPHEN BULLET: an inline list item starts at them.
+const BULLETS: [&[u8]; 2] = ["\u{2022}".as_bytes(), "\u{2043}".as_bytes()];
 
-pub(super) fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
+/// Lines after the title in which the header stage looks for dates, a repeated headline
+/// and an agency byline at the start of the line.
+const HEADER_LINES: usize = 4;
+
+/// What the splitter knows about the lines before the current one.
+pub(super) struct LineContext<'t> {
+    pub(super) table: &'t FurnitureTable,
+    /// The first non-empty line (the title), trimmed.
+    pub(super) title: Option<(usize, usize)>,
+    /// Non-empty lines seen before this one.
+    pub(super) line_index: usize,
+    /// The previous line was a related-articles label or card: headline-like lines under it
+    /// are related cards too.
+    pub(super) related_run: bool,
+    /// The index in the output of the previous line's span when it had exactly one.
+    pub(super) previous_single: Option<usize>,
+    /// Scratch for glued widgets.
+    pub(super) widgets: Vec<(usize, usize, FurnitureKind)>,
+}
+
+pub(super) fn split_line(
+    text: &str,
+    start: usize,
+    end: usize,
+    cx: &mut LineContext<'_>,
+    out: &mut Vec<SentenceSpan>,
+) {
     let Some((start, end)) = trim_range(text, start, end) else {
         return;
     };
-    if is_furniture(&text[start..end]) {
-        out.push(SentenceSpan { start, end, kind: SpanKind::Furniture });
+    let first_span = out.len();
+    let line_index = cx.line_index;
+    cx.line_index += 1;
+    if line_index == 0 {
+        cx.title = Some((start, end));
+    }
+    split_line_parts(text, start, end, line_index, cx, out);
+    cx.previous_single = (out.len() == first_span + 1).then_some(first_span);
+}
+
+fn furniture(start: usize, end: usize, kind: FurnitureKind) -> SentenceSpan {
+    SentenceSpan { start, end, kind: SpanKind::Furniture(kind) }
+}
+
+fn split_line_parts(
+    text: &str,
+    start: usize,
+    mut end: usize,
+    line_index: usize,
+    cx: &mut LineContext<'_>,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let bytes = text.as_bytes();
+    // Furniture glued to the end of the line, cut off first and pushed last.
+    let mut tail = std::mem::take(&mut cx.widgets);
+    tail.clear();
+    if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
+        end = at;
+    } else if let Some((at, kind)) = header::glued_tail(bytes, start, end) {
+        tail.push((at, end, kind));
+        end = at;
+    } else if let Some(at) = header::sign_off(bytes, start, end) {
+        tail.push((at, end, FurnitureKind::BYLINE));
+        end = at;
+    }
+    if let Some((s, e)) = trim_range(text, start, end) {
+        split_body(text, s, e, line_index, cx, out);
+    }
+    out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
+    cx.widgets = tail;
+}
+
+fn split_body(
+    text: &str,
+    start: usize,
+    end: usize,
+    line_index: usize,
+    cx: &mut LineContext<'_>,
+    out: &mut Vec<SentenceSpan>,
+) {
+    let bytes = text.as_bytes();
+    // A whole line of furniture; several sentences in it keep its kind.
+    if let Some(kind) = cx.table.line_kind(&text[start..end]) {
+        split_sentences(text, start, end, SpanKind::Furniture(kind), out);
+        if kind == FurnitureKind::CREDIT
+            && super::furniture::is_photo_credit_line(&text[start..end])
+        {
+            if let Some(i) = cx.previous_single {
+                if out[i].kind == SpanKind::Sentence {
+                    out[i].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
+                }
+            }
+        }
+        cx.related_run = kind == FurnitureKind::RELATED;
         return;
     }
+    if cx.related_run && is_headline_like(bytes, start, end) {
+        out.push(furniture(start, end, FurnitureKind::RELATED));
+        return;
+    }
+    cx.related_run = false;
 
+    let mut pos = start;
+    if line_index > 0 && line_index <= HEADER_LINES {
+        pos = header_stage(text, pos, end, cx.title, cx.table, out);
+        if pos >= end {
+            return;
+        }
+    } else if line_index > 0 {
+        // A date alone on a line anywhere.
+        if header::date_run(bytes, pos, end) == Some(end) {
+            out.push(furniture(pos, end, FurnitureKind::DATE));
+            return;
+        }
+    }
+    if line_index > 0 {
+        if let Some(e) = header::dateline(bytes, pos, end) {
+            out.push(furniture(pos, e, FurnitureKind::DATELINE));
+            pos = skip_whitespace(text, e, end);
+        }
+    }
+    // Photo credits inside the line: the text before one is its caption. An agency in
+    // brackets after a city in capitals is a dateline instead ("... Deir ez-Zor. MOSCOW
+    // (Sputnik) According to ...").
+    let mut from = pos;
+    while let Some((s, e)) = header::next_credit(bytes, from, end) {
+        if let Some(city) = header::city_before(bytes, pos, s) {
+            if let Some(de) = header::dateline(bytes, city, end) {
+                split_sentences(text, pos, city, SpanKind::Sentence, out);
+                out.push(furniture(city, de, FurnitureKind::DATELINE));
+                pos = skip_whitespace(text, de, end);
+                from = pos;
+                continue;
+            }
+        }
+        let before = out.len();
+        split_sentences(text, pos, s, SpanKind::Sentence, out);
+        if out.len() > before {
+            let last = out.len() - 1;
+            out[last].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
+        }
+        out.push(furniture(s, e, FurnitureKind::CREDIT));
+        pos = skip_whitespace(text, e, end);
+        from = pos;
+    }
+    let first = out.len();
+    split_sentences(text, pos, end, SpanKind::Sentence, out);
+    // A credit line glued after its caption ("... 2018. Photo: Delil Ahmed / AFP").
+    if out.len() >= first + 2 {
+        let last = out.len() - 1;
+        if super::furniture::is_photo_credit_line(out[last].text(text)) {
+            out[last].kind = SpanKind::Furniture(FurnitureKind::CREDIT);
+            out[last - 1].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
+        }
+    }
+}
+
+/// Dates, the repeated headline and an agency byline at the start of a header line, in any
+/// order; returns where the rest of the line starts.
+fn header_stage(
+    text: &str,
+    mut pos: usize,
+    end: usize,
+    title: Option<(usize, usize)>,
+    table: &FurnitureTable,
+    out: &mut Vec<SentenceSpan>,
+) -> usize {
+    let bytes = text.as_bytes();
+    let mut headline_seen = false;
+    for _ in 0..4 {
+        let found = if let Some(e) = header::date_run(bytes, pos, end) {
+            Some((e, FurnitureKind::DATE))
+        } else if let Some(e) = title
+            .filter(|_| !headline_seen)
+            .and_then(|(s, e)| header::repeated_title(bytes, &bytes[s..e], pos, end))
+        {
+            headline_seen = true;
+            Some((e, FurnitureKind::HEADLINE))
+        } else {
+            header::agency_byline(bytes, pos, end).map(|e| (e, FurnitureKind::BYLINE))
+        };
+        let Some((e, kind)) = found else { break };
+        out.push(furniture(pos, e, kind));
+        pos = skip_whitespace(text, e, end);
+        if pos >= end {
+            break;
+        }
+        // The rest of the header line may be furniture too ("... 2018) Get short URL").
+        if let Some(kind) = table.line_kind(&text[pos..end]) {
+            out.push(furniture(pos, end, kind));
+            return end;
+        }
+    }
+    pos
+}
+
+/// A short line without final punctuation: a related headline under a related label.
+fn is_headline_like(bytes: &[u8], start: usize, end: usize) -> bool {
+    end - start <= 150
+        && bytes[start].is_ascii_uppercase()
+        && !matches!(bytes[end - 1], b'.' | b'!' | b'"' | b')' | b':' | b';' | b',')
+}
+
+/// Splits `start..end` (trimmed) into sentences, each pushed with `kind`.
+fn split_sentences(
+    text: &str,
+    start: usize,
+    end: usize,
+    kind: SpanKind,
+    out: &mut Vec<SentenceSpan>,
+) {
     let bytes = text.as_bytes();
     let mut sentence_start = start;
     let mut from = start;
-    let mut ellipses = EllipsisCursor::default();
+    let mut marks = MarkCursor::default();
     while from < end {
         let ascii = memchr3(b'.', b'!', b'?', &bytes[from..end]).map(|offset| from + offset);
-        let found = match (ascii, ellipses.next_from(bytes, from, end)) {
+        let found = match (ascii, marks.next_from(bytes, from, end)) {
             (Some(a), Some(e)) => a.min(e),
             (Some(a), None) => a,
             (None, Some(e)) => e,
             (None, None) => break,
         };
+        // An inline bullet starts a new item.
+        if BULLETS.iter().any(|b| bytes[found..end].starts_with(b)) {
+            from = found + 3;
+            if found > sentence_start && bytes[found - 1] == b' ' {
+                push_trimmed(text, sentence_start, found, kind, out);
+                sentence_start = found;
+            }
+            continue;
+        }
         let run = Terminator::scan(bytes, found, end);
         // Resuming after the closers means each byte is looked at a bounded
         // number of times, however the line is built.
         from = run.end;
 
         let next = skip_whitespace(text, run.end, end);
-        if next == run.end || next >= end {
+        if next >= end {
             continue;
         }
-        if !char_at(text, next).is_some_and(is_plausible_start) {
+        if next == run.end {
+            // No space: "irresolution.For his part" is still two sentences.
+            if run.is_glued_boundary(bytes, found, next, end) {
+                push_trimmed(text, sentence_start, run.end, kind, out);
+                sentence_start = next;
+            }
             continue;
         }
-        if run.ends_sentence(text, sentence_start, found, next, end) {
-            push_trimmed(text, sentence_start, run.end, out);
-            sentence_start = next;
+        if !char_at(text, next).is_some_and(|c| is_plausible_start(c, bytes, next, end)) {
+            continue;
+        }
+        match run.ends_sentence(text, sentence_start, found, next, end) {
+            Cut::No => {}
+            Cut::After => {
+                push_trimmed(text, sentence_start, run.end, kind, out);
+                sentence_start = next;
+            }
+            Cut::Before(at) => {
+                push_trimmed(text, sentence_start, at, kind, out);
+                sentence_start = at;
+            }
         }
     }
-    push_trimmed(text, sentence_start, end, out);
+    push_trimmed(text, sentence_start, end, kind, out);
 }
 
 /// A run of terminators plus the closing quotes and brackets after it.
@@ -117,20 +346,61 @@ impl Terminator {
         found: usize,
         next: usize,
         end: usize,
-    ) -> bool {
+    ) -> Cut {
         let bytes = text.as_bytes();
+        // `"... immediately." (OCHA statement, Oct. 9)`: a citation after a closing quote
+        // belongs to the sentence it cites.
+        if self.quoted && bytes[next] == b'(' && is_citation(bytes, next, end) {
+            return Cut::No;
+        }
         if self.strong || self.dots > 1 {
-            return !(self.quoted && is_attribution(bytes, next, end));
+            return if self.quoted && is_attribution(bytes, next, end) {
+                Cut::No
+            } else {
+                Cut::After
+            };
         }
         period_ends_sentence(text, sentence_start, found, next, end)
     }
+
+    /// A single period glued to a capitalised word, after a lowercase word of three letters
+    /// or more: `irresolution.For his part`. Not `Amazon.com`, `U.S.Army` or `3.5`.
+    fn is_glued_boundary(&self, bytes: &[u8], found: usize, next: usize, end: usize) -> bool {
+        if self.strong || self.dots != 1 || self.end != found + 1 {
+            return false;
+        }
+        let lowercase_before =
+            found >= 3 && bytes[found - 3..found].iter().all(u8::is_ascii_lowercase);
+        let word = &bytes[next..end.min(next + 3)];
+        lowercase_before
+            && word.len() == 3
+            && word[0].is_ascii_uppercase()
+            && word[1..].iter().all(u8::is_ascii_lowercase)
+    }
 }
 
-fn is_plausible_start(c: char) -> bool {
+/// `(OCHA statement, Oct. 9)`: a short bracket closed on the same line, not itself a sentence
+/// (`(He left.)`), then the end of the line, a period, or a new sentence.
+fn is_citation(bytes: &[u8], open: usize, end: usize) -> bool {
+    let limit = end.min(open + 80);
+    let Some(close) = memchr(b')', &bytes[open..limit]).map(|c| open + c) else {
+        return false;
+    };
+    let after = close + 1;
+    !matches!(bytes[close - 1], b'.' | b'!' | b'?')
+        && (after == end || matches!(bytes[after], b'.' | b' '))
+}
+
+fn is_plausible_start(c: char, bytes: &[u8], at: usize, end: usize) -> bool {
     if c.is_ascii() {
         return c.is_ascii_uppercase()
             || c.is_ascii_digit()
-            || matches!(c, '"' | '\'' | '(' | '[' | '$');
+            || matches!(c, '"' | '\'' | '(' | '[' | '$')
+            // A lettered list item: "... west of the Euphrates. b. Its weapons"
+            || (c.is_ascii_lowercase() && super::rules::list_marker(bytes, at, end).is_some());
+    }
+    if BULLETS.iter().any(|b| bytes[at..end].starts_with(b)) {
+        return true;
     }
     matches!(c, '\u{201c}' | '\u{2018}' | '\u{ab}' | '£' | '€' | '¿' | '¡')
         || (c.is_alphabetic() && !c.is_lowercase())
@@ -174,21 +444,21 @@ fn trim_range(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     (!t.is_empty()).then_some((start, start + t.len()))
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<SentenceSpan>) {
+fn push_trimmed(text: &str, start: usize, end: usize, kind: SpanKind, out: &mut Vec<SentenceSpan>) {
     if let Some((start, end)) = trim_range(text, start, end) {
-        out.push(SentenceSpan { start, end, kind: SpanKind::Sentence });
+        out.push(SentenceSpan { start, end, kind });
     }
 }
 
-/// Lazily finds `…` in a line: the position is cached until passed, so a
-/// line is searched for it once, not once per terminator.
+/// Lazily finds `…` and inline bullets (`•`, `⁃`) in a line: the position is cached until
+/// passed, so a line is searched for them once, not once per terminator.
 #[derive(Default)]
-struct EllipsisCursor {
+struct MarkCursor {
     cached: Option<usize>,
     exhausted: bool,
 }
 
-impl EllipsisCursor {
+impl MarkCursor {
     fn next_from(&mut self, bytes: &[u8], from: usize, end: usize) -> Option<usize> {
         if self.exhausted {
             return None;
@@ -201,7 +471,8 @@ impl EllipsisCursor {
         let mut pos = from;
         while let Some(offset) = memchr(0xE2, &bytes[pos..end]) {
             let hit = pos + offset;
-            if bytes[hit..end].starts_with(ELLIPSIS) {
+            let rest = &bytes[hit..end];
+            if rest.starts_with(ELLIPSIS) || BULLETS.iter().any(|b| rest.starts_with(b)) {
                 self.cached = Some(hit);
                 return Some(hit);
             }

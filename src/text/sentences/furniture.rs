@@ -1,6 +1,10 @@
-//! Page furniture: whole lines (credits, comment widgets, editors' notes, contact lines) that
-//! are flagged instead of scored. Every rule is anchored, because a real news sentence must
-//! never be dropped.
+//! Page furniture: named kinds, the line rules that recognise them, and user patterns files.
+//!
+//! Every built-in rule is anchored (whole line, prefix, a credit or byline shape, a contact
+//! line), because a real news sentence must never be dropped. Furniture found inside a line
+//! (datelines, repeated headlines, glued credits and sign-offs) is cut by [`super::header`].
+
+use std::borrow::Cow;
 
 use memchr::memchr;
 
@@ -9,112 +13,376 @@ use super::engine::is_space;
 /// Longest line that may be furniture; real credits and widgets are short.
 const MAX_FURNITURE_LEN: usize = 256;
 
-/// How a furniture pattern is compared with a normalised line (ASCII
-/// case-insensitively).
-#[derive(Clone, Copy)]
-enum Match {
+/// A named kind of page furniture: one of the built-in constants, or a kind added by a user
+/// patterns file ([`super::SentenceSplitter::with_furniture_file`]). Its name comes from
+/// [`super::SentenceSplitter::kind_name`] (built-in names also from [`FurnitureKind::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FurnitureKind(pub(super) u16);
+
+/// Names of the built-in kinds, in the order of their constants.
+pub(super) const BUILTIN_KINDS: [&str; 11] = [
+    "headline",
+    "byline",
+    "dateline",
+    "caption",
+    "credit",
+    "related",
+    "share",
+    "comments",
+    "editor_note",
+    "date",
+    "other",
+];
+
+impl FurnitureKind {
+    /// A headline repeated at the start of the body (the title line itself is scored).
+    pub const HEADLINE: Self = Self(0);
+    /// "By Jane Doe", "(Reporting by ...)", an agency sign-off ("-AFP").
+    pub const BYLINE: Self = Self(1);
+    /// "MOSCOW (AP) —", "BEIRUT, Oct 9 (Reuters) -", cut from the first sentence.
+    pub const DATELINE: Self = Self(2);
+    /// A photo caption (the text before a photo credit).
+    pub const CAPTION: Self = Self(3);
+    /// "(SANA via AP)", "REUTERS/Stringer", "Photo: ... / AFP".
+    pub const CREDIT: Self = Self(4);
+    /// "Read more: ...", "Related Coverage" and the headlines under it.
+    pub const RELATED: Self = Self(5);
+    /// Share buttons and short-URL widgets.
+    pub const SHARE: Self = Self(6);
+    /// Comment widgets.
+    pub const COMMENTS: Self = Self(7);
+    /// "Editor's note: ...", "EDITORS: BEGIN OPTIONAL TRIM".
+    pub const EDITOR_NOTE: Self = Self(8);
+    /// A publication date line ("Published October 4 2014", "Wed 19 Apr 2017").
+    pub const DATE: Self = Self(9);
+    /// Anything else: tags, advertisements, copyright, fact-box labels.
+    pub const OTHER: Self = Self(10);
+
+    /// The name of a built-in kind; `None` for a kind added by a patterns file.
+    pub fn name(self) -> Option<&'static str> {
+        BUILTIN_KINDS.get(usize::from(self.0)).copied()
+    }
+}
+
+/// How a furniture pattern is compared with a normalised line (ASCII case-insensitively).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Match {
     /// The whole line equals the pattern.
     Line,
     /// The line starts with the pattern.
     Prefix,
+    /// The line ends with the pattern.
+    Suffix,
     /// The pattern occurs anywhere in the line.
     Contains,
-    /// The line ends with the pattern and every word before it is
-    /// capitalised: an agency name, as in "Al Jazeera and wire services".
+    /// A number, a space and the pattern: "123 comments".
+    Counted,
+    /// The line starts with the pattern and ends with a colon: "MORE ON SYRIA:".
+    Label,
+    /// The line ends with the pattern and every word before it is capitalised: an agency
+    /// name, as in "Al Jazeera and wire services".
     Credit,
+    /// The line starts with the pattern, the rest is one to eight capitalised words joined by
+    /// "and" or commas, with no final period: "By Tom Perry and Maria Tsvetkova".
+    Names,
+    /// Capitalised words and slashes naming a photo agency: "Marc Dubois/AFP/Getty Images",
+    /// "Sputnik / Ivan Sergeev"; the pattern is unused.
+    PhotoCredit,
     /// A byline contact line, "Name: phone, @handle"; the pattern is unused.
     Contact,
 }
 
-struct FurnitureRule {
+#[derive(Clone, Debug)]
+pub(super) struct Rule {
     how: Match,
-    pattern: &'static str,
+    pattern: Cow<'static, str>,
+    kind: FurnitureKind,
 }
 
-const fn rule(how: Match, pattern: &'static str) -> FurnitureRule {
-    FurnitureRule { how, pattern }
+const fn rule(how: Match, pattern: &'static str, kind: FurnitureKind) -> Rule {
+    Rule { how, pattern: Cow::Borrowed(pattern), kind }
 }
 
-/// Every furniture rule. Lines are normalised first: leading dashes, bullets
-/// and whitespace and trailing periods are dropped, so `--Reuters` and
-/// `Reuters.` match `reuters`. Keep entries anchored: a loose rule that
-/// flags one real sentence costs more than a stray credit line left in.
-const FURNITURE_RULES: &[FurnitureRule] = &[
+use FurnitureKind as K;
+
+/// The built-in line rules, first match wins. Lines are normalised first: leading dashes,
+/// bullets and whitespace and trailing periods are dropped, so `--Reuters` and `Reuters.`
+/// match `reuters`. Keep entries anchored: a loose rule that flags one real sentence costs
+/// more than a stray credit line left in. A furniture line with several sentences is still
+/// split into sentences; each keeps the line's kind.
+const BUILTIN_RULES: &[Rule] = &[
     // Wire desk notes that are never meant for readers.
-    rule(Match::Prefix, "editors:"),
-    // Comment widgets and page chrome scraped along with the article.
-    rule(Match::Line, "comments"),
-    rule(Match::Line, "error"),
-    rule(Match::Prefix, "sorry, your comment was not saved"),
-    rule(Match::Line, "advertisement"),
-    rule(Match::Line, "share"),
-    rule(Match::Prefix, "share this article"),
-    rule(Match::Line, "share this story"),
-    rule(Match::Prefix, "read more:"),
-    rule(Match::Line, "read more"),
-    rule(Match::Prefix, "related:"),
-    rule(Match::Prefix, "see also:"),
-    rule(Match::Prefix, "also read:"),
-    // Agency credits alone on a line.
-    rule(Match::Line, "reuters"),
-    rule(Match::Line, "(reuters)"),
-    rule(Match::Line, "ap"),
-    rule(Match::Line, "associated press"),
-    rule(Match::Line, "the associated press"),
-    rule(Match::Line, "afp"),
-    rule(Match::Line, "agence france-presse"),
-    rule(Match::Line, "al jazeera"),
-    rule(Match::Line, "wire services"),
-    rule(Match::Line, "news agencies"),
-    rule(Match::Credit, " and wire services"),
-    rule(Match::Credit, " and agencies"),
-    rule(Match::Credit, " and news agencies"),
-    // Reporting credits.
-    rule(Match::Contains, "contributed to this report"),
-    rule(Match::Prefix, "(reporting by"),
-    rule(Match::Prefix, "(additional reporting by"),
-    rule(Match::Prefix, "additional reporting by"),
-    rule(Match::Prefix, "contributing:"),
-    rule(Match::Prefix, "\u{a9}"),
-    rule(Match::Prefix, "copyright \u{a9}"),
+    rule(Match::Prefix, "editors:", K::EDITOR_NOTE),
+    rule(Match::Prefix, "editor's note", K::EDITOR_NOTE),
+    rule(Match::Prefix, "editor\u{2019}s note", K::EDITOR_NOTE),
+    rule(Match::Prefix, "editors' note", K::EDITOR_NOTE),
+    rule(Match::Prefix, "editors note", K::EDITOR_NOTE),
+    // Comment widgets.
+    rule(Match::Line, "comments", K::COMMENTS),
+    rule(Match::Prefix, "comments (", K::COMMENTS),
+    rule(Match::Counted, "comments", K::COMMENTS),
+    rule(Match::Line, "show comments", K::COMMENTS),
+    rule(Match::Line, "error", K::COMMENTS),
+    rule(Match::Prefix, "sorry, your comment was not saved", K::COMMENTS),
+    rule(Match::Prefix, "community standards", K::COMMENTS),
+    rule(Match::Prefix, "comment via ", K::COMMENTS),
+    // Share buttons.
+    rule(Match::Line, "share", K::SHARE),
+    rule(Match::Prefix, "share this article", K::SHARE),
+    rule(Match::Prefix, "share this story", K::SHARE),
+    rule(Match::Prefix, "share on ", K::SHARE),
+    rule(Match::Prefix, "share via ", K::SHARE),
+    rule(Match::Prefix, "share:", K::SHARE),
+    rule(Match::Prefix, "get short url", K::SHARE),
+    // Related-article cards and their labels.
+    rule(Match::Prefix, "read more:", K::RELATED),
+    rule(Match::Line, "read more", K::RELATED),
+    rule(Match::Prefix, "related:", K::RELATED),
+    rule(Match::Line, "related", K::RELATED),
+    rule(Match::Line, "related coverage", K::RELATED),
+    rule(Match::Line, "related news", K::RELATED),
+    rule(Match::Line, "related stories", K::RELATED),
+    rule(Match::Line, "related articles", K::RELATED),
+    rule(Match::Prefix, "see also:", K::RELATED),
+    rule(Match::Prefix, "also read:", K::RELATED),
+    rule(Match::Prefix, "read also:", K::RELATED),
+    rule(Match::Label, "more on ", K::RELATED),
+    // Agency names alone on a line: the story's byline.
+    rule(Match::Line, "reuters", K::BYLINE),
+    rule(Match::Line, "(reuters)", K::CREDIT),
+    rule(Match::Line, "ap", K::BYLINE),
+    rule(Match::Line, "associated press", K::BYLINE),
+    rule(Match::Line, "the associated press", K::BYLINE),
+    rule(Match::Line, "afp", K::BYLINE),
+    rule(Match::Line, "agence france-presse", K::BYLINE),
+    rule(Match::Line, "al jazeera", K::CREDIT),
+    rule(Match::Line, "wire services", K::CREDIT),
+    rule(Match::Line, "news agencies", K::CREDIT),
+    rule(Match::Credit, " and wire services", K::CREDIT),
+    rule(Match::Credit, " and agencies", K::CREDIT),
+    rule(Match::Credit, " and news agencies", K::CREDIT),
+    // Reporting credits and bylines.
+    rule(Match::Contains, "contributed to this report", K::BYLINE),
+    rule(Match::Prefix, "(reporting by", K::BYLINE),
+    rule(Match::Prefix, "(additional reporting by", K::BYLINE),
+    rule(Match::Prefix, "reporting by ", K::BYLINE),
+    rule(Match::Prefix, "additional reporting by", K::BYLINE),
+    rule(Match::Prefix, "contributing:", K::BYLINE),
+    rule(Match::Names, "by ", K::BYLINE),
+    // Photo credits and captions.
+    rule(Match::Prefix, "photo:", K::CREDIT),
+    rule(Match::Prefix, "photo by ", K::CREDIT),
+    rule(Match::PhotoCredit, "", K::CREDIT),
+    // Everything else.
+    rule(Match::Prefix, "\u{a9}", K::OTHER),
+    rule(Match::Prefix, "copyright \u{a9}", K::OTHER),
+    rule(Match::Prefix, "our standards:", K::OTHER),
+    rule(Match::Line, "advertisement", K::OTHER),
+    rule(Match::Prefix, "slideshow (", K::OTHER),
+    rule(Match::Prefix, "tags ", K::OTHER),
+    rule(Match::Line, "what we know so far:", K::OTHER),
+    rule(Match::Line, "key facts:", K::OTHER),
+    rule(Match::Line, "fast facts:", K::OTHER),
     // "Jonathan S. Landay: 202-383-6012, @JonathanLanday"
-    rule(Match::Contact, ""),
+    rule(Match::Contact, "", K::BYLINE),
 ];
 
-impl FurnitureRule {
+/// The furniture rules of one splitter: a user's patterns (checked first), then the
+/// built-in ones; and the names of all kinds.
+#[derive(Debug, Clone)]
+pub(super) struct FurnitureTable {
+    user: Vec<Rule>,
+    names: Vec<Cow<'static, str>>,
+}
+
+impl Default for FurnitureTable {
+    fn default() -> Self {
+        Self { user: Vec::new(), names: BUILTIN_KINDS.iter().map(|&n| Cow::Borrowed(n)).collect() }
+    }
+}
+
+/// A patterns file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FurniturePatternError {
+    /// 1-based line of the patterns file.
+    pub line: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for FurniturePatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for FurniturePatternError {}
+
+impl FurnitureTable {
+    pub(super) fn kind_name(&self, kind: FurnitureKind) -> &str {
+        self.names.get(usize::from(kind.0)).map_or("other", |n| n.as_ref())
+    }
+
+    fn kind_named(&mut self, name: &str) -> FurnitureKind {
+        if let Some(i) = self.names.iter().position(|n| n == name) {
+            return FurnitureKind(i as u16);
+        }
+        self.names.push(Cow::Owned(name.to_string()));
+        FurnitureKind((self.names.len() - 1) as u16)
+    }
+
+    /// Adds the patterns of a CSV `kind,pattern` file (see the module docs of
+    /// [`super`]: `text` whole line, `text*` prefix, `*text` suffix, `*text*` contains).
+    pub(super) fn add_patterns(&mut self, csv: &str) -> Result<(), FurniturePatternError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(csv.as_bytes());
+        for record in reader.records() {
+            let record = record.map_err(|e| FurniturePatternError {
+                line: e.position().map_or(0, |p| p.line() as usize),
+                message: e.to_string(),
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let err = |message: String| FurniturePatternError { line, message };
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if record.len() != 2 {
+                return Err(err(format!(
+                    "expected two fields `kind,pattern`, found {}",
+                    record.len()
+                )));
+            }
+            let (kind, pattern) = (record[0].trim(), record[1].trim());
+            if line == 1 && kind == "kind" && pattern == "pattern" {
+                continue; // the optional header
+            }
+            if kind.is_empty()
+                || kind == "sentence"
+                || !kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(err(format!(
+                    "kind {kind:?} must be lowercase letters, digits and `_`, and not `sentence`"
+                )));
+            }
+            let (starred_start, starred_end) = (pattern.starts_with('*'), pattern.ends_with('*'));
+            let (how, text) = if pattern.len() >= 2 && starred_start && starred_end {
+                (Match::Contains, &pattern[1..pattern.len() - 1])
+            } else if starred_start {
+                (Match::Suffix, &pattern[1..])
+            } else if starred_end {
+                (Match::Prefix, &pattern[..pattern.len() - 1])
+            } else {
+                (Match::Line, pattern)
+            };
+            if text.trim().is_empty() {
+                return Err(err(format!("pattern {pattern:?} matches every line")));
+            }
+            let kind = self.kind_named(kind);
+            self.user.push(Rule { how, pattern: Cow::Owned(text.to_string()), kind });
+        }
+        Ok(())
+    }
+
+    /// The furniture kind of a whole trimmed line, if it is furniture.
+    pub(super) fn line_kind(&self, line: &str) -> Option<FurnitureKind> {
+        let core = normalise(line)?;
+        self.user.iter().chain(BUILTIN_RULES).find(|rule| rule.matches(core)).map(|r| r.kind)
+    }
+}
+
+/// A photo credit line ("Photo: ... / AFP", "Marc Dubois/AFP/Getty Images"): the line before
+/// it, if it was one sentence, is its caption.
+pub(super) fn is_photo_credit_line(line: &str) -> bool {
+    normalise(line)
+        .is_some_and(|core| starts_with_ignore_case(core, b"photo") || is_photo_credit(core))
+}
+
+/// A line without leading dashes, bullets and whitespace and trailing periods, or `None` when
+/// it is too long to be furniture or empty.
+fn normalise(line: &str) -> Option<&[u8]> {
+    {
+        if line.len() > MAX_FURNITURE_LEN {
+            return None;
+        }
+        let core = line
+            .trim_start_matches(|c: char| {
+                is_space(c) || matches!(c, '-' | '\u{2013}' | '\u{2014}' | '\u{2022}' | '*')
+            })
+            .trim_end_matches(|c: char| is_space(c) || c == '.');
+        let core = core.as_bytes();
+        (!core.is_empty()).then_some(core)
+    }
+}
+
+impl Rule {
     fn matches(&self, line: &[u8]) -> bool {
         let pattern = self.pattern.as_bytes();
+        // Most rules are anchored at the start: one byte rules most of them out.
+        let anchored =
+            matches!(self.how, Match::Line | Match::Prefix | Match::Label | Match::Names);
+        if anchored && !pattern.is_empty() && !line[0].eq_ignore_ascii_case(&pattern[0]) {
+            return false;
+        }
         match self.how {
             Match::Line => line.eq_ignore_ascii_case(pattern),
             Match::Prefix => starts_with_ignore_case(line, pattern),
-            Match::Contains => {
-                !pattern.is_empty()
-                    && line.windows(pattern.len()).any(|w| w.eq_ignore_ascii_case(pattern))
+            Match::Suffix => {
+                line.len() > pattern.len()
+                    && line[line.len() - pattern.len()..].eq_ignore_ascii_case(pattern)
+            }
+            Match::Contains => contains_ignore_case(line, pattern),
+            Match::Counted => {
+                let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+                digits > 0
+                    && line.get(digits) == Some(&b' ')
+                    && line[digits + 1..].eq_ignore_ascii_case(pattern)
+            }
+            Match::Label => {
+                starts_with_ignore_case(line, pattern) && line.len() <= 60 && line.ends_with(b":")
             }
             Match::Credit => {
                 line.len() > pattern.len()
                     && line[line.len() - pattern.len()..].eq_ignore_ascii_case(pattern)
                     && all_capitalised(&line[..line.len() - pattern.len()])
             }
+            Match::Names => {
+                starts_with_ignore_case(line, pattern)
+                    && line.len() <= 100
+                    && is_name_list(&line[pattern.len()..])
+            }
+            Match::PhotoCredit => is_photo_credit(line),
             Match::Contact => is_contact_line(line),
         }
     }
 }
 
-pub(super) fn is_furniture(line: &str) -> bool {
-    if line.len() > MAX_FURNITURE_LEN {
+/// `pattern` anywhere in `line`, ASCII case-insensitively: candidates are found with `memchr2`
+/// on the pattern's first byte in both cases.
+fn contains_ignore_case(line: &[u8], pattern: &[u8]) -> bool {
+    let Some(&first) = pattern.first() else {
         return false;
+    };
+    let mut pos = 0;
+    while pos + pattern.len() <= line.len() {
+        let window = &line[pos..=line.len() - pattern.len()];
+        let Some(offset) =
+            memchr::memchr2(first.to_ascii_lowercase(), first.to_ascii_uppercase(), window)
+        else {
+            return false;
+        };
+        let at = pos + offset;
+        if line[at..at + pattern.len()].eq_ignore_ascii_case(pattern) {
+            return true;
+        }
+        pos = at + 1;
     }
-    let core = line
-        .trim_start_matches(|c: char| {
-            is_space(c) || matches!(c, '-' | '\u{2013}' | '\u{2014}' | '\u{2022}' | '*')
-        })
-        .trim_end_matches(|c: char| is_space(c) || c == '.');
-    let core = core.as_bytes();
-    !core.is_empty() && FURNITURE_RULES.iter().any(|rule| rule.matches(core))
+    false
 }
 
-fn starts_with_ignore_case(line: &[u8], prefix: &[u8]) -> bool {
+pub(super) fn starts_with_ignore_case(line: &[u8], prefix: &[u8]) -> bool {
     line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
@@ -131,6 +399,53 @@ fn all_capitalised(words: &[u8]) -> bool {
         }
     }
     count > 0
+}
+
+/// "Tom Perry and Maria Tsvetkova", "Jane Doe, John Roe": capitalised words (initials
+/// allowed) joined by `and` or commas, no final punctuation.
+fn is_name_list(words: &[u8]) -> bool {
+    let mut names = 0;
+    for word in words.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
+        let word = word.strip_suffix(b",").unwrap_or(word);
+        if word == b"and" {
+            continue;
+        }
+        names += 1;
+        let ok = word[0].is_ascii_uppercase()
+            && word.iter().all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'\''));
+        if names > 8 || !ok {
+            return false;
+        }
+    }
+    names >= 2
+}
+
+/// Photo agencies named in slash credits.
+pub(super) const PHOTO_AGENCIES: &[&str] =
+    &["AFP", "AP", "REUTERS", "Reuters", "Getty Images", "Sputnik", "SANA", "EPA", "Anadolu"];
+
+/// "Marc Dubois/AFP/Getty Images", "Sputnik / Ivan Sergeev": capitalised words around at
+/// least one slash, one part naming a photo agency.
+fn is_photo_credit(line: &[u8]) -> bool {
+    if line.len() > 80 || memchr(b'/', line).is_none() {
+        return false;
+    }
+    let mut agency = false;
+    for part in line.split(|&b| b == b'/') {
+        let part = trim_ascii(part);
+        if part.is_empty() || !all_capitalised(part) {
+            return false;
+        }
+        agency |= PHOTO_AGENCIES.iter().any(|a| part == a.as_bytes())
+            || part.eq_ignore_ascii_case(b"file photo");
+    }
+    agency
+}
+
+fn trim_ascii(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &s[start..end]
 }
 
 /// "Name: 202-383-6012, @handle": a capitalised name, a colon, and then

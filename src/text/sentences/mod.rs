@@ -2,9 +2,10 @@
 //!
 //! [`SentenceSplitter`] cuts a text into [`SentenceSpan`]s: byte offsets into
 //! the original string, in order, non-overlapping, trimmed of whitespace and
-//! never empty. Lines of page furniture (credits, comment widgets, editors'
-//! notes) come back as whole-line spans flagged [`SpanKind::Furniture`] so the
-//! stance scorer can skip them while offsets still cover the article.
+//! never empty. Page furniture (bylines, datelines, captions, credits, comment widgets,
+//! editors' notes, a repeated headline, ...) comes back as spans of kind
+//! [`SpanKind::Furniture`] with its [`FurnitureKind`], so the stance scorer can skip them
+//! while offsets still cover the article.
 //!
 //! # Rules
 //!
@@ -13,12 +14,31 @@
 //!    lines of their own. Blank lines are paragraph breaks and yield nothing.
 //!    A consequence: hard-wrapped text splits at every wrap, so feed
 //!    unwrapped paragraphs.
-//! 2. **Furniture is decided per line.** Each trimmed line is checked against
-//!    the small table `FURNITURE_RULES` before any splitting; a hit makes the
-//!    whole line one furniture span. Only lines of at most 256 bytes can be
-//!    furniture, and every rule is anchored (whole line, prefix, a credit
-//!    phrase, a contact line), because a real news sentence must never be
-//!    dropped.
+//! 2. **Furniture comes next, as its own stage, with a named [`FurnitureKind`]** (`byline`,
+//!    `dateline`, `caption`, `credit`, `related`, `share`, `comments`, `editor_note`, `date`,
+//!    `headline`, `other`, and kinds from a user patterns file). In order, per line:
+//!    * what is glued to the end of a line is cut off: comment widgets run together
+//!      (`Community standardsDiscussion Comment via Facebook`, the table `GLUED_WIDGETS`),
+//!      `Our Standards: ...` (`GLUED_TAILS`), agency sign-offs (`... arrest.-REUTERS`,
+//!      `--Reuters`; the table `AGENCIES`);
+//!    * a whole line is checked against the line rules (`BUILTIN_RULES` in `furniture.rs`,
+//!      after a user's patterns): whole line, prefix, suffix, a byline of names, a photo credit
+//!      with slashes, a contact line. Only lines of at most 256 bytes can be furniture, and
+//!      every rule is anchored, because a real news sentence must never be dropped. A
+//!      furniture line of several sentences is split like prose; each piece keeps the kind.
+//!      Short unpunctuated lines under a related label are `related` too;
+//!    * in the first lines after the title (the header), dates, the title repeated at the start
+//!      of the body (`headline`: scored once, as the title line) and an agency byline between
+//!      them are cut from the start of the line (word tables `WEEKDAYS`, `MONTHS`,
+//!      `DATE_LABELS` in `header.rs`); a date followed by a lowercase word is left alone;
+//!    * a dateline at the start of a paragraph (`MOSCOW (AP) —`, `BEIRUT, Oct 9 (Reuters) -`)
+//!      is cut from the first sentence, which keeps its own offsets;
+//!    * a photo credit inside a line (`(SANA via AP)`, `REUTERS/Stringer`, `Photo: ... / AFP`)
+//!      is a `credit`, and the sentence before it its `caption`.
+//!
+//!    A user patterns file is a CSV `kind,pattern` ([`SentenceSplitter::with_furniture_patterns`]):
+//!    `text` matches a whole line, `text*` a prefix, `*text` a suffix, `*text*` anywhere, ASCII
+//!    case-insensitively after leading dashes and bullets and trailing periods are dropped.
 //! 3. **A terminator** is a run of `.`, `!`, `?` or `…`, plus the closing
 //!    quotes and brackets that follow it (`"` `'` `”` `’` `»` `)` `]` `}`),
 //!    which belong to the sentence they close. It can end a sentence only
@@ -48,12 +68,25 @@
 //!      `agreed with the U.S. The talks` splits. The trade-off is deliberate:
 //!      `... with the U.S. Officials said` is *not* split, because
 //!      `U.S. Officials` is as likely to be one noun phrase;
-//!    * a number of up to three digits that starts the sentence is a list
-//!      marker (`1. The first point`);
+//!    * a list marker (`1.`, `1.)`, `a.`, after an optional bullet) that starts the sentence
+//!      never ends it, and the next marker of the same list (`2.)` after `1.)`, `b.` after
+//!      `a.`) or a first marker after a colon (`... three parts: a. ...`) starts a new item,
+//!      with or without a period before it; an inline bullet (`•`, `⁃`) after a space does too;
+//!    * `A.M.`/`P.M.` in capitals end the sentence before any capitalised word but a weekday
+//!      or time zone (`6 P.M. Mr. Smith left`), lowercase `a.m.` only before an opener;
+//!      `I.` after a lowercase word is the pronoun (`you and I. Did`), not an initial;
+//!      `N°.` is an abbreviation before a number;
 //!    * any other word ends the sentence, `etc.` included.
+//! 6. **Around quotes and brackets**: a short bracket after a closing quote that is not itself a
+//!    sentence (`"... immediately." (OCHA statement, Oct. 9)`) stays with the sentence it cites,
+//!    and a period glued to a capitalised word after a lowercase word
+//!    (`irresolution.For his part`) is a boundary.
 //!
 //! Known limits: `"Stop!" Smith said he ...` keeps the attribution with the
-//! quote; `... and Plan B. Officials said` is not split (weak initial).
+//! quote; `... and Plan B. Officials said` is not split (weak initial); crossheads, bylines
+//! and related lists run into the body without punctuation (`... said. MILITARY BASES The`)
+//! and site footers are not found; `1) ... 2) ...` without periods is not split. The gold test
+//! (`tests/segmentation.rs`) lists every miss with `SEGMENTATION_DIFF=1`.
 //!
 //! # Robustness and speed
 //!
@@ -61,35 +94,42 @@
 //! only punctuation, or a hundred megabytes with no boundary (a sentence run
 //! is then just one long span). Work is linear in the input: lines and
 //! terminators are found with `memchr`, the word before a period is read
-//! backwards at most 16 bytes, abbreviations are a `match` on byte slices,
+//! backwards at most 16 bytes, abbreviations are a `match` on byte slices, the furniture
+//! stage looks at a line's ends, its brackets and slashes and (in the header) its start,
 //! and the only allocation is pushing spans into the output vector.
 
 mod engine;
 mod furniture;
+mod header;
 mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use memchr::memchr2;
+
+pub use furniture::{FurnitureKind, FurniturePatternError};
 
 /// What a span of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpanKind {
-    /// Article prose: one sentence, or a headline, dateline or byline line.
+    /// Article prose: one sentence, the title line, or a list item.
     Sentence,
-    /// A whole line of page furniture (credits, comment widgets, editors'
-    /// notes): kept so offsets cover the text, but not worth scoring.
-    Furniture,
+    /// Page furniture of a named kind (bylines, datelines, captions, credits, a repeated
+    /// headline, ...): kept so offsets cover the text, but not worth scoring. The kind's name
+    /// comes from [`SentenceSplitter::kind_name`].
+    Furniture(FurnitureKind),
 }
 
-/// One sentence (or furniture line) found in a text, as byte offsets into the original text.
+/// One sentence (or piece of furniture) found in a text, as byte offsets into the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
     /// Byte offset of the span's first byte; always on a char boundary.
     pub start: usize,
     /// Byte offset just past the span's last byte; always on a char boundary.
     pub end: usize,
-    /// Whether the span is a sentence or a furniture line.
+    /// Whether the span is a sentence or furniture, and which kind.
     pub kind: SpanKind,
 }
 
@@ -102,17 +142,24 @@ impl SentenceSpan {
         source.get(self.start..self.end).unwrap_or("")
     }
 
-    /// True when the span is a furniture line rather than a sentence.
+    /// True when the span is furniture rather than a sentence.
     pub fn is_furniture(&self) -> bool {
-        self.kind == SpanKind::Furniture
+        matches!(self.kind, SpanKind::Furniture(_))
+    }
+
+    /// The furniture kind, or `None` for a sentence.
+    pub fn furniture_kind(&self) -> Option<FurnitureKind> {
+        match self.kind {
+            SpanKind::Furniture(kind) => Some(kind),
+            SpanKind::Sentence => None,
+        }
     }
 }
 
 /// Splits English news text into sentence spans; see the module docs for the rules.
 #[derive(Debug, Clone, Default)]
 pub struct SentenceSplitter {
-    // Private so that options can be added later without breaking callers.
-    _private: (),
+    furniture: Arc<furniture::FurnitureTable>,
 }
 
 impl SentenceSplitter {
@@ -121,7 +168,20 @@ impl SentenceSplitter {
         Self::default()
     }
 
-    /// All spans in order, furniture included (flagged), trimmed of surrounding whitespace, never empty.
+    /// The same splitter with the furniture patterns of a CSV `kind,pattern` file added
+    /// (checked before the built-in rules; see the module docs for the pattern syntax).
+    pub fn with_furniture_patterns(mut self, csv: &str) -> Result<Self, FurniturePatternError> {
+        Arc::make_mut(&mut self.furniture).add_patterns(csv)?;
+        Ok(self)
+    }
+
+    /// The name of a furniture kind: `byline`, `dateline`, ..., or a name from a patterns file.
+    pub fn kind_name(&self, kind: FurnitureKind) -> &str {
+        self.furniture.kind_name(kind)
+    }
+
+    /// All spans in order, furniture included (with its kind), trimmed of surrounding
+    /// whitespace, never empty.
     pub fn split(&self, text: &str) -> Vec<SentenceSpan> {
         let mut out = Vec::new();
         self.split_into(text, &mut out);
@@ -132,6 +192,14 @@ impl SentenceSplitter {
     pub fn split_into(&self, text: &str, out: &mut Vec<SentenceSpan>) {
         out.clear();
         let bytes = text.as_bytes();
+        let mut cx = engine::LineContext {
+            table: &self.furniture,
+            title: None,
+            line_index: 0,
+            related_run: false,
+            previous_single: None,
+            widgets: Vec::new(),
+        };
         let mut line_start = 0;
         while line_start <= bytes.len() {
             // A lone `\r` (old Mac files) is a line break too; `\r\n` just
@@ -140,7 +208,7 @@ impl SentenceSplitter {
                 Some(offset) => line_start + offset,
                 None => bytes.len(),
             };
-            engine::split_line(text, line_start, line_end, out);
+            engine::split_line(text, line_start, line_end, &mut cx, out);
             line_start = line_end + 1;
         }
     }

@@ -1,5 +1,6 @@
 //! The word rules: what the word in front of a period is (title, abbreviation, initial,
-//! ordinary word), which words open sentences, and quote attributions (`"Why?" he asked`).
+//! ordinary word, list marker), which words open sentences, and quote attributions
+//! (`"Why?" he asked`).
 
 use memchr::memchr;
 
@@ -11,12 +12,73 @@ const MAX_ABBREVIATION_LEN: usize = 16;
 enum WordClass {
     /// Precedes a name or is a fixed phrase; the period never ends a sentence.
     Never,
-    /// `No.`, `Vol.`: an abbreviation only before a number.
+    /// `No.`, `Vol.`, `N°.`: an abbreviation only before a number.
     BeforeNumber,
     /// Often sentence-final (`U.S.`, `Inc.`): ends only before a sentence opener.
     Weak,
+    /// `A.M.`, `P.M.` in capitals: ends before any capitalised word but a day or time zone
+    /// (`6 P.M. Mr. Smith left`), while lowercase `a.m.` is [`WordClass::Weak`] (`At 9 a.m.
+    /// Mr. Khalil`), as in the English golden rules.
+    Time,
     /// An ordinary word: the period ends the sentence.
     Word,
+}
+
+/// What to do at a single period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cut {
+    /// Not a sentence end.
+    No,
+    /// The sentence ends after the period (and its closers).
+    After,
+    /// The sentence ends before this offset: the next item of a list (`... item b. The
+    /// next`) or the first item after a lead-in (`... three parts: a. The first`).
+    Before(usize),
+}
+
+/// A list marker at the start of an item: `1.`, `1.)`, `1)`, `a.`, `a)`, optionally after a
+/// bullet. `ordinal` is the number, or the letter's place (`a` = 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ListMarker {
+    letter: bool,
+    ordinal: u32,
+    /// Offset of the marker's first character (after any bullet).
+    start: usize,
+}
+
+/// Bullets that may open a list item: `•`, `⁃`, `-`, `*`.
+pub(super) const BULLETS: &[&str] = &["\u{2022}", "\u{2043}", "- ", "* "];
+
+/// Reads a list marker at `pos`: a bullet and spaces may come first; then 1 to 3 digits or
+/// one lowercase letter, then `.`, `.)` or `)`, then a space.
+pub(super) fn list_marker(bytes: &[u8], pos: usize, end: usize) -> Option<ListMarker> {
+    let mut p = pos;
+    if let Some(bullet) = BULLETS.iter().find(|b| bytes[p..end].starts_with(b.as_bytes())) {
+        p += bullet.len();
+        while p < end && bytes[p] == b' ' {
+            p += 1;
+        }
+    }
+    let start = p;
+    let digits = bytes[p..end].iter().take_while(|b| b.is_ascii_digit()).count();
+    let (letter, ordinal) = if (1..=3).contains(&digits) {
+        let n = bytes[p..p + digits].iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+        p += digits;
+        (false, n)
+    } else if digits == 0 && p < end && bytes[p].is_ascii_lowercase() {
+        p += 1;
+        (true, u32::from(bytes[p - 1] - b'a') + 1)
+    } else {
+        return None;
+    };
+    if bytes[p..end].starts_with(b".)") {
+        p += 2;
+    } else if p < end && matches!(bytes[p], b'.' | b')') {
+        p += 1;
+    } else {
+        return None;
+    }
+    (p < end && bytes[p] == b' ').then_some(ListMarker { letter, ordinal, start })
 }
 
 pub(super) fn period_ends_sentence(
@@ -25,7 +87,7 @@ pub(super) fn period_ends_sentence(
     dot: usize,
     next: usize,
     end: usize,
-) -> bool {
+) -> Cut {
     let bytes = text.as_bytes();
     let mut word_start = dot;
     while word_start > sentence_start
@@ -37,7 +99,7 @@ pub(super) fn period_ends_sentence(
     if word_start > sentence_start {
         let before = bytes[word_start - 1];
         if before.is_ascii_alphanumeric() || before == b'.' {
-            return true; // longer than any abbreviation
+            return Cut::After; // longer than any abbreviation
         }
         // `Zürich.` must not be read as the abbreviation `rich`.
         if !before.is_ascii()
@@ -46,7 +108,7 @@ pub(super) fn period_ends_sentence(
                 .and_then(|s| s.chars().next_back())
                 .is_some_and(char::is_alphabetic)
         {
-            return true;
+            return Cut::After;
         }
     }
     let mut word = &bytes[word_start..dot];
@@ -54,19 +116,55 @@ pub(super) fn period_ends_sentence(
         word = rest; // the tail of an ellipsis or spaced dots
     }
     if word.is_empty() {
-        return true;
+        // `N°. 1026`: the number sign.
+        let number_sign = ["N\u{b0}", "N\u{ba}"].iter().any(|s| text[..dot].ends_with(s));
+        return if number_sign && bytes[next].is_ascii_digit() { Cut::No } else { Cut::After };
     }
-    match classify_word(word) {
-        WordClass::Never => false,
-        WordClass::BeforeNumber => !bytes[next].is_ascii_digit(),
-        WordClass::Weak => next_word_is_opener(bytes, next, end),
-        WordClass::Word => {
-            let list_marker = word_start == sentence_start
-                && word.len() <= 3
-                && word.iter().all(u8::is_ascii_digit);
-            !list_marker
-        }
+    // A list: the item's own marker never ends it; the next marker starts the next item.
+    if let Some(cut) = list_cut(bytes, sentence_start, word_start, end) {
+        return cut;
     }
+    let class = if word == b"I" && follows_lowercase_word(bytes, sentence_start, word_start) {
+        WordClass::Word // the pronoun: "you and I. Did"
+    } else {
+        classify_word(word)
+    };
+    let yes = |b: bool| if b { Cut::After } else { Cut::No };
+    match class {
+        WordClass::Never => Cut::No,
+        WordClass::BeforeNumber => yes(!bytes[next].is_ascii_digit()),
+        WordClass::Weak => yes(next_word_is_opener(bytes, next, end)),
+        WordClass::Time => yes(!next_word_continues_time(bytes, next, end)),
+        WordClass::Word => Cut::After,
+    }
+}
+
+/// List markers around a period at `word_start`: the item's own marker (no cut), the
+/// successor of the item's marker (cut before it), or a first marker after a colon.
+fn list_cut(bytes: &[u8], sentence_start: usize, word_start: usize, end: usize) -> Option<Cut> {
+    let own = list_marker(bytes, sentence_start, end);
+    if own.is_some_and(|m| m.start == word_start) {
+        return Some(Cut::No);
+    }
+    if word_start == sentence_start || bytes[word_start - 1] != b' ' {
+        return None;
+    }
+    let here = list_marker(bytes, word_start, end)?;
+    let successor = own.is_some_and(|m| m.letter == here.letter && m.ordinal + 1 == here.ordinal);
+    let first_after_colon = here.ordinal == 1 && word_start >= 2 && bytes[word_start - 2] == b':';
+    (successor || first_after_colon).then_some(Cut::Before(word_start))
+}
+
+/// Is the word before `word_start` (after one space) a lowercase word?
+fn follows_lowercase_word(bytes: &[u8], sentence_start: usize, word_start: usize) -> bool {
+    if word_start < sentence_start + 2 || bytes[word_start - 1] != b' ' {
+        return false;
+    }
+    let mut start = word_start - 1;
+    while start > sentence_start && bytes[start - 1].is_ascii_alphabetic() {
+        start -= 1;
+    }
+    start < word_start - 1 && bytes[start].is_ascii_lowercase()
 }
 
 fn classify_word(word: &[u8]) -> WordClass {
@@ -77,6 +175,9 @@ fn classify_word(word: &[u8]) -> WordClass {
         let acronym = word
             .split(|&b| b == b'.')
             .all(|part| (1..=2).contains(&part.len()) && part.iter().all(u8::is_ascii_alphabetic));
+        if word == b"A.M" || word == b"P.M" {
+            return WordClass::Time;
+        }
         return if acronym { WordClass::Weak } else { WordClass::Word };
     }
     if word.len() == 1 && word[0].is_ascii_uppercase() {
@@ -107,7 +208,7 @@ fn classify_word(word: &[u8]) -> WordClass {
 /// Capitalised words that open sentences but rarely follow `U.S.`, `Inc.` or
 /// `a.m.` inside one; nouns like `Officials` or `President` are left out on
 /// purpose because `U.S. President` is one phrase.
-fn is_sentence_opener(word: &[u8]) -> bool {
+pub(super) fn is_sentence_opener(word: &[u8]) -> bool {
     matches!(
         word,
         b"The"
@@ -190,6 +291,29 @@ fn next_word_is_opener(bytes: &[u8], next: usize, end: usize) -> bool {
     // "J. A. Smith": a letter followed by a period is another initial, not
     // the article "A".
     !word.is_empty() && bytes.get(pos + word.len()) != Some(&b'.') && is_sentence_opener(word)
+}
+
+/// Words that continue a time in capitals (`6 P.M. Monday`, `11 P.M. GMT`); before any other
+/// capitalised word an uppercase `P.M.` ends the sentence (`at 6 P.M. Mr. Smith then left`).
+fn next_word_continues_time(bytes: &[u8], next: usize, end: usize) -> bool {
+    let word = ascii_letters(bytes, next, end);
+    matches!(
+        word,
+        b"Monday"
+            | b"Tuesday"
+            | b"Wednesday"
+            | b"Thursday"
+            | b"Friday"
+            | b"Saturday"
+            | b"Sunday"
+            | b"GMT"
+            | b"UTC"
+            | b"EST"
+            | b"EDT"
+            | b"ET"
+            | b"PST"
+            | b"PDT"
+    )
 }
 
 /// Is `"Why?" Defense Secretary Ash Carter asked.` the shape at `next`: up

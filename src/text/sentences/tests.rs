@@ -3,8 +3,6 @@
 use super::engine::is_space;
 use super::*;
 
-const FURNITURE: &str = "[furniture] ";
-
 /// Checks every guarantee of a split and returns it.
 fn check_invariants(text: &str) -> Vec<SentenceSpan> {
     let splitter = SentenceSplitter::new();
@@ -20,20 +18,23 @@ fn check_invariants(text: &str) -> Vec<SentenceSpan> {
         let s = &text[span.start..span.end];
         assert_eq!(s, span.text(text), "offsets must round-trip");
         assert_eq!(s, s.trim_matches(is_space), "span {s:?} not trimmed");
-        assert_eq!(span.is_furniture(), span.kind == SpanKind::Furniture);
+        assert_eq!(span.is_furniture(), span.furniture_kind().is_some());
         previous_end = span.end;
     }
     spans
 }
 
-/// Asserts the span texts in order; furniture spans are written with the
-/// `[furniture] ` prefix in `expected`.
+/// Asserts the span texts in order; furniture spans are written with their kind as a
+/// `[kind] ` prefix in `expected`.
 fn assert_split(text: &str, expected: &[&str]) {
+    let splitter = SentenceSplitter::new();
     let actual: Vec<String> = check_invariants(text)
         .iter()
         .map(|span| match span.kind {
             SpanKind::Sentence => span.text(text).to_string(),
-            SpanKind::Furniture => format!("{FURNITURE}{}", span.text(text)),
+            SpanKind::Furniture(kind) => {
+                format!("[{}] {}", splitter.kind_name(kind), span.text(text))
+            }
         })
         .collect();
     assert_eq!(actual, expected, "splitting {text:?}");
@@ -274,8 +275,9 @@ fn newlines_end_sentences() {
         "Obama meets Putin at the UN\nBy Jonathan S. Landay\n\nWASHINGTON — The talks began. They ended.\r\nNo punctuation here",
         &[
             "Obama meets Putin at the UN",
-            "By Jonathan S. Landay",
-            "WASHINGTON — The talks began.",
+            "[byline] By Jonathan S. Landay",
+            "[dateline] WASHINGTON —",
+            "The talks began.",
             "They ended.",
             "No punctuation here",
         ],
@@ -287,30 +289,30 @@ fn newlines_end_sentences() {
 fn furniture_lines_are_flagged_whole() {
     assert_split(
         "EDITORS: BEGIN OPTIONAL TRIM\nWashington is deeply concerned.",
-        &["[furniture] EDITORS: BEGIN OPTIONAL TRIM", "Washington is deeply concerned."],
+        &["[editor_note] EDITORS: BEGIN OPTIONAL TRIM", "Washington is deeply concerned."],
     );
     assert_split(
         "Jonathan S. Landay: 202-383-6012, @JonathanLanday",
-        &["[furniture] Jonathan S. Landay: 202-383-6012, @JonathanLanday"],
+        &["[byline] Jonathan S. Landay: 202-383-6012, @JonathanLanday"],
     );
     assert_split(
         "It ended.\n  comments  \nERROR\nEDITORS: END OPTIONAL TRIM\nShare this article\nAdvertisement\nRead more: Obama at the U.N.\n--Reuters\nReuters\n— AP\nSource: Al Jazeera and agencies\nJane Doe in Moscow contributed to this report.\n(Reporting by Phil Stewart; Editing by Andrew Hay)\nTwitter: @Reuters\n© 2015 Reuters",
         &[
             "It ended.",
-            "[furniture] comments",
-            "[furniture] ERROR",
-            "[furniture] EDITORS: END OPTIONAL TRIM",
-            "[furniture] Share this article",
-            "[furniture] Advertisement",
-            "[furniture] Read more: Obama at the U.N.",
-            "[furniture] --Reuters",
-            "[furniture] Reuters",
-            "[furniture] — AP",
-            "[furniture] Source: Al Jazeera and agencies",
-            "[furniture] Jane Doe in Moscow contributed to this report.",
-            "[furniture] (Reporting by Phil Stewart; Editing by Andrew Hay)",
-            "[furniture] Twitter: @Reuters",
-            "[furniture] © 2015 Reuters",
+            "[comments] comments",
+            "[comments] ERROR",
+            "[editor_note] EDITORS: END OPTIONAL TRIM",
+            "[share] Share this article",
+            "[other] Advertisement",
+            "[related] Read more: Obama at the U.N.",
+            "[byline] --Reuters",
+            "[byline] Reuters",
+            "[byline] — AP",
+            "[credit] Source: Al Jazeera and agencies",
+            "[byline] Jane Doe in Moscow contributed to this report.",
+            "[byline] (Reporting by Phil Stewart; Editing by Andrew Hay)",
+            "[byline] Twitter: @Reuters",
+            "[other] © 2015 Reuters",
         ],
     );
 }
@@ -348,9 +350,10 @@ fn real_passage() {
         &[
             "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the U.N. emphasized the need for a political resolution to Syria's civil war that includes the ouster of President Bashar Assad, a Russian ally.",
             "\"We must recognize that there cannot be, after so much bloodshed, so much carnage, a return to the pre-war status quo,\" he declared during his annual address to the United Nations General Assembly.",
-            "[furniture] Al Jazeera and wire services",
-            "[furniture] Error",
-            "[furniture] Sorry, your comment was not saved due to a technical problem. Please try again later or using a different browser.",
+            "[credit] Al Jazeera and wire services",
+            "[comments] Error",
+            "[comments] Sorry, your comment was not saved due to a technical problem.",
+            "[comments] Please try again later or using a different browser.",
         ],
     );
 }
@@ -463,11 +466,265 @@ fn pseudo_random_inputs_keep_the_guarantees() {
 fn one_megabyte_synthetic_text() {
     let unit = "Mr. Smith met U.S. officials at 10 a.m. Monday. “It’s over,” he said. Prices rose 3.5 percent!\nReuters\n";
     let copies = 1_000_000 / unit.len() + 1;
-    let text = unit.repeat(copies);
+    // A title line of its own, so that no body line repeats it as a headline.
+    let text = format!("Talks\n{}", unit.repeat(copies));
     let spans = check_invariants(&text);
-    assert_eq!(spans.len(), copies * 4);
+    assert_eq!(spans.len(), copies * 4 + 1);
     assert_eq!(spans.iter().filter(|s| s.is_furniture()).count(), copies);
 
     let no_boundary = "a".repeat(1 << 20);
     assert_eq!(check_invariants(&no_boundary).len(), 1);
+}
+
+// The hard cases of issue 14 (from the English "golden rules" and agency copy).
+
+#[test]
+fn numbered_and_lettered_lists() {
+    assert_split(
+        "1.) The first item 2.) The second item",
+        &["1.) The first item", "2.) The second item"],
+    );
+    assert_split(
+        "1.) The first item. 2.) The second item.",
+        &["1.) The first item.", "2.) The second item."],
+    );
+    assert_split(
+        "1. The first item 2. The second item",
+        &["1. The first item", "2. The second item"],
+    );
+    assert_split(
+        "a. The first item b. The second item c. The third list item",
+        &["a. The first item", "b. The second item", "c. The third list item"],
+    );
+    assert_split(
+        "It set three conditions: a. The YPG withdraws. b. Its weapons are handed over. c. Councils are chosen.",
+        &[
+            "It set three conditions:",
+            "a. The YPG withdraws.",
+            "b. Its weapons are handed over.",
+            "c. Councils are chosen.",
+        ],
+    );
+    // Not a list: a number that is not the next item.
+    assert_split("1. The first item 5. The fifth", &["1. The first item 5.", "The fifth"]);
+}
+
+#[test]
+fn bullets() {
+    assert_split(
+        "• 9. The first item • 10. The second item",
+        &["• 9. The first item", "• 10. The second item"],
+    );
+    assert_split(
+        "⁃9. The first item ⁃10. The second item",
+        &["⁃9. The first item", "⁃10. The second item"],
+    );
+    assert_split("- fuel\n* bags\n• gloves", &["- fuel", "* bags", "• gloves"]);
+}
+
+#[test]
+fn capital_pm_and_the_pronoun_i() {
+    assert_split(
+        "At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. Mr. Smith then went to the store.",
+        &[
+            "At 5 a.m. Mr. Smith went to the bank.",
+            "He left the bank at 6 P.M.",
+            "Mr. Smith then went to the store.",
+        ],
+    );
+    assert_split("It ended at 6 P.M. Monday.", &["It ended at 6 P.M. Monday."]);
+    assert_split(
+        "We make a good team, you and I. Did you see Albert I. Jones yesterday?",
+        &["We make a good team, you and I.", "Did you see Albert I. Jones yesterday?"],
+    );
+}
+
+#[test]
+fn ellipses_inside_and_at_the_end() {
+    assert_split(
+        "\"We buried eleven people before noon... We stopped counting,\" he said. It was not ... to perform. \"In the coming days...\" He did not elaborate. Then ....\" He stopped.",
+        &[
+            "\"We buried eleven people before noon...",
+            "We stopped counting,\" he said.",
+            "It was not ... to perform.",
+            "\"In the coming days...\"",
+            "He did not elaborate.",
+            "Then ....\"",
+            "He stopped.",
+        ],
+    );
+}
+
+#[test]
+fn number_sign_and_dotted_numbers() {
+    assert_split(
+        "You can find it at N°. 1026.253.553. That is where the treasure is.",
+        &["You can find it at N°. 1026.253.553.", "That is where the treasure is."],
+    );
+}
+
+#[test]
+fn citation_after_a_closing_quote_stays() {
+    assert_split(
+        "\"Attacks must stop immediately.\" (OCHA statement, Oct. 9)\nHe said the plan \"was never kept\" (Orient News, Feb. 6). Others agreed.",
+        &[
+            "\"Attacks must stop immediately.\" (OCHA statement, Oct. 9)",
+            "He said the plan \"was never kept\" (Orient News, Feb. 6).",
+            "Others agreed.",
+        ],
+    );
+    assert_split("\"Stop.\" (He left.) Then.", &["\"Stop.\"", "(He left.)", "Then."]);
+}
+
+#[test]
+fn missing_space_after_a_period() {
+    assert_split(
+        "It showed irresolution.For his part Hollande spoke. See Amazon.com now. U.S.Army left.",
+        &[
+            "It showed irresolution.",
+            "For his part Hollande spoke.",
+            "See Amazon.com now.",
+            "U.S.Army left.",
+        ],
+    );
+}
+
+// Furniture as its own stage, with kinds.
+
+#[test]
+fn datelines_are_cut_from_the_first_sentence() {
+    let text = "Talks resume in Geneva\nBy Paul Hendry and Ines Moreau\nGENEVA, March 3 (Reuters) - The mediator handed over a plan.\nMOSCOW (AP) — Russia said on Wednesday it agreed.\nARSAL, Lebanon - Hundreds left.\nDAMASCUS (Sputnik) Earlier in the day SANA said so.";
+    assert_split(
+        text,
+        &[
+            "Talks resume in Geneva",
+            "[byline] By Paul Hendry and Ines Moreau",
+            "[dateline] GENEVA, March 3 (Reuters) -",
+            "The mediator handed over a plan.",
+            "[dateline] MOSCOW (AP) —",
+            "Russia said on Wednesday it agreed.",
+            "[dateline] ARSAL, Lebanon -",
+            "Hundreds left.",
+            "[dateline] DAMASCUS (Sputnik)",
+            "Earlier in the day SANA said so.",
+        ],
+    );
+    // The sentence keeps its own offsets.
+    let spans = SentenceSplitter::new().split(text);
+    assert_eq!(&text[spans[3].start..spans[3].end], "The mediator handed over a plan.");
+    // Capitals that are not a city followed by an agency or a dash stay in the sentence.
+    assert_split(
+        "NATO said it was ready.\nUS - Russia talks ended.",
+        &["NATO said it was ready.", "US - Russia talks ended."],
+    );
+}
+
+#[test]
+fn repeated_headline_and_header_dates() {
+    assert_split(
+        "Islamic State killed 270 in Syrian gas field battle: monitor\nJuly 19 2014 Islamic State killed 270 in Syrian gas field battle: monitor. Militant group Islamic State killed 270 people.",
+        &[
+            "Islamic State killed 270 in Syrian gas field battle: monitor",
+            "[date] July 19 2014",
+            "[headline] Islamic State killed 270 in Syrian gas field battle: monitor.",
+            "Militant group Islamic State killed 270 people.",
+        ],
+    );
+    assert_split(
+        "American among 18 jihadists killed in Syria raid NGO\nAmerican among 18 jihadists killed in Syria raid NGO AFP Friday 5 Sep 2014 The death toll rose.",
+        &[
+            "American among 18 jihadists killed in Syria raid NGO",
+            "[headline] American among 18 jihadists killed in Syria raid NGO",
+            "[byline] AFP",
+            "[date] Friday 5 Sep 2014",
+            "The death toll rose.",
+        ],
+    );
+    assert_split(
+        "Chemical Massacre in Idlib Defies the World\nPublished: 15/10/2018 - 14:32\n03.03.2018 (updated 14:12 03.03.2018) Get short URL\n\"Chemical\" Massacre in Idlib Defies the World The toll rose.",
+        &[
+            "Chemical Massacre in Idlib Defies the World",
+            "[date] Published: 15/10/2018 - 14:32",
+            "[date] 03.03.2018 (updated 14:12 03.03.2018)",
+            "[share] Get short URL",
+            "[headline] \"Chemical\" Massacre in Idlib Defies the World",
+            "The toll rose.",
+        ],
+    );
+    // A date that starts a sentence is not cut.
+    assert_split("Talks\nMay 5 2017 was calm.", &["Talks", "May 5 2017 was calm."]);
+}
+
+#[test]
+fn glued_furniture() {
+    assert_split(
+        "Talks\nIt ended in arrest.-REUTERS\nThe siege ended.--Reuters\nCommunity standardsDiscussion Comment via FacebookComment via Sputnik News",
+        &[
+            "Talks",
+            "It ended in arrest.",
+            "[byline] -REUTERS",
+            "The siege ended.",
+            "[byline] --Reuters",
+            "[comments] Community standards",
+            "[comments] Discussion",
+            "[comments] Comment via Facebook",
+            "[comments] Comment via Sputnik News",
+        ],
+    );
+    assert_split(
+        "Talks\nEditing by Peter Graff Our Standards:The Thomson Reuters Trust Principles.",
+        &[
+            "Talks",
+            "Editing by Peter Graff",
+            "[other] Our Standards:The Thomson Reuters Trust Principles.",
+        ],
+    );
+}
+
+#[test]
+fn captions_and_credits() {
+    assert_split(
+        "Talks\nSmoke rises over Dael (TRT World and Agencies) A fragile ceasefire ended.\nDelegates arrive in Geneva, March 3, 2017. (Luca Bernasconi/Keystone via AP)\nTanks are seen near the border. REUTERS/Kemal Aslan\nA medic treats a child. Photo: Delil Ahmed / AFP\nRelated Coverage\nTurkey sends more troops to Idlib\nThe U.N. said civilians paid the price.",
+        &[
+            "Talks",
+            "[caption] Smoke rises over Dael",
+            "[credit] (TRT World and Agencies)",
+            "A fragile ceasefire ended.",
+            "[caption] Delegates arrive in Geneva, March 3, 2017.",
+            "[credit] (Luca Bernasconi/Keystone via AP)",
+            "[caption] Tanks are seen near the border.",
+            "[credit] REUTERS/Kemal Aslan",
+            "[caption] A medic treats a child.",
+            "[credit] Photo: Delil Ahmed / AFP",
+            "[related] Related Coverage",
+            "[related] Turkey sends more troops to Idlib",
+            "The U.N. said civilians paid the price.",
+        ],
+    );
+    assert_split("He said (AFP) that it ended.", &["He said (AFP) that it ended."]);
+}
+
+#[test]
+fn user_patterns_add_kinds() {
+    let splitter = SentenceSplitter::new()
+        .with_furniture_patterns(
+            "kind,pattern\n# promos\npromo,Subscribe to*\npromo,*newsletter\nbyline,By staff\n",
+        )
+        .unwrap();
+    let text = "It ended.\nSubscribe to our channel\nGet the daily newsletter\nBY STAFF\nComments";
+    let kinds: Vec<_> = splitter
+        .split(text)
+        .iter()
+        .map(|s| s.furniture_kind().map(|k| splitter.kind_name(k)))
+        .collect();
+    assert_eq!(kinds, [None, Some("promo"), Some("promo"), Some("byline"), Some("comments")]);
+    let promo = splitter.split(text)[1].furniture_kind().unwrap();
+    assert_eq!(promo.name(), None, "a user kind has no built-in name");
+    assert_eq!(FurnitureKind::DATELINE.name(), Some("dateline"));
+    for (bad, line) in
+        [("a,b,c\n", 1), ("Bad Kind,x\n", 1), ("promo,*\n", 1), ("x,y\nsentence,z\n", 2)]
+    {
+        let err = SentenceSplitter::new().with_furniture_patterns(bad).unwrap_err();
+        assert_eq!(err.line, line, "{bad:?}: {err}");
+    }
 }
