@@ -8,13 +8,9 @@ use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{jsonl, labeled_slice, small_model};
+use common::{jsonl, labeled_slice, small_model, stderr, two_class_csv};
 use newsstance::model::{FORMAT_VERSION, MODEL_FILE};
 use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Runs a binary and checks that it did not panic.
 fn run(bin: &str, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
@@ -40,20 +36,6 @@ fn train_fails(files: &[(&str, &[u8])], args: &[&str], code: i32, expected: &[&s
     assert!(err.contains("hint: "), "{err}");
     assert!(!dir.path().join("models").exists(), "no model is written on error");
     err
-}
-
-/// Labeled rows that train in well under a second: two classes of clearly different words.
-fn two_class_csv(rows: usize) -> String {
-    let mut csv = String::from("id,text,tone\n");
-    for i in 0..rows {
-        let (t, l) = if i % 2 == 0 {
-            ("Talks brought hope and a ceasefire", "calm")
-        } else {
-            ("Shelling killed many civilians", "alarmed")
-        };
-        csv.push_str(&format!("r{i},{t} in town {i}.,{l}\n"));
-    }
-    csv
 }
 
 const FAST: [&str; 6] = ["--cv", "0", "--c", "1", "--out", "m"];
@@ -236,6 +218,7 @@ fn train_missing_input_file() {
 }
 
 #[test]
+#[ignore = "heavy (hundreds of MB written or held): .ci/run runs it in its own step, `cargo test -- --ignored`"]
 fn train_on_a_10_mb_cell() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = two_class_csv(20);
@@ -254,6 +237,7 @@ fn train_on_a_10_mb_cell() {
 }
 
 #[test]
+#[ignore = "heavy (hundreds of MB written or held): .ci/run runs it in its own step, `cargo test -- --ignored`"]
 fn labeled_set_reads_a_million_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("million.csv");

@@ -5,13 +5,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{root, run};
+use common::{root, run, stderr};
 use newsstance::Model;
 use serde_json::Value;
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Every 6th row of labels/sentences.csv, with some cells blanked (not labeled) and an extra
 /// column that is no task of the model.

@@ -2,14 +2,10 @@
 
 mod common;
 
-use common::{jsonl, root, run, small_model};
+use common::{jsonl, root, run, small_model, stderr};
 
 fn model_arg() -> String {
     small_model().to_str().unwrap().to_string()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

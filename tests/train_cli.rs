@@ -2,11 +2,7 @@
 
 mod common;
 
-use common::{labeled_slice, root, run};
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{labeled_slice, root, run, stderr};
 
 /// 300 labeled rows where `sentiment` is blank on every third row and `assad` on every fifth.
 fn csv_with_blanks() -> (String, usize, usize) {

@@ -50,6 +50,25 @@ fn run_env(
     child.wait_with_output().expect("binary finishes")
 }
 
+/// Labeled rows that train in well under a second: two classes of clearly different words.
+pub fn two_class_csv(rows: usize) -> String {
+    let mut csv = String::from("id,text,tone\n");
+    for i in 0..rows {
+        let (t, l) = if i % 2 == 0 {
+            ("Talks brought hope and a ceasefire", "calm")
+        } else {
+            ("Shelling killed many civilians", "alarmed")
+        };
+        csv.push_str(&format!("r{i},{t} in town {i}.,{l}\n"));
+    }
+    csv
+}
+
+/// A process's stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// The first `n` rows of labels/sentences.csv, as CSV text (header included).
 pub fn labeled_slice(n: usize) -> String {
     let text = std::fs::read_to_string(root().join("labels/sentences.csv")).unwrap();
