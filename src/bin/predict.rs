@@ -126,10 +126,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The dead-letter file (`--skipped`), when asked for, with its path.
+type DeadLetter = Arc<Mutex<Option<(PathBuf, std::io::BufWriter<std::fs::File>)>>>;
+
 /// Runs `predict`; the number of records scored.
 fn run(args: Args) -> Result<u64> {
     // Before any other thread starts: SIGINT and SIGTERM go to one thread that flushes the
-    // outputs and prints the counts (see `on_signal`).
+    // outputs and prints the counts (see `flush_on_signal`).
     let signals = common::block_stop_signals();
     let quiet = args.quiet;
     let mut warn = |line: &str| {
@@ -144,18 +147,7 @@ fn run(args: Args) -> Result<u64> {
     for w in warnings {
         warn(&format!("warning: {w}"));
     }
-    let keep: Vec<String> = args.keep.iter().map(|k| k.trim().to_string()).collect();
-    let text_input = sources.iter().any(|s| match s {
-        InputSource::Text(_) => true,
-        InputSource::Stdin => args.input_format == InputFormat::Text,
-        _ => false,
-    });
-    if let Some(other) = keep.iter().find(|k| *k != InputFields::FOLDER).filter(|_| text_input) {
-        return Err(Error::setting(
-            format!("--keep {other}: a .txt article has no field '{other}'"),
-            "from .txt input only `--keep folder` (the name of the file's folder) can be kept; keep other fields from JSONL or CSV input",
-        ));
-    }
+    let keep = kept_fields(&args, &sources)?;
     let model_file = (!args.split_only).then(|| {
         if args.model.is_dir() {
             args.model.join(newsstance::model::MODEL_FILE)
@@ -164,34 +156,8 @@ fn run(args: Args) -> Result<u64> {
         }
     });
     check_outputs(&args, &sources, model_file.as_deref())?;
-    let scorer =
-        if args.split_only { None } else { Some(ModelBundle::load(&args.model)?.scorer()) };
-    let settings = PredictSettings {
-        unit: args.unit,
-        format: args.format,
-        threads: match args.threads {
-            Some(n) => common::check_threads(n)?,
-            None => default_threads(),
-        },
-        keep_furniture: args.keep_furniture,
-        explain: args.explain,
-        progress: !args.quiet
-            && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
-    };
     let live = Arc::new(LiveCounts::default());
-    let mut predictor =
-        Predictor::new(scorer, settings)?.with_kept(&keep)?.with_live_counts(Arc::clone(&live));
-    if let Some(path) = &args.furniture {
-        let patterns = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let splitter = SentenceSplitter::new().with_furniture_patterns(&patterns).map_err(|e| {
-            Error::input(
-                newsstance::Location::line(path, e.line as u64),
-                e.message,
-                "write one `kind,pattern` per line, e.g. `promo,Subscribe to*` (see README, predict)",
-            )
-        })?;
-        predictor = predictor.with_splitter(splitter);
-    }
+    let predictor = predictor(&args, &keep)?.with_live_counts(Arc::clone(&live));
     let mut reader = InputReader::new(sources)
         .with_max_record_bytes(args.max_record_bytes)
         .with_fields(InputFields { text: args.text_column.clone(), keep })
@@ -201,37 +167,14 @@ fn run(args: Args) -> Result<u64> {
     // Both outputs are shared with the thread that flushes them on a signal; every write is
     // whole lines, so a flush never leaves half a line.
     let out = Arc::new(Mutex::new(std::io::BufWriter::with_capacity(64 << 10, std::io::stdout())));
-    let skipped_file = Arc::new(Mutex::new(match &args.skipped {
+    let skipped_file: DeadLetter = Arc::new(Mutex::new(match &args.skipped {
         Some(path) => Some((
             path.clone(),
             std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?),
         )),
         None => None,
     }));
-    {
-        let (out, skipped_file) = (Arc::clone(&out), Arc::clone(&skipped_file));
-        let live = Arc::clone(&live);
-        common::on_signal(signals, move |name| {
-            // The main thread may hold a lock while it is stopped: take what is free.
-            if let Ok(mut out) = out.lock() {
-                let _ = out.flush();
-            }
-            if let Ok(mut file) = skipped_file.lock() {
-                if let Some((_, file)) = file.as_mut() {
-                    let _ = file.flush();
-                }
-            }
-            if !quiet {
-                use std::sync::atomic::Ordering::Relaxed;
-                common::eprint_line(&format!(
-                    "predict: stopped by {name}: records read {}, scored {}, skipped {} (output and dead-letter file flushed)",
-                    live.records_read.load(Relaxed),
-                    live.records_scored.load(Relaxed),
-                    live.records_skipped.load(Relaxed),
-                ));
-            }
-        });
-    }
+    flush_on_signal(signals, Arc::clone(&out), Arc::clone(&skipped_file), Arc::clone(&live), quiet);
     let mut on_skip = |skip: &newsstance::predict::Skip| -> Result<()> {
         let mut file = skipped_file.lock().expect("dead-letter lock");
         if let Some((path, file)) = file.as_mut() {
@@ -260,6 +203,85 @@ fn run(args: Args) -> Result<u64> {
         common::eprint_line(&format!("predict: stats: {stats}"));
     }
     Ok(stats.records_scored)
+}
+
+/// The `--keep` names, trimmed; from `.txt` input only `folder` can be kept.
+fn kept_fields(args: &Args, sources: &[InputSource]) -> Result<Vec<String>> {
+    let keep: Vec<String> = args.keep.iter().map(|k| k.trim().to_string()).collect();
+    let text_input = sources.iter().any(|s| match s {
+        InputSource::Text(_) => true,
+        InputSource::Stdin => args.input_format == InputFormat::Text,
+        _ => false,
+    });
+    if let Some(other) = keep.iter().find(|k| *k != InputFields::FOLDER).filter(|_| text_input) {
+        return Err(Error::setting(
+            format!("--keep {other}: a .txt article has no field '{other}'"),
+            "from .txt input only `--keep folder` (the name of the file's folder) can be kept; keep other fields from JSONL or CSV input",
+        ));
+    }
+    Ok(keep)
+}
+
+/// The predictor the flags ask for: the model loaded (unless `--split-only`), the settings,
+/// the kept fields and the user's furniture patterns.
+fn predictor(args: &Args, keep: &[String]) -> Result<Predictor> {
+    let scorer =
+        if args.split_only { None } else { Some(ModelBundle::load(&args.model)?.scorer()) };
+    let settings = PredictSettings {
+        unit: args.unit,
+        format: args.format,
+        threads: match args.threads {
+            Some(n) => common::check_threads(n)?,
+            None => default_threads(),
+        },
+        keep_furniture: args.keep_furniture,
+        explain: args.explain,
+        progress: !args.quiet
+            && (args.progress || std::io::IsTerminal::is_terminal(&std::io::stderr())),
+    };
+    let mut predictor = Predictor::new(scorer, settings)?.with_kept(keep)?;
+    if let Some(path) = &args.furniture {
+        let patterns = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let splitter = SentenceSplitter::new().with_furniture_patterns(&patterns).map_err(|e| {
+            Error::input(
+                newsstance::Location::line(path, e.line as u64),
+                e.message,
+                "write one `kind,pattern` per line, e.g. `promo,Subscribe to*` (see README, predict)",
+            )
+        })?;
+        predictor = predictor.with_splitter(splitter);
+    }
+    Ok(predictor)
+}
+
+/// On SIGINT or SIGTERM: flushes both outputs and prints the counts so far.
+fn flush_on_signal(
+    signals: common::StopSignals,
+    out: Arc<Mutex<impl Write + Send + 'static>>,
+    skipped_file: DeadLetter,
+    live: Arc<LiveCounts>,
+    quiet: bool,
+) {
+    common::on_signal(signals, move |name| {
+        // The main thread may hold a lock while it is stopped: take what is free.
+        if let Ok(mut out) = out.lock() {
+            let _ = out.flush();
+        }
+        if let Ok(mut file) = skipped_file.lock() {
+            if let Some((_, file)) = file.as_mut() {
+                let _ = file.flush();
+            }
+        }
+        if !quiet {
+            use std::sync::atomic::Ordering::Relaxed;
+            common::eprint_line(&format!(
+                "predict: stopped by {name}: records read {}, scored {}, skipped {} (output and dead-letter file flushed)",
+                live.records_read.load(Relaxed),
+                live.records_scored.load(Relaxed),
+                live.records_skipped.load(Relaxed),
+            ));
+        }
+    });
 }
 
 /// Stdout behind a lock shared with the signal thread; each `write_all` (whole lines) holds

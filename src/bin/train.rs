@@ -176,20 +176,7 @@ fn run(args: Args) -> Result<()> {
     } else {
         args.inputs.clone()
     };
-    let options = LabeledCsvOptions {
-        text_column: args.text_column.clone(),
-        tasks: args.tasks.clone(),
-        meta: if args.meta.is_empty() {
-            DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect()
-        } else {
-            args.meta.clone()
-        },
-        group_column: match args.group_column.as_deref() {
-            None => Some("article_id".into()),
-            Some("none") => None,
-            Some(name) => Some(name.into()),
-        },
-    };
+    let options = labeled_options(&args);
     let quiet = args.quiet;
     let progress = move |line: &str| {
         if !quiet {
@@ -203,6 +190,52 @@ fn run(args: Args) -> Result<()> {
         progress(&format!("warning: {w}"));
     }
     check_tasks(&set, &args)?;
+    check_groups(&set, &args)?;
+    progress(&format!(
+        "read {} sentences from {} file(s); tasks: {}",
+        set.texts.len(),
+        set.sources.len(),
+        set.tasks.join(", ")
+    ));
+    let settings = train_settings(&args)?;
+    let trained = train(&set, &settings, &progress)?;
+    let provenance = Provenance {
+        crate_version: env!("CARGO_PKG_VERSION").into(),
+        inputs: set.sources.clone(),
+        text_column: args.text_column.clone(),
+        sentences: set.texts.len(),
+        seed: args.seed,
+    };
+    let bundle = ModelBundle::new(trained, provenance);
+    let index = FeatureIndex::new(bundle.features.clone(), &bundle.vocabulary);
+    let surface = surface_forms(&index, set.texts.iter().map(String::as_str));
+    let report = render_report(&bundle, &surface);
+    let path = save(&bundle, &report, &args.out)?;
+    progress(&format!("model written to {}", path.display()));
+    Ok(())
+}
+
+/// How the labeled CSVs are read: the text column, the tasks, the metadata columns and the
+/// group column (`article_id` unless `--group-column` says otherwise).
+fn labeled_options(args: &Args) -> LabeledCsvOptions {
+    LabeledCsvOptions {
+        text_column: args.text_column.clone(),
+        tasks: args.tasks.clone(),
+        meta: if args.meta.is_empty() {
+            DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect()
+        } else {
+            args.meta.clone()
+        },
+        group_column: match args.group_column.as_deref() {
+            None => Some("article_id".into()),
+            Some("none") => None,
+            Some(name) => Some(name.into()),
+        },
+    }
+}
+
+/// A `--group-column` that no row has a value in is a mistake, not a grouping.
+fn check_groups(set: &LabeledSet, args: &Args) -> Result<()> {
     if let Some(name) = args.group_column.as_deref().filter(|&n| n != "none") {
         if set.groups.iter().all(Option::is_none) {
             return Err(Error::setting(
@@ -211,13 +244,12 @@ fn run(args: Args) -> Result<()> {
             ));
         }
     }
-    progress(&format!(
-        "read {} sentences from {} file(s); tasks: {}",
-        set.texts.len(),
-        set.sources.len(),
-        set.tasks.join(", ")
-    ));
-    let settings = TrainSettings {
+    Ok(())
+}
+
+/// The training settings the flags ask for: features, the search space, the solver.
+fn train_settings(args: &Args) -> Result<TrainSettings> {
+    Ok(TrainSettings {
         features: FeatureSettings {
             word_ngrams: args.ngrams,
             char_ngrams: Some(args.char_ngrams),
@@ -261,23 +293,16 @@ fn run(args: Args) -> Result<()> {
         precision: args.precision,
         max_memory: (args.max_memory > 0).then_some(args.max_memory << 20),
         ..TrainSettings::default()
-    };
-    let trained = train(&set, &settings, &progress)?;
-    let provenance = Provenance {
-        crate_version: env!("CARGO_PKG_VERSION").into(),
-        inputs: set.sources.clone(),
-        text_column: args.text_column.clone(),
-        sentences: set.texts.len(),
-        seed: args.seed,
-    };
-    let bundle = ModelBundle::new(trained, provenance);
-    let index = FeatureIndex::new(bundle.features.clone(), &bundle.vocabulary);
-    let surface = surface_forms(&index, set.texts.iter().map(String::as_str));
-    let report = render_report(&bundle, &surface);
-    let path = bundle.save(&args.out)?;
-    let report_path = args.out.join(REPORT_FILE);
-    std::fs::write(&report_path, &report).map_err(|e| Error::io(&report_path, e))?;
-    // The model is saved; a closed stdout (e.g. `train | head`) only cuts the report short.
+    })
+}
+
+/// Saves the bundle and its report into `out`, then prints the report; the path of the model
+/// file. The model is saved first: a closed stdout (e.g. `train | head`) only cuts the report
+/// short.
+fn save(bundle: &ModelBundle, report: &str, out: &Path) -> Result<PathBuf> {
+    let path = bundle.save(out)?;
+    let report_path = out.join(REPORT_FILE);
+    std::fs::write(&report_path, report).map_err(|e| Error::io(&report_path, e))?;
     {
         use std::io::Write;
         let mut stdout = std::io::stdout().lock();
@@ -286,14 +311,13 @@ fn run(args: Args) -> Result<()> {
             .and_then(|()| stdout.flush())
             .map_err(|e| Error::io("<stdout>", e))?;
     }
-    progress(&format!("model written to {}", path.display()));
-    Ok(())
+    Ok(path)
 }
 
 /// Columns of the predict CSV output that every model has; a task of one of these names would
 /// make a header with a name twice.
 const OUTPUT_COLUMNS: &[&str] =
-    &["id", "sentence", "start", "end", "text", "furniture", "mentions"];
+    &["id", "sentence", "start", "end", "start_char", "end_char", "text", "furniture", "mentions"];
 
 /// Refuses, before anything is read, flags that name columns in ways that cannot work: a task
 /// that is the text column (the model would read its own labels: a perfect, useless score), a
@@ -543,38 +567,7 @@ fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> String
             t.gradient_tolerance
         );
         if let Some(cv) = &t.cv {
-            let sample = if cv.rows < t.rows {
-                format!(" on a sample of {} rows", cv.rows)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                s,
-                "{}-fold CV{}{sample}, mean macro-F1 of every candidate (* chosen):",
-                cv.folds,
-                if cv.grouped { " by group" } else { "" }
-            );
-            let mut line = String::new();
-            for (i, c) in cv.candidates.iter().enumerate() {
-                let head = format!("  {:<12} {:<11}", c.features, c.balance);
-                if !line.starts_with(&head) {
-                    if !line.is_empty() {
-                        let _ = writeln!(s, "{line}");
-                    }
-                    line = head;
-                }
-                let mark = if i == cv.chosen { "*" } else { " " };
-                let _ = write!(line, " C={}: {:.3}{mark}", c.c, c.macro_f1);
-            }
-            let _ = writeln!(s, "{line}");
-            let folds: Vec<String> = cv.fold_macro_f1.iter().map(|f| format!("{f:.3}")).collect();
-            let _ = writeln!(
-                s,
-                "fold macro-F1 of the chosen candidate: {}; unconverged fits: {}",
-                folds.join(" "),
-                cv.unconverged_fits
-            );
-            let _ = write!(s, "{}", cv.report);
+            render_cv(&mut s, cv, t.rows);
         }
         let _ = writeln!(
             s,
@@ -596,4 +589,39 @@ fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> String
         }
     }
     s
+}
+
+/// The cross-validation part of a task's report: every candidate's score, the folds of the
+/// chosen one, and its pooled out-of-fold figures.
+fn render_cv(s: &mut String, cv: &newsstance::model::CrossValidation, rows: usize) {
+    use std::fmt::Write;
+    let sample =
+        if cv.rows < rows { format!(" on a sample of {} rows", cv.rows) } else { String::new() };
+    let _ = writeln!(
+        s,
+        "{}-fold CV{}{sample}, mean macro-F1 of every candidate (* chosen):",
+        cv.folds,
+        if cv.grouped { " by group" } else { "" }
+    );
+    let mut line = String::new();
+    for (i, c) in cv.candidates.iter().enumerate() {
+        let head = format!("  {:<12} {:<11}", c.features, c.balance);
+        if !line.starts_with(&head) {
+            if !line.is_empty() {
+                let _ = writeln!(s, "{line}");
+            }
+            line = head;
+        }
+        let mark = if i == cv.chosen { "*" } else { " " };
+        let _ = write!(line, " C={}: {:.3}{mark}", c.c, c.macro_f1);
+    }
+    let _ = writeln!(s, "{line}");
+    let folds: Vec<String> = cv.fold_macro_f1.iter().map(|f| format!("{f:.3}")).collect();
+    let _ = writeln!(
+        s,
+        "fold macro-F1 of the chosen candidate: {}; unconverged fits: {}",
+        folds.join(" "),
+        cv.unconverged_fits
+    );
+    let _ = write!(s, "{}", cv.report);
 }
