@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::dataset::LabeledSet;
 use crate::error::{Error, Location, Result};
-use crate::model::{argmax, ClassificationReport, ScoreScratch, Scorer};
+use crate::model::{argmax, ClassificationReport, ScoreScratch, Scorer, TaskHead};
 
 /// Classes with fewer labeled rows than this are flagged as too small to trust.
 pub const SMALL_SUPPORT: u64 = 20;
@@ -98,41 +98,10 @@ pub fn evaluate(
         ));
     }
     // Labels as class indices; an unknown label is an error at its first row.
-    let mut truth: Vec<Vec<Option<usize>>> = Vec::with_capacity(shared.len());
-    for &(h, t) in &shared {
-        let head = &scorer.tasks()[h];
-        let mut unknown: Vec<usize> = Vec::new();
-        let labels: Vec<Option<usize>> = set.labels[t]
-            .iter()
-            .enumerate()
-            .map(|(row, label)| {
-                let label = label.as_deref()?;
-                let class = head.classes.iter().position(|c| c == label);
-                if class.is_none() {
-                    unknown.push(row);
-                }
-                class
-            })
-            .collect();
-        if let Some(&row) = unknown.first() {
-            let label = set.labels[t][row].as_deref().unwrap_or_default();
-            let more = match unknown.len() {
-                1 => String::new(),
-                n => format!(" ({} rows in all have labels the model does not know)", n),
-            };
-            return Err(Error::input(
-                set.locations[row].clone(),
-                format!(
-                    "task '{}': the label '{label}' is not a class of the model ({}){more}",
-                    head.name,
-                    head.classes.join(", ")
-                ),
-                "fix the label (labels are case-sensitive), leave the cell blank to leave the \
-                 row out, or retrain the model with this class",
-            ));
-        }
-        truth.push(labels);
-    }
+    let truth = shared
+        .iter()
+        .map(|&(h, t)| class_indices(&scorer.tasks()[h], set, t))
+        .collect::<Result<Vec<_>>>()?;
     if let Some(column) = group_column {
         if set.groups.iter().all(Option::is_none) {
             return Err(Error::input(
@@ -161,43 +130,80 @@ pub fn evaluate(
         .iter()
         .enumerate()
         .map(|(i, &(h, _))| {
-            let classes = &scorer.tasks()[h].classes;
+            // (row, true class, predicted class) of every row labeled for the task.
             let pairs: Vec<(usize, usize, usize)> = rows
                 .iter()
                 .zip(&predicted)
                 .filter_map(|(&r, p)| truth[i][r].map(|t| (r, t, p[i])))
                 .collect();
-            let report_of = |pairs: &[(usize, usize, usize)]| {
-                let t: Vec<usize> = pairs.iter().map(|p| p.1).collect();
-                let p: Vec<usize> = pairs.iter().map(|p| p.2).collect();
-                report(classes, &t, &p)
-            };
-            let mut groups = Vec::new();
-            if group_column.is_some() {
-                let mut names: Vec<&str> = pairs
-                    .iter()
-                    .map(|p| set.groups[p.0].as_deref().unwrap_or(BLANK_GROUP))
-                    .collect();
-                names.sort_unstable();
-                names.dedup();
-                for name in names {
-                    let members: Vec<(usize, usize, usize)> = pairs
-                        .iter()
-                        .copied()
-                        .filter(|p| set.groups[p.0].as_deref().unwrap_or(BLANK_GROUP) == name)
-                        .collect();
-                    groups
-                        .push(GroupEvaluation { group: name.into(), report: report_of(&members) });
-                }
-            }
-            TaskEvaluation {
-                task: scorer.tasks()[h].name.clone(),
-                report: report_of(&pairs),
-                groups,
-            }
+            task_evaluation(&scorer.tasks()[h], set, &pairs, group_column.is_some())
         })
         .collect();
     Ok(Evaluation { tasks, group_column: group_column.map(str::to_string), warnings })
+}
+
+/// The class index of each row's label for set task `t` (`None` where blank); a label that
+/// is not a class of `head` is an error at its first row, with the count of such rows.
+fn class_indices(head: &TaskHead, set: &LabeledSet, t: usize) -> Result<Vec<Option<usize>>> {
+    let mut unknown: Vec<usize> = Vec::new();
+    let labels: Vec<Option<usize>> = set.labels[t]
+        .iter()
+        .enumerate()
+        .map(|(row, label)| {
+            let label = label.as_deref()?;
+            let class = head.classes.iter().position(|c| c == label);
+            if class.is_none() {
+                unknown.push(row);
+            }
+            class
+        })
+        .collect();
+    if let Some(&row) = unknown.first() {
+        let label = set.labels[t][row].as_deref().unwrap_or_default();
+        let more = match unknown.len() {
+            1 => String::new(),
+            n => format!(" ({} rows in all have labels the model does not know)", n),
+        };
+        return Err(Error::input(
+            set.locations[row].clone(),
+            format!(
+                "task '{}': the label '{label}' is not a class of the model ({}){more}",
+                head.name,
+                head.classes.join(", ")
+            ),
+            "fix the label (labels are case-sensitive), leave the cell blank to leave the \
+             row out, or retrain the model with this class",
+        ));
+    }
+    Ok(labels)
+}
+
+/// One task's figures from its (row, true class, predicted class) triples, and per group of
+/// `set.groups` when `by_group`.
+fn task_evaluation(
+    head: &TaskHead,
+    set: &LabeledSet,
+    pairs: &[(usize, usize, usize)],
+    by_group: bool,
+) -> TaskEvaluation {
+    let report_of = |pairs: &[(usize, usize, usize)]| {
+        let t: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        let p: Vec<usize> = pairs.iter().map(|p| p.2).collect();
+        report(&head.classes, &t, &p)
+    };
+    let mut groups = Vec::new();
+    if by_group {
+        let group_of = |row: usize| set.groups[row].as_deref().unwrap_or(BLANK_GROUP);
+        let mut names: Vec<&str> = pairs.iter().map(|p| group_of(p.0)).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let members: Vec<(usize, usize, usize)> =
+                pairs.iter().copied().filter(|p| group_of(p.0) == name).collect();
+            groups.push(GroupEvaluation { group: name.into(), report: report_of(&members) });
+        }
+    }
+    TaskEvaluation { task: head.name.clone(), report: report_of(pairs), groups }
 }
 
 /// The report of `truth` against `predicted`, macro-F1 over the classes that occur in either.

@@ -338,26 +338,7 @@ impl Summarizer {
                 self.tasks.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
             )));
         }
-        let key = value_name(object.get(&self.settings.article));
-        let article = match self.index.get(&key) {
-            Some(&a) => a,
-            None => {
-                let fields = object
-                    .iter()
-                    .filter(|(k, _)| !OWN_FIELDS.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), value_name(Some(v))))
-                    .collect();
-                self.articles.push(Article {
-                    key: key.clone(),
-                    groups: self.settings.by.iter().map(|b| value_name(object.get(b))).collect(),
-                    fields,
-                    tasks: self.tasks.iter().map(|t| TaskCounts::new(t.classes.len())).collect(),
-                    labels: vec![Vec::new(); self.tasks.len()],
-                });
-                self.index.insert(key, self.articles.len() - 1);
-                self.articles.len() - 1
-            }
-        };
+        let article = self.article_of(object);
         let mentions = object.get("mentions").and_then(|m| m.as_object());
         let mut kept = Vec::with_capacity(self.tasks.len());
         for (t, task) in self.tasks.iter().enumerate() {
@@ -394,21 +375,7 @@ impl Summarizer {
             }
             self.articles[article].labels[t].push(in_base.then_some(label as u16));
             if self.sentences.is_some() {
-                let terms = p
-                    .get("terms")
-                    .and_then(|t| t.as_array())
-                    .map(|terms| {
-                        terms
-                            .iter()
-                            .filter_map(|t| {
-                                Some((
-                                    t.get("term")?.as_str()?.to_string(),
-                                    t.get("weight")?.as_f64()?,
-                                ))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let terms = terms_of(p);
                 kept.push(SentencePrediction { label, probabilities, terms, mentions: mention });
             }
         }
@@ -417,6 +384,30 @@ impl Summarizer {
             sentences.push(Sentence { article, text, predictions: kept });
         }
         Ok(())
+    }
+
+    /// The index of the record's article in `self.articles`, added on its first record.
+    fn article_of(&mut self, object: &serde_json::Map<String, serde_json::Value>) -> usize {
+        let key = value_name(object.get(&self.settings.article));
+        match self.index.get(&key) {
+            Some(&a) => a,
+            None => {
+                let fields = object
+                    .iter()
+                    .filter(|(k, _)| !OWN_FIELDS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), value_name(Some(v))))
+                    .collect();
+                self.articles.push(Article {
+                    key: key.clone(),
+                    groups: self.settings.by.iter().map(|b| value_name(object.get(b))).collect(),
+                    fields,
+                    tasks: self.tasks.iter().map(|t| TaskCounts::new(t.classes.len())).collect(),
+                    labels: vec![Vec::new(); self.tasks.len()],
+                });
+                self.index.insert(key, self.articles.len() - 1);
+                self.articles.len() - 1
+            }
+        }
     }
 
     /// The summary of everything read: rows for all articles, each grouping field's groups and
@@ -591,5 +582,16 @@ fn tasks_of(
                 actor: mentions.is_some_and(|m| m.contains_key(name)),
             })
         })
+        .collect()
+}
+
+/// The explanation terms of a task's prediction (`predict --explain`), as (term, weight).
+fn terms_of(prediction: &serde_json::Value) -> Vec<(String, f64)> {
+    let Some(terms) = prediction.get("terms").and_then(|t| t.as_array()) else {
+        return Vec::new();
+    };
+    terms
+        .iter()
+        .filter_map(|t| Some((t.get("term")?.as_str()?.to_string(), t.get("weight")?.as_f64()?)))
         .collect()
 }

@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::{Among, Row, Summarizer, Summary};
+use super::{Among, Row, Summarizer, Summary, TaskInfo, TaskSummary};
 use crate::error::{Error, Result};
 
 /// What the report shows.
@@ -194,61 +194,84 @@ fn chart(h: &mut String, summary: &Summary, t: usize, level: &str, rows: &[&Row]
         label_w + bar_w + 8.0
     );
     for (i, row) in rows.iter().enumerate() {
-        let y = top + row_h * i as f64;
-        let ts = &row.tasks[t];
-        let name = if row.group.chars().count() > 30 {
-            format!("{}…", row.group.chars().take(29).collect::<String>())
-        } else {
-            row.group.clone()
-        };
+        bar(h, task, &row.tasks[t], row, top + row_h * i as f64, (label_w, bar_w, row_h));
+    }
+    figures_table(h, summary, t, level, rows, base);
+}
+
+/// One group's stacked bar at height `y`; `geometry` is (label width, bar width, row height).
+fn bar(
+    h: &mut String,
+    task: &TaskInfo,
+    ts: &TaskSummary,
+    row: &Row,
+    y: f64,
+    geometry: (f64, f64, f64),
+) {
+    let (label_w, bar_w, row_h) = geometry;
+    let name = if row.group.chars().count() > 30 {
+        format!("{}…", row.group.chars().take(29).collect::<String>())
+    } else {
+        row.group.clone()
+    };
+    let _ = writeln!(
+        h,
+        "<g><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} ({})</text>",
+        label_w - 8.0,
+        y + 15.0,
+        esc(&name),
+        row.articles
+    );
+    let mut x = label_w;
+    for (c, (class, cs)) in task.classes.iter().zip(&ts.classes).enumerate() {
+        let Some(share) = cs.share else { continue };
+        let w = share * bar_w;
+        let (colour, _) = class_style(class, c);
         let _ = writeln!(
             h,
-            "<g><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} ({})</text>",
-            label_w - 8.0,
-            y + 15.0,
-            esc(&name),
-            row.articles
+            "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\" stroke=\"#fff\"><title>{}: {} {} ({} of {} sentences; interval {}–{})</title></rect>",
+            row_h - 6.0,
+            esc(&row.group),
+            esc(class),
+            percent(cs.share),
+            cs.count,
+            ts.base,
+            percent(cs.low),
+            percent(cs.high),
         );
-        let mut x = label_w;
-        for (c, (class, cs)) in task.classes.iter().zip(&ts.classes).enumerate() {
-            let Some(share) = cs.share else { continue };
-            let w = share * bar_w;
-            let (colour, _) = class_style(class, c);
+        if share >= 0.09 {
             let _ = writeln!(
                 h,
-                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\" stroke=\"#fff\"><title>{}: {} {} ({} of {} sentences; interval {}–{})</title></rect>",
-                row_h - 6.0,
-                esc(&row.group),
-                esc(class),
-                percent(cs.share),
-                cs.count,
-                ts.base,
-                percent(cs.low),
-                percent(cs.high),
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" style=\"fill:#fff;font-weight:600\" aria-hidden=\"true\">{}</text>",
+                x + w / 2.0,
+                y + 14.0,
+                percent(cs.share)
             );
-            if share >= 0.09 {
-                let _ = writeln!(
-                    h,
-                    "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" style=\"fill:#fff;font-weight:600\" aria-hidden=\"true\">{}</text>",
-                    x + w / 2.0,
-                    y + 14.0,
-                    percent(cs.share)
-                );
-            }
-            x += w;
         }
-        if ts.base == 0 {
-            let _ =
-                writeln!(h, "<text x=\"{}\" y=\"{}\">no sentence</text>", label_w + 4.0, y + 15.0);
-        }
-        let _ = writeln!(
-            h,
-            "<text x=\"{}\" y=\"{}\">{}</text></g>",
-            label_w + bar_w + 8.0,
-            y + 15.0,
-            ts.base
-        );
+        x += w;
     }
+    if ts.base == 0 {
+        let _ = writeln!(h, "<text x=\"{}\" y=\"{}\">no sentence</text>", label_w + 4.0, y + 15.0);
+    }
+    let _ = writeln!(
+        h,
+        "<text x=\"{}\" y=\"{}\">{}</text></g>",
+        label_w + bar_w + 8.0,
+        y + 15.0,
+        ts.base
+    );
+}
+
+/// The chart's figures as a table: per group, the share of each class with its interval.
+fn figures_table(
+    h: &mut String,
+    summary: &Summary,
+    t: usize,
+    level: &str,
+    rows: &[&Row],
+    base: &str,
+) {
+    let task = &summary.tasks[t];
     let _ = write!(
         h,
         "</svg>\n<figcaption>Share of each class of <b>{}</b> among {}, per {} (articles in brackets; sentences at the right).</figcaption>\n</figure>\n<table>\n<caption class=\"meta\">The chart's figures: share of each class with its {}% bootstrap interval.</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">articles</th><th scope=\"col\">sentences</th>",
