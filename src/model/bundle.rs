@@ -88,29 +88,7 @@ impl ModelBundle {
         if self.vocabulary.idf.len() != n {
             return bad(format!("{} terms but {} idf values", n, self.vocabulary.idf.len()));
         }
-        // Feature order: every word term, sorted, then every character n-gram term (prefix
-        // "c:"), sorted; strictly increasing, so no term appears twice.
-        let order = |t: &str| (t.starts_with(CHAR_TERM_PREFIX), t.to_owned());
-        for (i, pair) in self.vocabulary.terms.windows(2).enumerate() {
-            let (a, b) = (order(&pair[0]), order(&pair[1]));
-            if a == b {
-                return refuse(format!(
-                    "the vocabulary holds the term '{}' twice (features {i} and {})",
-                    pair[0],
-                    i + 1
-                ));
-            }
-            if a > b {
-                return refuse(format!(
-                    "the vocabulary is not in feature order (word terms sorted, then character \
-                     n-grams \"{CHAR_TERM_PREFIX}...\" sorted): feature {i} '{}' comes before \
-                     feature {} '{}'",
-                    pair[0],
-                    i + 1,
-                    pair[1]
-                ));
-            }
-        }
+        self.check_vocabulary_order(path)?;
         if self.tasks.is_empty() {
             return bad("the bundle holds no task".into());
         }
@@ -154,6 +132,37 @@ impl ModelBundle {
                 format!("feature settings: {e}"),
                 "retrain the bundle with `train`",
             ));
+        }
+        Ok(())
+    }
+
+    /// The vocabulary in feature order: every word term, sorted, then every character n-gram
+    /// term (prefix "c:"), sorted; strictly increasing, so no term appears twice. The scorer
+    /// relies on it (character features start where the words end); another order would give
+    /// wrong probabilities without an error.
+    fn check_vocabulary_order(&self, path: &Path) -> Result<()> {
+        let refuse =
+            |message: String| Error::model(path, message, "retrain the model with `train`");
+        let order = |t: &str| (t.starts_with(CHAR_TERM_PREFIX), t.to_owned());
+        for (i, pair) in self.vocabulary.terms.windows(2).enumerate() {
+            let (a, b) = (order(&pair[0]), order(&pair[1]));
+            if a == b {
+                return Err(refuse(format!(
+                    "the vocabulary holds the term '{}' twice (features {i} and {})",
+                    pair[0],
+                    i + 1
+                )));
+            }
+            if a > b {
+                return Err(refuse(format!(
+                    "the vocabulary is not in feature order (word terms sorted, then character \
+                     n-grams \"{CHAR_TERM_PREFIX}...\" sorted): feature {i} '{}' comes before \
+                     feature {} '{}'",
+                    pair[0],
+                    i + 1,
+                    pair[1]
+                )));
+            }
         }
         Ok(())
     }

@@ -35,6 +35,51 @@ pub(super) struct CsvInput {
     done: bool,
 }
 
+/// The columns of the header `names` to read: the text column, `id` if any, and the columns
+/// to keep, in `fields.keep`'s order. A missing text or kept column, or a text or `id` column
+/// named twice, is an error at line 1.
+fn header_columns(
+    path: &Path,
+    names: &[String],
+    fields: &InputFields,
+) -> Result<(usize, Option<usize>, Vec<usize>)> {
+    let header = || crate::util::shorten(&names.join(", "), 200);
+    let Some(text) = names.iter().position(|h| *h == fields.text) else {
+        return Err(Error::input(
+            Location::line(path, 1),
+            format!("no '{}' column in the header ({})", fields.text, header()),
+            "the first line must be a header row (e.g. id,text); name the column holding the articles 'text', or give its name with --text-column",
+        ));
+    };
+    for name in [fields.text.as_str(), "id"] {
+        let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == name).collect();
+        if at.len() > 1 {
+            return Err(Error::input(
+                Location::line(path, 1).with_column(at[1] as u64 + 1),
+                format!(
+                    "the header names the '{name}' column twice (columns {} and {})",
+                    at[0] + 1,
+                    at[1] + 1
+                ),
+                format!("rename or delete one of the two '{name}' columns; which one to read would be a guess"),
+            ));
+        }
+    }
+    let id = names.iter().position(|h| h == "id");
+    let mut keep = Vec::with_capacity(fields.keep.len());
+    for name in &fields.keep {
+        let Some(i) = names.iter().position(|h| h == name) else {
+            return Err(Error::input(
+                Location::line(path, 1),
+                format!("no '{name}' column to keep in the header ({})", header()),
+                "--keep takes column names of the header, separated by commas",
+            ));
+        };
+        keep.push(i);
+    }
+    Ok((text, id, keep))
+}
+
 impl CsvInput {
     /// Opens a CSV and reads its header; `None` (with a warning) for an empty file.
     pub(super) fn open(
@@ -73,40 +118,7 @@ impl CsvInput {
             warnings.push(format!("{}: empty file, no records", path.display()));
             return Ok(None);
         }
-        let header = || crate::util::shorten(&names.join(", "), 200);
-        let Some(text) = names.iter().position(|h| *h == fields.text) else {
-            return Err(Error::input(
-                Location::line(&path, 1),
-                format!("no '{}' column in the header ({})", fields.text, header()),
-                "the first line must be a header row (e.g. id,text); name the column holding the articles 'text', or give its name with --text-column",
-            ));
-        };
-        for name in [fields.text.as_str(), "id"] {
-            let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == name).collect();
-            if at.len() > 1 {
-                return Err(Error::input(
-                    Location::line(&path, 1).with_column(at[1] as u64 + 1),
-                    format!(
-                        "the header names the '{name}' column twice (columns {} and {})",
-                        at[0] + 1,
-                        at[1] + 1
-                    ),
-                    format!("rename or delete one of the two '{name}' columns; which one to read would be a guess"),
-                ));
-            }
-        }
-        let id = names.iter().position(|h| h == "id");
-        let mut keep = Vec::with_capacity(fields.keep.len());
-        for name in &fields.keep {
-            let Some(i) = names.iter().position(|h| h == name) else {
-                return Err(Error::input(
-                    Location::line(&path, 1),
-                    format!("no '{name}' column to keep in the header ({})", header()),
-                    "--keep takes column names of the header, separated by commas",
-                ));
-            };
-            keep.push(i);
-        }
+        let (text, id, keep) = header_columns(&path, &names, fields)?;
         let start = reader.position().byte();
         reader.get_mut().record_start = start;
         Ok(Some(CsvInput {
