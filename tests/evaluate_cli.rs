@@ -223,3 +223,24 @@ fn unknown_labels_missing_tasks_and_columns_are_errors_that_say_what_to_do() {
     let o = run("evaluate", &["--format", "xml", "x.csv"], dir.path(), None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn evaluating_on_a_training_file_is_flagged() {
+    // models/default was trained on labels/sentences.csv: the same bytes, a warning.
+    let o = run(
+        "evaluate",
+        &["--model", "models/default", "--format", "json", "labels/sentences.csv"],
+        &root(),
+        None,
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("labels/sentences.csv: the model was trained on this file"), "{err}");
+    // A slice of it is other bytes: no such warning.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("held.csv"), slice()).unwrap();
+    let model = root().join("models/default");
+    let o = run("evaluate", &["--model", model.to_str().unwrap(), "held.csv"], dir.path(), None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("trained on this file"), "{}", stderr(&o));
+}

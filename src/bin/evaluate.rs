@@ -84,7 +84,7 @@ fn run(args: Args) -> Result<()> {
     let set = LabeledSet::read(&args.inputs, &options)?;
     let evaluation = evaluate(&bundle.scorer(), &set, args.group_by.as_deref())?;
     if !args.quiet {
-        for w in &evaluation.warnings {
+        for w in evaluation.warnings.iter().chain(&trained_on(&bundle, &set)) {
             common::eprint_line(&format!("evaluate: warning: {w}"));
         }
     }
@@ -103,4 +103,21 @@ fn run(args: Args) -> Result<()> {
         .and_then(|()| stdout.flush())
         .map_err(|e| Error::io("<stdout>", e))?;
     Ok(())
+}
+
+/// A warning for every input that is, byte for byte, a file the model was trained on (the
+/// bundle keeps each training file's SHA-256): its figures measure memory, not accuracy.
+fn trained_on(bundle: &ModelBundle, set: &LabeledSet) -> Vec<String> {
+    set.sources
+        .iter()
+        .filter(|s| bundle.provenance.inputs.iter().any(|i| i.sha256 == s.sha256))
+        .map(|s| {
+            format!(
+                "{}: the model was trained on this file (same SHA-256), so these figures are not \
+                 held-out figures; evaluate on labeled sentences the model has not seen (README, \
+                 \"Evaluate on a held-out file\")",
+                s.path
+            )
+        })
+        .collect()
 }
