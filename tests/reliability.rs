@@ -1,4 +1,4 @@
-//! Issue 13 (reliability, round 2) and the second adversarial pass: checks across flags and
+//! Reliability, round 2, and the second adversarial pass: checks across flags and
 //! files, identity of files, limits on one record, signals. Each case is listed in
 //! docs/ERRORS.md. No test times anything: where a process must be caught mid-run, the test
 //! waits for what it prints.

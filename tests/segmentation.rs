@@ -1,4 +1,4 @@
-//! The splitter against the hand-segmented gold set (tests/segmentation/gold, issue 14).
+//! The splitter against the hand-segmented gold set (tests/segmentation/gold).
 //!
 //! **Metric.** Every segment, furniture included, is a span of character (code point) offsets,
 //! trimmed of whitespace. A *boundary* is the end offset of a segment. Precision is the share
