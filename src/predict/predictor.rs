@@ -486,14 +486,20 @@ impl Predictor {
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
                 // Character offset of `byte` in the record, advanced span by span: each byte
-                // of the text is counted once (spans are in order and do not overlap).
+                // of the text is counted once (spans are in order and do not overlap). In an
+                // ASCII text (most news records) characters are bytes, and nothing is counted.
+                let ascii = r.text.is_ascii();
                 let (mut byte, mut chars) = (0, 0);
                 for span in spans.iter() {
-                    if span.start < byte {
-                        (byte, chars) = (0, 0);
-                    }
-                    let char_start = chars + r.text[byte..span.start].chars().count();
-                    let char_end = char_start + r.text[span.start..span.end].chars().count();
+                    let (char_start, char_end) = if ascii {
+                        (span.start, span.end)
+                    } else {
+                        if span.start < byte {
+                            (byte, chars) = (0, 0);
+                        }
+                        let char_start = chars + r.text[byte..span.start].chars().count();
+                        (char_start, char_start + r.text[span.start..span.end].chars().count())
+                    };
                     (byte, chars) = (span.end, char_end);
                     let is_furniture = span.is_furniture();
                     if is_furniture {
