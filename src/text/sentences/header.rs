@@ -455,6 +455,11 @@ fn dash_len(s: &[u8]) -> usize {
 /// An agency sign-off glued to the end of a line: `... siege.-AFP`, `... arrest.-REUTERS`,
 /// `... --Reuters`. Returns where the sign-off starts (its dash).
 pub(super) fn sign_off(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    // Every agency name ends in a letter, and most lines end in punctuation: one byte rules
+    // out the table (whose walk was 2% of `predict --split-only`).
+    if end <= start || !bytes[end - 1].is_ascii_alphabetic() {
+        return None;
+    }
     for agency in AGENCIES {
         let name = agency.as_bytes();
         if end < start + name.len() + 2 || !bytes[end - name.len()..end].eq_ignore_ascii_case(name)
