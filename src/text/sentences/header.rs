@@ -553,6 +553,12 @@ pub(super) fn glued_widgets(
     found: &mut Vec<(usize, usize, FurnitureKind)>,
 ) -> Option<usize> {
     static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    // The widgets run to the end of the line, so it ends with one of them; most lines do
+    // not, and are passed over without searching them for the trigger.
+    let line = &bytes[start..end];
+    if !GLUED_WIDGETS.iter().any(|w| line.ends_with(w.0.as_bytes())) {
+        return None;
+    }
     let trigger = GLUED_WIDGETS.iter().find(|w| w.2)?.0;
     let finder = FINDER.get_or_init(|| memmem::Finder::new(trigger.as_bytes()));
     let at = start + finder.find(&bytes[start..end])?;
