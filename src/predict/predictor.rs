@@ -21,8 +21,10 @@ use crate::text::{SentenceSpan, SentenceSplitter};
 /// Most records per batch.
 pub const BATCH_RECORDS: usize = 8192;
 /// Most bytes of input per batch (text, or whole JSONL lines); a single larger record still
-/// forms a batch of its own.
-pub const BATCH_BYTES: usize = 8 << 20;
+/// forms a batch of its own. Small enough that the buffers of the batches in flight are
+/// soon reused rather than new memory: at 8 MB, `predict --split-only` on 128 MB of JSONL
+/// took 27,000 page faults; at 2 MB 7,000, and 10% less CPU.
+pub const BATCH_BYTES: usize = 2 << 20;
 /// Most batches being scored at once.
 pub const BATCHES_IN_FLIGHT: usize = 3;
 
@@ -405,6 +407,17 @@ impl Predictor {
         let mut worker = self.workers[slot].0.lock().expect("worker lock");
         let bytes = self.spare.lock().expect("spare buffers lock").pop();
         let mut chunk = ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
+        // Split-only JSONL is about 1.8 times its input: room for twice the input grows the
+        // buffer once instead of doubling it (and copying it) several times.
+        let input: usize = items
+            .iter()
+            .map(|raw| match raw {
+                RawItem::Item(Item::Record(r)) => r.text.len(),
+                RawItem::JsonLines(lines) => lines.bytes().len(),
+                RawItem::Item(Item::Skip(_)) => 0,
+            })
+            .sum();
+        chunk.bytes.reserve(2 * input);
         for raw in items {
             match raw {
                 RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
@@ -486,14 +499,20 @@ impl Predictor {
                 // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
                 let (mut index, mut furniture_index) = (0, 0);
                 // Character offset of `byte` in the record, advanced span by span: each byte
-                // of the text is counted once (spans are in order and do not overlap).
+                // of the text is counted once (spans are in order and do not overlap). In an
+                // ASCII text (most news records) characters are bytes, and nothing is counted.
+                let ascii = r.text.is_ascii();
                 let (mut byte, mut chars) = (0, 0);
                 for span in spans.iter() {
-                    if span.start < byte {
-                        (byte, chars) = (0, 0);
-                    }
-                    let char_start = chars + r.text[byte..span.start].chars().count();
-                    let char_end = char_start + r.text[span.start..span.end].chars().count();
+                    let (char_start, char_end) = if ascii {
+                        (span.start, span.end)
+                    } else {
+                        if span.start < byte {
+                            (byte, chars) = (0, 0);
+                        }
+                        let char_start = chars + r.text[byte..span.start].chars().count();
+                        (char_start, char_start + r.text[span.start..span.end].chars().count())
+                    };
                     (byte, chars) = (span.end, char_end);
                     let is_furniture = span.is_furniture();
                     if is_furniture {

@@ -437,6 +437,15 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 }
 
 fn trim_range(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    // Most ranges start and end with ASCII that is not whitespace: nothing to trim, and both
+    // ends are on char boundaries.
+    let bytes = text.as_bytes();
+    if start < end && end <= bytes.len() {
+        let keeps = |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+        if keeps(bytes[start]) && keeps(bytes[end - 1]) {
+            return Some((start, end));
+        }
+    }
     let s = text.get(start..end)?;
     let t = s.trim_start_matches(is_space);
     let start = start + (s.len() - t.len());

@@ -193,11 +193,23 @@ const BUILTIN_RULES: &[Rule] = &[
 pub(super) struct FurnitureTable {
     user: Vec<Rule>,
     names: Vec<Cow<'static, str>>,
+    /// Per first byte of a normalised line (ASCII lowercased), the rules that can match such
+    /// a line, in rule order: indices into the user rules followed by [`BUILTIN_RULES`].
+    /// A rule anchored at the start of the line is listed only under its pattern's first byte,
+    /// so a line is tried against about ten rules instead of all seventy (checking every rule
+    /// was 4% of `predict --split-only`).
+    by_first_byte: Vec<Box<[u32]>>,
 }
 
 impl Default for FurnitureTable {
     fn default() -> Self {
-        Self { user: Vec::new(), names: BUILTIN_KINDS.iter().map(|&n| Cow::Borrowed(n)).collect() }
+        let mut table = Self {
+            user: Vec::new(),
+            names: BUILTIN_KINDS.iter().map(|&n| Cow::Borrowed(n)).collect(),
+            by_first_byte: Vec::new(),
+        };
+        table.index_rules();
+        table
     }
 }
 
@@ -234,6 +246,12 @@ impl FurnitureTable {
     /// Adds the patterns of a CSV `kind,pattern` file (see the module docs of
     /// [`super`]: `text` whole line, `text*` prefix, `*text` suffix, `*text*` contains).
     pub(super) fn add_patterns(&mut self, csv: &str) -> Result<(), FurniturePatternError> {
+        let added = self.add_pattern_rules(csv);
+        self.index_rules();
+        added
+    }
+
+    fn add_pattern_rules(&mut self, csv: &str) -> Result<(), FurniturePatternError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -289,7 +307,31 @@ impl FurnitureTable {
     /// The furniture kind of a whole trimmed line, if it is furniture.
     pub(super) fn line_kind(&self, line: &str) -> Option<FurnitureKind> {
         let core = normalise(line)?;
-        self.user.iter().chain(BUILTIN_RULES).find(|rule| rule.matches(core)).map(|r| r.kind)
+        let candidates = &self.by_first_byte[usize::from(core[0].to_ascii_lowercase())];
+        candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core)).map(|r| r.kind)
+    }
+
+    /// Rule `i` of the user rules followed by the built-in ones.
+    fn rule(&self, i: u32) -> &Rule {
+        let i = i as usize;
+        self.user.get(i).unwrap_or_else(|| &BUILTIN_RULES[i - self.user.len()])
+    }
+
+    /// Fills [`FurnitureTable::by_first_byte`] from the rules.
+    fn index_rules(&mut self) {
+        let rules: Vec<&Rule> = self.user.iter().chain(BUILTIN_RULES).collect();
+        self.by_first_byte = (0..=255u8)
+            .map(|first| {
+                (0u32..)
+                    .zip(&rules)
+                    .filter(|(_, rule)| match rule.anchor() {
+                        Some(b) => b.to_ascii_lowercase() == first,
+                        None => true,
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
     }
 }
 
@@ -318,12 +360,18 @@ fn normalise(line: &str) -> Option<&[u8]> {
 }
 
 impl Rule {
+    /// The first byte of every line the rule can match (ASCII case-insensitively), when the
+    /// rule is anchored at the start of the line.
+    fn anchor(&self) -> Option<u8> {
+        let anchored =
+            matches!(self.how, Match::Line | Match::Prefix | Match::Label | Match::Names);
+        self.pattern.as_bytes().first().copied().filter(|_| anchored)
+    }
+
     fn matches(&self, line: &[u8]) -> bool {
         let pattern = self.pattern.as_bytes();
         // Most rules are anchored at the start: one byte rules most of them out.
-        let anchored =
-            matches!(self.how, Match::Line | Match::Prefix | Match::Label | Match::Names);
-        if anchored && !pattern.is_empty() && !line[0].eq_ignore_ascii_case(&pattern[0]) {
+        if self.anchor().is_some_and(|b| !line[0].eq_ignore_ascii_case(&b)) {
             return false;
         }
         match self.how {

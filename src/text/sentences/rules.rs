@@ -52,6 +52,15 @@ pub(super) const BULLETS: &[&str] = &["\u{2022}", "\u{2043}", "- ", "* "];
 /// Reads a list marker at `pos`: a bullet and spaces may come first; then 1 to 3 digits or
 /// one lowercase letter, then `.`, `.)` or `)`, then a space.
 pub(super) fn list_marker(bytes: &[u8], pos: usize, end: usize) -> Option<ListMarker> {
+    // A marker starts with a digit, a lowercase letter or a bullet's first byte; most
+    // sentences start with a capital, and this runs at every period.
+    let first = *bytes[pos..end].first()?;
+    if !(first.is_ascii_digit()
+        || first.is_ascii_lowercase()
+        || matches!(first, 0xE2 | b'-' | b'*'))
+    {
+        return None;
+    }
     let mut p = pos;
     if let Some(bullet) = BULLETS.iter().find(|b| bytes[p..end].starts_with(b.as_bytes())) {
         p += bullet.len();
