@@ -12,7 +12,8 @@ use crate::text::{dateline_len, Actor, Mention, MentionFinder, StemCache, Stemme
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
 pub const UNKNOWN_STEM: u32 = u32::MAX;
 
-const ID_BITS: u32 = 21;
+/// Bits of one stem id in an n-gram key: a key below `1 << ID_BITS` holds one stem.
+pub(crate) const ID_BITS: u32 = 21;
 /// Largest stem id an n-gram key can hold.
 pub const MAX_STEM_ID: u32 = (1 << ID_BITS) - 2;
 
@@ -30,6 +31,23 @@ pub fn ngram_ids(mut key: u64) -> Vec<u32> {
     }
     ids.reverse();
     ids
+}
+
+/// Stem id the token cache keeps for a stop word (when the settings drop stop words).
+const STOP_STEM: u32 = u32::MAX - 1;
+
+/// The caller's token id of a token it has not given one yet (see [`Analyzer::analyze_tokens`]).
+pub const NO_TOKEN_ID: u32 = u32::MAX;
+
+/// What the token cache keeps for each distinct token: its stem id, and an id the caller of
+/// [`Analyzer::analyze_tokens`] gives the token (its character n-grams' entry), so that one
+/// hash lookup per token occurrence serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenEntry {
+    /// Stem id ([`UNKNOWN_STEM`] when not in the vocabulary), or a stop word's marker.
+    pub stem: u32,
+    /// The caller's id for the token, or [`NO_TOKEN_ID`].
+    pub token: u32,
 }
 
 /// Prefix of character n-gram terms, which word terms can never carry (tokens hold no `:`).
@@ -59,8 +77,9 @@ pub struct Analyzer {
 /// Reusable buffers for [`Analyzer::analyze`], one per thread.
 #[derive(Debug)]
 pub struct AnalyzerScratch {
-    /// Token to stem id, so each distinct token is stemmed and looked up once.
-    pub cache: StemCache<u32>,
+    /// Token to stem id (and the caller's token id), so each distinct token is stemmed and
+    /// looked up once.
+    pub cache: StemCache<TokenEntry>,
     stems: Vec<u32>,
     /// With spans asked for, the byte range of each entry of `stems`.
     spans: Vec<(usize, usize)>,
@@ -119,7 +138,7 @@ impl Analyzer {
         let mut chars = std::mem::take(&mut scratch.chars);
         let char_ngrams = self.settings.char_ngrams;
         let mut keys = Vec::new();
-        self.analyze_tokens(text, scratch, stem_id, &mut |key| keys.push(key), &mut |token| {
+        self.analyze_tokens(text, scratch, stem_id, &mut |key| keys.push(key), &mut |token, _| {
             if let Some((lo, hi)) = char_ngrams {
                 char_grams(token, lo, hi, &mut chars, &mut |g| emit(Term::Char(g)));
             }
@@ -133,18 +152,24 @@ impl Analyzer {
     /// The building block of [`Analyzer::analyze`]: `word` receives the key of every word
     /// n-gram occurrence, after `token` has received every token (character n-grams, when the
     /// settings ask for them, are the caller's to form from the tokens, e.g. with
-    /// [`for_each_char_gram`]).
+    /// [`for_each_char_gram`]). With each token, `token` gets the id slot the token cache keeps
+    /// for it ([`TokenEntry::token`]): [`NO_TOKEN_ID`] until the caller sets it, and kept as
+    /// long as the cache keeps the token (a caller whose ids start over clears the cache).
     pub fn analyze_tokens(
         &self,
         text: &str,
         scratch: &mut AnalyzerScratch,
         stem_id: &mut impl FnMut(&str) -> u32,
         word: &mut impl FnMut(u64),
-        token: &mut impl FnMut(&str),
+        token: &mut impl FnMut(&str, &mut u32),
     ) {
-        self.analyze_core::<false>(text, scratch, stem_id, &mut |key, _| word(key), &mut |t, _| {
-            token(t)
-        });
+        self.analyze_core::<false>(
+            text,
+            scratch,
+            stem_id,
+            &mut |key, _| word(key),
+            &mut |t, id, _| token(t, id),
+        );
     }
 
     /// As [`Analyzer::analyze_tokens`], with where each term comes from: `word` receives a word
@@ -159,7 +184,7 @@ impl Analyzer {
         word: &mut impl FnMut(u64, (usize, usize)),
         token: &mut impl FnMut(&str, (usize, usize)),
     ) {
-        self.analyze_core::<true>(text, scratch, stem_id, word, token);
+        self.analyze_core::<true>(text, scratch, stem_id, word, &mut |t, _, span| token(t, span));
     }
 
     /// The analysis itself; with `SPANS`, the byte range of every stem is kept (in
@@ -171,7 +196,7 @@ impl Analyzer {
         scratch: &mut AnalyzerScratch,
         stem_id: &mut impl FnMut(&str) -> u32,
         word: &mut impl FnMut(u64, (usize, usize)),
-        token: &mut impl FnMut(&str, (usize, usize)),
+        token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
         let mut mentions = std::mem::take(&mut scratch.mentions);
         let AnalyzerScratch { cache, stems, spans, .. } = scratch;
@@ -205,7 +230,11 @@ impl Analyzer {
                     self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
                 });
                 let placeholder = &self.placeholders[m.actor];
-                stems.push(cache.get_or_insert_with(placeholder, |p| stem_id(p)));
+                let entry = cache.get_or_insert_mut(placeholder, |p| TokenEntry {
+                    stem: stem_id(p),
+                    token: NO_TOKEN_ID,
+                });
+                stems.push(entry.stem);
                 if SPANS {
                     spans.push((m.start, m.end));
                 }
@@ -243,7 +272,8 @@ impl Analyzer {
 
 impl Analyzer {
     /// One ordinary token: handed to `token`, then (unless a stop word) its stem id appended
-    /// (and, with `SPANS`, its byte range).
+    /// (and, with `SPANS`, its byte range). Stop words are cached too (as [`STOP_STEM`]), so a
+    /// token costs one cache lookup whatever it is.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn push_token<const SPANS: bool>(
@@ -252,15 +282,23 @@ impl Analyzer {
         span: (usize, usize),
         stems: &mut Vec<u32>,
         spans: &mut Vec<(usize, usize)>,
-        cache: &mut StemCache<u32>,
+        cache: &mut StemCache<TokenEntry>,
         stem_id: &mut impl FnMut(&str) -> u32,
-        token: &mut impl FnMut(&str, (usize, usize)),
+        token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
-        token(t, span);
-        if self.settings.stop_words && is_stop_word(t) {
+        let entry = cache.get_or_insert_mut(t, |t| TokenEntry {
+            stem: if self.settings.stop_words && is_stop_word(t) {
+                STOP_STEM
+            } else {
+                stem_id(&self.stem_of(t))
+            },
+            token: NO_TOKEN_ID,
+        });
+        token(t, &mut entry.token, span);
+        if entry.stem == STOP_STEM {
             return;
         }
-        stems.push(cache.get_or_insert_with(t, |t| stem_id(&self.stem_of(t))));
+        stems.push(entry.stem);
         if SPANS {
             spans.push(span);
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::analyzer::{
     for_each_char_gram, ngram_ids, ngram_key, Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX,
-    MAX_STEM_ID, UNKNOWN_STEM,
+    ID_BITS, MAX_STEM_ID, NO_TOKEN_ID, UNKNOWN_STEM,
 };
 use crate::features::settings::FeatureSettings;
 use crate::features::sparse::SparseRow;
@@ -214,15 +214,83 @@ pub struct FeatureIndex {
     idf: Vec<f64>,
     char_start: usize,
     stem_ids: FxHashMap<Box<str>, u32>,
-    words: FxHashMap<u64, u32>,
+    /// Per stem id, the feature of the one-stem n-gram (or [`NO_FEATURE`]): an array read
+    /// instead of a hash lookup, since the stem ids are this index's own and dense.
+    unigrams: Vec<u32>,
+    /// The n-grams of two or more stems.
+    ngrams: NgramTable,
     chars: FxHashMap<Box<str>, u32>,
+}
+
+/// Marks a stem whose one-stem n-gram is not a feature.
+const NO_FEATURE: u32 = u32::MAX;
+
+/// Word n-gram keys of two or more stems -> feature, frozen at load: open addressing with
+/// linear probing, at most half full, key and feature side by side in one slot so that a probe
+/// touches one cache line. [`FeatureIndex`] hashes all keys of a text and prefetches their
+/// slots before comparing the first, so that the cache misses of one sentence overlap instead
+/// of following one another (a hash map lookup per key, each missing the cache, was the
+/// largest cost of vectorizing).
+#[derive(Debug)]
+struct NgramTable {
+    slots: Vec<(u64, u32)>,
+    shift: u32,
+}
+
+impl NgramTable {
+    fn new(entries: &[(u64, u32)]) -> Self {
+        let bits = (entries.len() * 2).next_power_of_two().max(2).trailing_zeros();
+        let mut table = NgramTable { slots: vec![(0, 0); 1 << bits], shift: 64 - bits };
+        for &(key, feature) in entries {
+            debug_assert_ne!(key, 0, "n-gram keys are never 0");
+            let mut i = table.home(key);
+            while table.slots[i].0 != 0 {
+                i = (i + 1) & (table.slots.len() - 1);
+            }
+            table.slots[i] = (key, feature);
+        }
+        table
+    }
+
+    /// The slot where the probe for `key` starts.
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Asks the CPU to bring the slot where the probe for `key` starts into cache.
+    #[inline]
+    fn prefetch(&self, key: u64) {
+        crate::util::prefetch(std::slice::from_ref(&self.slots[self.home(key)]));
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, feature) = self.slots[i];
+            if k == key {
+                return Some(feature);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn features_mut(&mut self) -> impl Iterator<Item = &mut u32> {
+        self.slots.iter_mut().filter(|(k, _)| *k != 0).map(|(_, f)| f)
+    }
 }
 
 impl FeatureIndex {
     /// Builds the index for a vocabulary fitted with `settings`.
     pub fn new(settings: FeatureSettings, vocabulary: &Vocabulary) -> Self {
         let mut stem_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut words = FxHashMap::default();
+        let mut unigrams: Vec<u32> = Vec::new();
+        let mut ngrams: Vec<(u64, u32)> = Vec::new();
         let mut chars = FxHashMap::default();
         for (feature, term) in vocabulary.terms.iter().enumerate() {
             if let Some(gram) = term.strip_prefix(CHAR_TERM_PREFIX) {
@@ -236,14 +304,23 @@ impl FeatureIndex {
                     *stem_ids.entry(stem.into()).or_insert(next)
                 })
                 .collect();
-            words.insert(ngram_key(&ids), feature as u32);
+            if let [id] = ids[..] {
+                if unigrams.len() <= id as usize {
+                    unigrams.resize(id as usize + 1, NO_FEATURE);
+                }
+                unigrams[id as usize] = feature as u32;
+            } else {
+                ngrams.push((ngram_key(&ids), feature as u32));
+            }
         }
+        unigrams.resize(stem_ids.len(), NO_FEATURE);
         FeatureIndex {
             analyzer: Analyzer::new(settings),
             idf: vocabulary.idf.clone(),
             char_start: vocabulary.char_start(),
             stem_ids,
-            words,
+            unigrams,
+            ngrams: NgramTable::new(&ngrams),
             chars,
         }
     }
@@ -267,7 +344,10 @@ impl FeatureIndex {
             position[old as usize] = new as u32;
         }
         self.idf = order.iter().map(|&old| self.idf[old as usize]).collect();
-        self.words.values_mut().for_each(|f| *f = position[*f as usize]);
+        self.unigrams.iter_mut().filter(|f| **f != NO_FEATURE).for_each(|f| {
+            *f = position[*f as usize];
+        });
+        self.ngrams.features_mut().for_each(|f| *f = position[*f as usize]);
         self.chars.values_mut().for_each(|f| *f = position[*f as usize]);
         position
     }
@@ -275,6 +355,20 @@ impl FeatureIndex {
     /// Number of features.
     pub fn len(&self) -> usize {
         self.idf.len()
+    }
+
+    /// The feature of a word n-gram key, if any.
+    #[inline]
+    fn word_feature(&self, key: u64) -> Option<u32> {
+        if key < 1 << ID_BITS {
+            // One stem: the key is its id + 1 (see `ngram_key`).
+            match self.unigrams.get(key as usize - 1) {
+                Some(&f) if f != NO_FEATURE => Some(f),
+                _ => None,
+            }
+        } else {
+            self.ngrams.get(key)
+        }
     }
 
     /// True when there are no features.
@@ -322,8 +416,10 @@ impl FeatureIndex {
     }
 
     /// Analyzes `text`: the word features of its n-grams go to `word_hits`, one per
-    /// occurrence, and, when the settings have character n-grams, the token-cache id of every
-    /// token occurrence to `tokens`.
+    /// occurrence (in the analyzer's order: all one-stem n-grams, then the longer ones), and,
+    /// when the settings have character n-grams, the token-cache id of every token occurrence
+    /// to `tokens`. The token-cache id is kept in the analyzer's stem cache next to the stem,
+    /// so a token seen before costs one hash lookup for both.
     fn analyze_into(
         &self,
         text: &str,
@@ -335,26 +431,43 @@ impl FeatureIndex {
         word_hits.clear();
         tokens.clear();
         if char_cache.arena.len() > CHAR_CACHE_ENTRIES {
+            // The stem cache holds token-cache ids: both start over.
             char_cache.clear();
+            analyzer.cache.clear();
         }
         let stem_ids = &self.stem_ids;
-        let words = &self.words;
+        let unigrams = &self.unigrams;
         let char_ngrams = self.analyzer.settings().char_ngrams;
+        let mut keys = std::mem::take(&mut char_cache.keys);
+        keys.clear();
         self.analyzer.analyze_tokens(
             text,
             analyzer,
             &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
             &mut |key| {
-                if let Some(&f) = words.get(&key) {
-                    word_hits.push(f);
+                if key < 1 << ID_BITS {
+                    let f = unigrams[key as usize - 1];
+                    if f != NO_FEATURE {
+                        word_hits.push(f);
+                    }
+                } else {
+                    self.ngrams.prefetch(key);
+                    keys.push(key);
                 }
             },
-            &mut |token| {
+            &mut |token, id| {
                 if let Some((lo, hi)) = char_ngrams {
-                    tokens.push(char_cache.id(token, lo, hi, &self.chars));
+                    if *id == NO_TOKEN_ID {
+                        *id = char_cache.id(token, lo, hi, &self.chars);
+                    }
+                    tokens.push(*id);
                 }
             },
         );
+        // The longer n-grams come after every one-stem n-gram: their slots were prefetched as
+        // the keys came, and are read now.
+        word_hits.extend(keys.iter().filter_map(|&key| self.ngrams.get(key)));
+        char_cache.keys = keys;
     }
 
     /// Index of the first character n-gram feature (the number of word features).
@@ -395,6 +508,14 @@ impl FeatureIndex {
         char_cache.generation
     }
 
+    /// Prefetches where [`FeatureIndex::token_features`] of `id` reads its range.
+    #[inline]
+    pub fn prefetch_token_features(&self, scratch: &VectorizerScratch, id: u32) {
+        if let Some(range) = scratch.char_cache.ranges.get(id as usize) {
+            crate::util::prefetch(std::slice::from_ref(range));
+        }
+    }
+
     /// The character n-gram features of a token id from [`FeatureIndex::analyze_by_token`],
     /// one per occurrence.
     pub fn token_features<'s>(&self, scratch: &'s VectorizerScratch, id: u32) -> &'s [u32] {
@@ -416,7 +537,7 @@ impl FeatureIndex {
             &mut scratch.analyzer,
             &mut |stem| stem_ids.get(stem).copied().unwrap_or(UNKNOWN_STEM),
             &mut |key, (start, end)| {
-                if let Some(&feature) = self.words.get(&key) {
+                if let Some(feature) = self.word_feature(key) {
                     words_out.push(Occurrence { feature, start, end });
                 }
             },
@@ -488,6 +609,8 @@ struct CharCache {
     generation: u64,
     chars: String,
     word_hits: Vec<u32>,
+    /// Word n-gram keys of more than one stem of the text being analyzed.
+    keys: Vec<u64>,
 }
 
 impl CharCache {

@@ -224,6 +224,19 @@ impl Scorer {
             token_sums.clear();
             *generation = gen;
         }
+        // The word features' weight rows and the tokens' cached sums lie scattered over
+        // megabytes: all are asked for before the first is read, so their misses overlap.
+        let stride = w + 1;
+        for &j in &row.indices {
+            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
+        }
+        for &t in tokens.iter() {
+            let at = t as usize * stride;
+            if let Some(cell) = token_sums.get(at..at + stride) {
+                crate::util::prefetch(cell);
+            }
+            self.index.prefetch_token_features(vectorizer, t);
+        }
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
@@ -238,7 +251,6 @@ impl Scorer {
         if counts.len() < idf.len() {
             counts.resize(idf.len(), 0);
         }
-        let stride = w + 1;
         sum.clear();
         sum.resize(w, 0.0);
         let mut norm2 = 0.0;

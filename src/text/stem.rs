@@ -126,6 +126,36 @@ impl<V: Clone> StemCache<V> {
         v
     }
 
+    /// The cached value for `token`, computing it with `compute` on a miss, as a mutable
+    /// reference: callers can keep more per-token data in the value than the stem.
+    pub fn get_or_insert_mut(&mut self, token: &str, compute: impl FnOnce(&str) -> V) -> &mut V {
+        let key = short_key(token);
+        if self.len() >= self.capacity
+            && !match &key {
+                Some(k) => self.short.contains_key(k),
+                None => self.long.contains_key(token),
+            }
+        {
+            self.clear();
+        }
+        match key {
+            Some(k) => self.short.entry(k).or_insert_with(|| compute(token)),
+            None => {
+                if !self.long.contains_key(token) {
+                    let v = compute(token);
+                    self.long.insert(token.into(), v);
+                }
+                self.long.get_mut(token).expect("inserted above")
+            }
+        }
+    }
+
+    /// Forgets every token.
+    pub fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
     /// Number of cached tokens.
     pub fn len(&self) -> usize {
         self.short.len() + self.long.len()
@@ -175,6 +205,20 @@ mod tests {
             assert_eq!(cache.get_or_insert_with(w, |_| unreachable!("cached")), w);
         }
         assert_eq!(cache.len(), words.len());
+    }
+
+    #[test]
+    fn mutable_values_are_kept() {
+        let mut cache = StemCache::with_capacity(100);
+        for w in ["army", "abcdefghijklmnopq"] {
+            *cache.get_or_insert_mut(w, |t| t.len()) += 100;
+            assert_eq!(*cache.get_or_insert_mut(w, |_| unreachable!("cached")), w.len() + 100);
+        }
+        let mut small = StemCache::with_capacity(2);
+        for i in 0..10 {
+            small.get_or_insert_mut(&format!("t{i}"), |t| t.len());
+            assert!(small.len() <= 2);
+        }
     }
 
     #[test]

@@ -24,6 +24,32 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
 
 pub(crate) mod lines;
 
+/// Hints the CPU to bring the cache lines holding `values` into cache, so that the misses of
+/// reads known in advance overlap instead of following one another (no effect where not
+/// supported; never faults).
+#[inline(always)]
+pub(crate) fn prefetch<T>(values: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let bytes = std::mem::size_of_val(values);
+        if bytes == 0 {
+            return;
+        }
+        let start = values.as_ptr().cast::<i8>();
+        let mut offset = 0;
+        while offset < bytes {
+            // SAFETY: a prefetch does not access memory; the address is within `values`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.add(offset)) };
+            offset += 64;
+        }
+        // SAFETY: as above (the last byte, whose line the stride may have stepped over).
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.add(bytes - 1)) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = values;
+}
+
 /// What a path names, told apart by identity rather than by spelling: on Unix the device and
 /// inode of the file (so a symlink, a hard link, `./x` and `x` are one file), elsewhere the
 /// canonical path. `None` when the path does not exist (or cannot be examined).
