@@ -476,7 +476,7 @@ fn one_megabyte_synthetic_text() {
     assert_eq!(check_invariants(&no_boundary).len(), 1);
 }
 
-// The hard cases of issue 14 (from the English "golden rules" and agency copy).
+// Hard cases from the English "golden rules" of segmentation and from agency copy.
 
 #[test]
 fn numbered_and_lettered_lists() {
