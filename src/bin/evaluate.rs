@@ -67,10 +67,7 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
-        let n = common::check_threads(n)?;
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| {
-            Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
-        })?;
+        common::use_threads(n)?;
     }
     let bundle = ModelBundle::load(&args.model)?;
     let mut meta: Vec<String> = DEFAULT_META_COLUMNS.iter().map(|s| s.to_string()).collect();

@@ -168,10 +168,7 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
-        let n = common::check_threads(n)?;
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| {
-            Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
-        })?;
+        common::use_threads(n)?;
     }
     let inputs = if args.inputs.is_empty() {
         default_inputs(Path::new("labels"))?

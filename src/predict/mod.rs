@@ -17,7 +17,7 @@ pub use input::{
     DEFAULT_MAX_RECORD_BYTES,
 };
 pub(crate) use output::json_string;
-pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit};
+pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit, FIXED_FIELDS};
 pub use predictor::{
     default_threads, LiveCounts, PredictSettings, PredictStats, Predictor, BATCHES_IN_FLIGHT,
     BATCH_BYTES, BATCH_RECORDS, MAX_RECORD_SENTENCES,

@@ -394,7 +394,7 @@ impl Summarizer {
             None => {
                 let fields = object
                     .iter()
-                    .filter(|(k, _)| !OWN_FIELDS.contains(&k.as_str()))
+                    .filter(|(k, _)| !own_field(k))
                     .map(|(k, v)| (k.clone(), value_name(Some(v))))
                     .collect();
                 self.articles.push(Article {
@@ -542,21 +542,11 @@ impl Summarizer {
     }
 }
 
-/// The fields `predict` writes itself; every other field of a record was kept from the input.
-pub const OWN_FIELDS: [&str; 12] = [
-    "id",
-    "sentence",
-    "start",
-    "end",
-    "start_char",
-    "end_char",
-    "text",
-    "furniture",
-    "mentions",
-    "mention_chars",
-    "predictions",
-    "terms",
-];
+/// Whether `key` is a field `predict` writes itself ([`crate::predict::FIXED_FIELDS`]; `terms`
+/// too); every other field of a record was kept from the input.
+fn own_field(key: &str) -> bool {
+    crate::predict::FIXED_FIELDS.contains(&key) || key == "terms"
+}
 
 /// The tasks of the first scored record: names and classes in the order of the record, and
 /// whether it has mentions for an actor of the task's name.

@@ -139,3 +139,13 @@ pub fn on_signal(signals: StopSignals, stop: impl FnOnce(&str) + Send + 'static)
         let _ = (signals, stop);
     }
 }
+
+/// Runs the global rayon pool on `n` threads (checked with [`check_threads`]); for the binaries
+/// without a pool of their own (predict builds its own).
+#[allow(dead_code)]
+pub fn use_threads(n: usize) -> newsstance::Result<()> {
+    let n = check_threads(n)?;
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| {
+        newsstance::Error::setting(format!("cannot start {n} threads: {e}"), "use fewer --threads")
+    })
+}
