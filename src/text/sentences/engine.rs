@@ -364,9 +364,15 @@ impl Terminator {
     }
 
     /// A single period glued to a capitalised word, after a lowercase word of three letters
-    /// or more: `irresolution.For his part`. Not `Amazon.com`, `U.S.Army` or `3.5`.
+    /// or more: `irresolution.For his part`. Not `Amazon.com`, `U.S.Army`, `3.5`, or an e-mail
+    /// address (`Jane.Doe@example.com`: an `@` before the next space).
     fn is_glued_boundary(&self, bytes: &[u8], found: usize, next: usize, end: usize) -> bool {
         if self.strong || self.dots != 1 || self.end != found + 1 {
+            return false;
+        }
+        let rest = &bytes[next..end.min(next + 64)];
+        let word_end = rest.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(rest.len());
+        if rest[..word_end].contains(&b'@') {
             return false;
         }
         let lowercase_before =

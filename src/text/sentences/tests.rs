@@ -587,6 +587,11 @@ fn missing_space_after_a_period() {
             "U.S.Army left.",
         ],
     );
+    // An e-mail address is no glued boundary.
+    assert_split(
+        "Her email is Jane.Doe@example.com. I sent her an email.",
+        &["Her email is Jane.Doe@example.com.", "I sent her an email."],
+    );
 }
 
 // Furniture as its own stage, with kinds.
