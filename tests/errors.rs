@@ -8,7 +8,7 @@ use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{jsonl, labeled_slice, small_model, stderr, two_class_csv};
+use common::{counts, jsonl, labeled_slice, small_model, stderr, two_class_csv};
 use newsstance::model::{FORMAT_VERSION, MODEL_FILE};
 use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle};
 
@@ -294,18 +294,6 @@ fn predict(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (Output, Vec<serd
         assert_eq!(read, scored + skipped, "{}", stderr(&o));
     }
     (o, records)
-}
-
-/// (read, scored, skipped) from predict's closing line.
-fn counts(err: &str) -> (u64, u64, u64) {
-    let line = err.lines().find(|l| l.contains("records read")).expect("closing line");
-    let n: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .map(|s| s.parse().unwrap())
-        .collect();
-    (n[0], n[1], n[2])
 }
 
 fn write(dir: &Path, name: &str, content: &[u8]) {

@@ -9,7 +9,7 @@ use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{jsonl, labeled_slice, small_model, stderr, two_class_csv};
+use common::{counts, jsonl, labeled_slice, small_model, stderr, two_class_csv};
 use newsstance::{LabeledCsvOptions, LabeledSet, ModelBundle};
 
 /// Runs a binary in `dir`; it must not panic.
@@ -42,17 +42,6 @@ fn train_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = extra.to_vec();
     args.extend(FAST);
     args
-}
-
-fn counts(err: &str) -> (u64, u64, u64) {
-    let line = err.lines().find(|l| l.contains("records read")).expect("counts line");
-    let n: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .map(|s| s.parse().unwrap())
-        .collect();
-    (n[0], n[1], n[2])
 }
 
 // ------------------------------------------------------------ 1. outputs checked by identity

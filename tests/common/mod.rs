@@ -64,6 +64,18 @@ pub fn two_class_csv(rows: usize) -> String {
     csv
 }
 
+/// (read, scored, skipped) from predict's closing line on stderr.
+pub fn counts(err: &str) -> (u64, u64, u64) {
+    let line = err.lines().find(|l| l.contains("records read")).expect("closing line");
+    let n: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2])
+}
+
 /// A process's stderr as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
