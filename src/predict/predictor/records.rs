@@ -137,7 +137,9 @@ impl Predictor {
 
     /// Writes one span of a record: a sentence scored, or furniture flagged and unscored (it
     /// does not take a sentence index). `chars` are its character offsets in the record.
-    #[inline]
+    /// Always inlined: it runs once a sentence, and as a call it cost `predict --split-only`
+    /// 0.6% more instructions.
+    #[inline(always)]
     fn write_span(
         &self,
         r: &Record,
