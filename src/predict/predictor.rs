@@ -5,18 +5,21 @@
 //! records or [`BATCH_BYTES`] of input is read, scored on the thread pool, written, and dropped.
 //! The buffers that hold formatted output are kept and reused from batch to batch.
 
+mod batches;
+mod records;
+
 use std::io::Write;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use std::sync::mpsc::Receiver;
-use std::sync::Arc;
-
 use crate::error::{Error, Result};
-use crate::model::{Explanation, ScoreScratch, Scorer};
-use crate::predict::{InputReader, OutputFormat, Record, RecordWriter, Unit};
-use crate::predict::{Item, OutputUnit, RawItem, Skip};
+use crate::model::{ScoreScratch, Scorer};
+use crate::predict::{InputReader, OutputFormat, RecordWriter, Unit};
+use crate::predict::{Item, RawItem, Skip};
 use crate::text::{SentenceSpan, SentenceSplitter};
+
+use batches::Sink;
 
 /// Most records per batch.
 pub const BATCH_RECORDS: usize = 8192;
@@ -251,146 +254,18 @@ impl Predictor {
         warn: &mut dyn FnMut(&str),
     ) -> Result<PredictStats> {
         let started = Instant::now();
-        let mut stats = PredictStats { threads: self.settings.threads, ..Default::default() };
-        let write_err = |e| Error::io("<output>", e);
-        out.write_all(&self.writer.header()).map_err(write_err)?;
-        self.pool.in_place_scope_fifo(|scope| -> Result<()> {
-            // Batches in the pool, oldest first: each chunk of a batch answers once, with its
-            // index, through the batch's channel.
-            let mut in_flight = std::collections::VecDeque::with_capacity(BATCHES_IN_FLIGHT);
-            // Writes the oldest batch in flight; records that wrote nothing become skips.
-            let write_one = |(outputs, n, batch): (
-                Receiver<(usize, ChunkOutput)>,
-                usize,
-                Arc<Vec<RawItem>>,
-            ),
-                             out: &mut dyn Write,
-                             stats: &mut PredictStats,
-                             warn: &mut dyn FnMut(&str),
-                             skipped: &mut dyn FnMut(&Skip) -> Result<()>|
-             -> Result<()> {
-                let mut chunks: Vec<Option<ChunkOutput>> = (0..n).map(|_| None).collect();
-                for _ in 0..n {
-                    let (i, chunk) = outputs.recv().expect("every chunk job answers");
-                    chunks[i] = Some(chunk);
-                }
-                // Every chunk job let go of the batch before answering, so it is freed here, by
-                // the thread that allocated it: memory freed by another thread than the one that
-                // took it makes the threads queue for the same allocator lock.
-                drop(batch);
-                let mut emptied = Vec::with_capacity(n);
-                for chunk in chunks.into_iter().flatten() {
-                    out.write_all(&chunk.bytes).map_err(write_err)?;
-                    for w in &chunk.warnings {
-                        warn(&format!("warning: {w}"));
-                    }
-                    let skips = chunk.skips.len() as u64;
-                    stats.records_read += chunk.records;
-                    stats.records_scored += chunk.records - skips;
-                    stats.records_skipped += skips;
-                    // The dead-letter line first: a skip warned about is in the file even when
-                    // the run is stopped right after the warning.
-                    for s in &chunk.skips {
-                        skipped(s)?;
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
-                    }
-                    self.live.update(stats);
-                    let mut bytes = chunk.bytes;
-                    bytes.clear();
-                    emptied.push(bytes);
-                }
-                let mut spare = self.spare.lock().expect("spare buffers lock");
-                let room = SPARE_BUFFERS.saturating_sub(spare.len());
-                spare.extend(emptied.into_iter().take(room));
-                Ok(())
-            };
-            let mut last_report = Instant::now();
-            let mut batch: Vec<RawItem> = Vec::new();
-            let mut batch_bytes = 0;
-            let mut batch_records = 0;
-            // Bytes of input read so far (text, or whole JSONL lines), for the progress line.
-            let mut read_bytes = 0u64;
-            loop {
-                // JSONL is parsed on the pool, so this thread only reads and writes. Records in
-                // the batch are counted when their output is written.
-                let item = reader.next_raw()?;
-                for w in reader.take_warnings() {
-                    warn(&format!("warning: {w}"));
-                }
-                let done = item.is_none();
-                match item {
-                    Some(RawItem::Item(Item::Skip(s))) => {
-                        stats.records_read += 1;
-                        stats.records_skipped += 1;
-                        skipped(&s)?;
-                        warn(&format!("warning: {}: skipped: {}", s.origin, s.reason));
-                        self.live.update(&stats);
-                    }
-                    Some(raw) => {
-                        let (bytes, records) = match &raw {
-                            RawItem::Item(Item::Record(r)) => (r.text.len(), 1),
-                            RawItem::JsonLines(lines) => {
-                                (lines.bytes().len(), lines.line_count() as usize)
-                            }
-                            RawItem::Item(Item::Skip(_)) => (0, 0),
-                        };
-                        batch_bytes += bytes;
-                        batch_records += records;
-                        read_bytes += bytes as u64;
-                        batch.push(raw);
-                    }
-                    None => {}
-                }
-                if !batch.is_empty()
-                    && (done || batch_records >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES)
-                {
-                    if in_flight.len() == BATCHES_IN_FLIGHT {
-                        let oldest = in_flight.pop_front().expect("in flight");
-                        write_one(oldest, out, &mut stats, warn, skipped)?;
-                    }
-                    // The batch goes to the pool as chunks, each a job of its own, queued
-                    // first in, first out: a worker takes the next chunk as soon as it is done
-                    // with one, and never waits for another worker.
-                    let per_chunk = batch.len().div_ceil(self.settings.threads * 16).max(1);
-                    let n = batch.len().div_ceil(per_chunk);
-                    let job = Arc::new(std::mem::take(&mut batch));
-                    let (reply, answer) = std::sync::mpsc::channel();
-                    for index in 0..n {
-                        let job = Arc::clone(&job);
-                        let reply = reply.clone();
-                        scope.spawn_fifo(move |_| {
-                            let end = ((index + 1) * per_chunk).min(job.len());
-                            let output = self.chunk(&job[index * per_chunk..end]);
-                            drop(job);
-                            // The receiver is gone only when writing failed; the run stops then.
-                            drop(reply.send((index, output)));
-                        });
-                    }
-                    in_flight.push_back((answer, n, job));
-                    batch_bytes = 0;
-                    batch_records = 0;
-                    if self.settings.progress && last_report.elapsed().as_secs() >= 2 {
-                        last_report = Instant::now();
-                        let secs = started.elapsed().as_secs_f64();
-                        warn(&format!(
-                            "progress: {} records written, {:.1} MB read in {:.0} s ({:.1} MB/s)",
-                            stats.records_read,
-                            read_bytes as f64 / 1e6,
-                            secs,
-                            read_bytes as f64 / 1e6 / secs
-                        ));
-                    }
-                }
-                if done {
-                    break;
-                }
-            }
-            while let Some(oldest) = in_flight.pop_front() {
-                write_one(oldest, out, &mut stats, warn, skipped)?;
-            }
-            Ok(())
-        })?;
-        out.flush().map_err(write_err)?;
+        out.write_all(&self.writer.header()).map_err(write_error)?;
+        let mut sink = Sink {
+            out,
+            skipped,
+            warn,
+            stats: PredictStats { threads: self.settings.threads, ..Default::default() },
+            live: &self.live,
+            spare: &self.spare,
+        };
+        self.pool.in_place_scope_fifo(|scope| self.feed(scope, reader, &mut sink, started))?;
+        sink.out.flush().map_err(write_error)?;
+        let mut stats = sink.stats;
         for Slot(w) in &self.workers {
             let mut w = w.lock().expect("worker lock");
             stats.units += std::mem::take(&mut w.units);
@@ -400,160 +275,18 @@ impl Predictor {
         stats.seconds = started.elapsed().as_secs_f64();
         Ok(stats)
     }
+}
 
-    /// Parses and formats a chunk of a batch on the calling worker thread.
-    fn chunk(&self, items: &[RawItem]) -> ChunkOutput {
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
-        let mut worker = self.workers[slot].0.lock().expect("worker lock");
-        let bytes = self.spare.lock().expect("spare buffers lock").pop();
-        let mut chunk = ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
-        // Split-only JSONL is about 1.8 times its input: room for twice the input grows the
-        // buffer once instead of doubling it (and copying it) several times.
-        let input: usize = items
-            .iter()
-            .map(|raw| match raw {
-                RawItem::Item(Item::Record(r)) => r.text.len(),
-                RawItem::JsonLines(lines) => lines.bytes().len(),
-                RawItem::Item(Item::Skip(_)) => 0,
-            })
-            .sum();
-        chunk.bytes.reserve(2 * input);
-        for raw in items {
-            match raw {
-                RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
-                RawItem::JsonLines(lines) => {
-                    let mut warnings = Vec::new();
-                    lines.parse(&mut warnings, |item| self.item(&item, &mut worker, &mut chunk));
-                    chunk.warnings.append(&mut warnings);
-                }
-            }
-        }
-        chunk
-    }
+/// The error of a failed write to the output.
+fn write_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
 
-    /// Formats one record into the chunk, or records it as skipped.
-    fn item(&self, item: &Item, worker: &mut Worker, chunk: &mut ChunkOutput) {
-        chunk.records += 1;
-        match item {
-            Item::Record(r) => {
-                if let Some(reason) = self.record(r, worker, &mut chunk.bytes) {
-                    chunk.skips.push(Skip {
-                        id: Some(r.id.clone()),
-                        origin: r.origin.clone(),
-                        reason,
-                    });
-                }
-            }
-            Item::Skip(s) => chunk.skips.push(s.clone()),
-        }
-    }
-
-    /// The explanations of `text`, when asked for (`PredictSettings::explain`).
-    fn explain(&self, text: &str, scratch: &mut ScoreScratch) -> Option<Vec<Explanation>> {
-        match (&self.scorer, self.settings.explain) {
-            (Some(s), k) if k > 0 => Some(s.explain(text, k, scratch)),
-            _ => None,
-        }
-    }
-
-    /// Writes the units of one record; the reason of its skip when it wrote nothing.
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
-        let written = out.len();
-        let Worker { text_bytes, score, spans, units, furniture } = worker;
-        *text_bytes += r.text.len() as u64;
-        match self.settings.unit {
-            Unit::Sentence => {
-                let explanations = self.explain(&r.text, score);
-                let scored = self.scorer.as_ref().map(|s| s.score_with_mentions(&r.text, score));
-                let (probabilities, mentions) = (scored.map(|s| s.0), scored.map(|s| s.1));
-                let unit = OutputUnit {
-                    id: &r.id,
-                    sentence: 0,
-                    start: 0,
-                    end: r.text.len(),
-                    char_start: 0,
-                    mentions,
-                    char_end: r.text.chars().count(),
-                    kept: &r.kept,
-                    text: &r.text,
-                    furniture: None,
-                    probabilities,
-                    explanations: explanations.as_deref(),
-                };
-                self.writer.write(out, &unit);
-                *units += 1;
-            }
-            Unit::Article => {
-                self.splitter.split_into(&r.text, spans);
-                if spans.len() > MAX_RECORD_SENTENCES {
-                    // Its output is held whole until written (hundreds of bytes a sentence):
-                    // millions of sentences in one record would take gigabytes.
-                    let n = spans.len();
-                    spans.clear();
-                    spans.shrink_to(1 << 10);
-                    return Some(format!(
-                        "{n} sentences in one record, more than {MAX_RECORD_SENTENCES}: its output would be held whole in memory; split it into smaller records (e.g. one article per .txt file or JSONL line)"
-                    ));
-                }
-                // Sentences and furniture lines are numbered apart: furniture is written as
-                // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
-                let (mut index, mut furniture_index) = (0, 0);
-                // Character offset of `byte` in the record, advanced span by span: each byte
-                // of the text is counted once (spans are in order and do not overlap). In an
-                // ASCII text (most news records) characters are bytes, and nothing is counted.
-                let ascii = r.text.is_ascii();
-                let (mut byte, mut chars) = (0, 0);
-                for span in spans.iter() {
-                    let (char_start, char_end) = if ascii {
-                        (span.start, span.end)
-                    } else {
-                        if span.start < byte {
-                            (byte, chars) = (0, 0);
-                        }
-                        let char_start = chars + r.text[byte..span.start].chars().count();
-                        (char_start, char_start + r.text[span.start..span.end].chars().count())
-                    };
-                    (byte, chars) = (span.end, char_end);
-                    let is_furniture = span.is_furniture();
-                    if is_furniture {
-                        *furniture += 1;
-                        if !self.settings.keep_furniture {
-                            continue;
-                        }
-                    }
-                    let text = span.text(&r.text);
-                    // Furniture is written flagged and unscored; it does not take a sentence index.
-                    let explanations = if is_furniture { None } else { self.explain(text, score) };
-                    let scored = match (&self.scorer, is_furniture) {
-                        (Some(s), false) => Some(s.score_with_mentions(text, score)),
-                        _ => None,
-                    };
-                    let (probabilities, mentions) = (scored.map(|s| s.0), scored.map(|s| s.1));
-                    let unit = OutputUnit {
-                        id: &r.id,
-                        sentence: if is_furniture { furniture_index } else { index },
-                        start: span.start,
-                        end: span.end,
-                        char_start,
-                        mentions,
-                        char_end,
-                        kept: &r.kept,
-                        text,
-                        furniture: span.furniture_kind().map(|k| self.splitter.kind_name(k)),
-                        probabilities,
-                        explanations: explanations.as_deref(),
-                    };
-                    self.writer.write(out, &unit);
-                    if is_furniture {
-                        furniture_index += 1;
-                    } else {
-                        index += 1;
-                        *units += 1;
-                    }
-                }
-            }
-        }
-        (out.len() == written)
-            .then(|| "no sentence to score (only whitespace or page furniture)".to_string())
+/// Bytes of input in a raw item (its text, or its whole JSONL lines).
+fn input_bytes(raw: &RawItem) -> usize {
+    match raw {
+        RawItem::Item(Item::Record(r)) => r.text.len(),
+        RawItem::JsonLines(lines) => lines.bytes().len(),
+        RawItem::Item(Item::Skip(_)) => 0,
     }
 }

@@ -9,55 +9,6 @@ fn heads() -> Vec<TaskHead> {
 }
 
 #[test]
-fn json_escapes_parse_back() {
-    for s in
-        ["plain", "quote \" and \\ back", "line\nbreak\ttab\u{1}", "curly “quotes” and ünïcode"]
-    {
-        let mut out = Vec::new();
-        json_string(&mut out, s);
-        let back: String = serde_json::from_slice(&out).unwrap();
-        assert_eq!(back, s);
-    }
-}
-
-#[test]
-fn json_escapes_are_found_at_every_offset() {
-    // The byte-at-a-time escaping the word-at-a-time scan must match.
-    fn reference(s: &str) -> Vec<u8> {
-        let mut out = vec![b'"'];
-        for b in s.bytes() {
-            match b {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                b if b < 0x20 => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
-                b => out.push(b),
-            }
-        }
-        out.push(b'"');
-        out
-    }
-    for special in [
-        "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", " ", "!", "]", "é", "\u{2028}", "\"#",
-        "\u{1} ", "\\]", "\"\"",
-    ] {
-        for len in 0..24 {
-            for at in 0..=len {
-                let s = format!("{}{special}{}", "a".repeat(at), "b".repeat(len - at));
-                let twice = format!("{s}{special}{s}");
-                for s in [s, twice] {
-                    let mut out = Vec::new();
-                    json_string(&mut out, &s);
-                    assert_eq!(out, reference(&s), "{s:?}");
-                }
-            }
-        }
-    }
-}
-
-#[test]
 fn jsonl_record_has_label_and_probabilities() {
     let w = RecordWriter::new(OutputFormat::Jsonl, &heads());
     let mut out = Vec::new();
@@ -150,31 +101,4 @@ fn furniture_is_numbered_below_zero_and_csv_names_its_kind_only_when_asked() {
     w.write(&mut out, &OutputUnit { sentence: 1, ..furniture });
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!((v["sentence"].as_i64(), v["furniture"].as_str()), (Some(-2), Some("comments")));
-}
-
-#[test]
-fn decimals_are_written_in_full() {
-    let mut out = Vec::new();
-    for n in [0, 7, 10, 12345, usize::MAX] {
-        decimal(&mut out, n);
-        out.push(b' ');
-    }
-    assert_eq!(String::from_utf8(out).unwrap(), format!("0 7 10 12345 {} ", usize::MAX));
-    let powers = (0..20).map(|k| 10usize.pow(k));
-    for n in
-        powers.flat_map(|p| [p - 1, p, p + 1, p.saturating_mul(3).saturating_add(7)]).chain(0..1000)
-    {
-        let mut out = b"x".to_vec();
-        decimal(&mut out, n);
-        assert_eq!(out, format!("x{n}").into_bytes());
-    }
-}
-
-#[test]
-fn probabilities_are_rounded_to_four_places() {
-    let mut out = Vec::new();
-    probability(&mut out, 0.123456);
-    probability(&mut out, 1.0);
-    probability(&mut out, 0.0);
-    assert_eq!(out, b"0.12351.00000.0000");
 }

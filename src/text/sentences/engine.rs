@@ -86,6 +86,8 @@ fn split_line_parts(
     cx.widgets = tail;
 }
 
+/// Splits a line's body (the furniture glued to its end cut off): furniture the whole line
+/// is, or furniture at its start and photo credits inside it, then its sentences.
 fn split_body(
     text: &str,
     start: usize,
@@ -94,50 +96,86 @@ fn split_body(
     cx: &mut LineContext<'_>,
     out: &mut Vec<SentenceSpan>,
 ) {
-    let bytes = text.as_bytes();
-    // A whole line of furniture; several sentences in it keep its kind.
-    if let Some(kind) = cx.table.line_kind(&text[start..end]) {
-        split_sentences(text, start, end, SpanKind::Furniture(kind), out);
-        if kind == FurnitureKind::CREDIT
-            && super::furniture::is_photo_credit_line(&text[start..end])
-        {
-            if let Some(i) = cx.previous_single {
-                if out[i].kind == SpanKind::Sentence {
-                    out[i].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
-                }
-            }
-        }
-        cx.related_run = kind == FurnitureKind::RELATED;
+    if whole_line_furniture(text, start, end, cx, out) {
         return;
     }
-    if cx.related_run && is_headline_like(bytes, start, end) {
+    if cx.related_run && is_headline_like(text.as_bytes(), start, end) {
         out.push(furniture(start, end, FurnitureKind::RELATED));
         return;
     }
     cx.related_run = false;
+    let Some(pos) = leading_furniture(text, start, end, line_index, cx, out) else {
+        return;
+    };
+    let pos = split_credits(text, pos, end, out);
+    let first = out.len();
+    split_sentences(text, pos, end, SpanKind::Sentence, out);
+    mark_glued_credit(text, first, out);
+}
 
+/// A whole line of furniture, split into sentences that keep its kind; a photo-credit line
+/// makes the single sentence of the line before it a caption. False when the line is not
+/// furniture.
+fn whole_line_furniture(
+    text: &str,
+    start: usize,
+    end: usize,
+    cx: &mut LineContext<'_>,
+    out: &mut Vec<SentenceSpan>,
+) -> bool {
+    let Some(kind) = cx.table.line_kind(&text[start..end]) else {
+        return false;
+    };
+    split_sentences(text, start, end, SpanKind::Furniture(kind), out);
+    if kind == FurnitureKind::CREDIT && super::furniture::is_photo_credit_line(&text[start..end]) {
+        if let Some(i) = cx.previous_single {
+            if out[i].kind == SpanKind::Sentence {
+                out[i].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
+            }
+        }
+    }
+    cx.related_run = kind == FurnitureKind::RELATED;
+    true
+}
+
+/// Furniture at the start of a line after the title: dates, the repeated headline and a
+/// byline in the header lines ([`HEADER_LINES`]), a date alone on a line further down, then a
+/// dateline. Returns where the rest of the line starts; `None` when nothing is left of it.
+fn leading_furniture(
+    text: &str,
+    start: usize,
+    end: usize,
+    line_index: usize,
+    cx: &LineContext<'_>,
+    out: &mut Vec<SentenceSpan>,
+) -> Option<usize> {
+    if line_index == 0 {
+        return Some(start);
+    }
+    let bytes = text.as_bytes();
     let mut pos = start;
-    if line_index > 0 && line_index <= HEADER_LINES {
+    if line_index <= HEADER_LINES {
         pos = header_stage(text, pos, end, cx.title, cx.table, out);
         if pos >= end {
-            return;
+            return None;
         }
-    } else if line_index > 0 {
+    } else if header::date_run(bytes, pos, end) == Some(end) {
         // A date alone on a line anywhere.
-        if header::date_run(bytes, pos, end) == Some(end) {
-            out.push(furniture(pos, end, FurnitureKind::DATE));
-            return;
-        }
+        out.push(furniture(pos, end, FurnitureKind::DATE));
+        return None;
     }
-    if line_index > 0 {
-        if let Some(e) = header::dateline(bytes, pos, end) {
-            out.push(furniture(pos, e, FurnitureKind::DATELINE));
-            pos = skip_whitespace(text, e, end);
-        }
+    if let Some(e) = header::dateline(bytes, pos, end) {
+        out.push(furniture(pos, e, FurnitureKind::DATELINE));
+        pos = skip_whitespace(text, e, end);
     }
-    // Photo credits inside the line: the text before one is its caption. An agency in
-    // brackets after a city in capitals is a dateline instead ("... Deir ez-Zor. MOSCOW
-    // (Sputnik) According to ...").
+    Some(pos)
+}
+
+/// Photo credits inside the line from `pos`: the text before one is its caption. An agency in
+/// brackets after a city in capitals is a dateline instead ("... Deir ez-Zor. MOSCOW
+/// (Sputnik) According to ..."). Returns where the text after the last of them starts.
+fn split_credits(text: &str, mut pos: usize, end: usize, out: &mut Vec<SentenceSpan>) -> usize {
+    let bytes = text.as_bytes();
     let mut from = pos;
     while let Some((s, e)) = header::next_credit(bytes, from, end) {
         if let Some(city) = header::city_before(bytes, pos, s) {
@@ -159,9 +197,12 @@ fn split_body(
         pos = skip_whitespace(text, e, end);
         from = pos;
     }
-    let first = out.len();
-    split_sentences(text, pos, end, SpanKind::Sentence, out);
-    // A credit line glued after its caption ("... 2018. Photo: Delil Ahmed / AFP").
+    pos
+}
+
+/// A credit line glued after its caption ("... 2018. Photo: Delil Ahmed / AFP"), among the
+/// sentences pushed from `first` on: the last two become credit and caption.
+fn mark_glued_credit(text: &str, first: usize, out: &mut [SentenceSpan]) {
     if out.len() >= first + 2 {
         let last = out.len() - 1;
         if super::furniture::is_photo_credit_line(out[last].text(text)) {

@@ -6,7 +6,13 @@
 
 use memchr::memmem;
 
-use super::furniture::{starts_with_ignore_case, FurnitureKind, PHOTO_AGENCIES};
+use super::furniture::{FurnitureKind, PHOTO_AGENCIES};
+
+mod date;
+mod dateline;
+
+pub(super) use date::date_run;
+pub(super) use dateline::{city_before, dateline};
 
 /// Agencies named in datelines ("(AP)"), sign-offs ("-AFP") and parenthesised credits.
 pub(super) const AGENCIES: &[&str] = &[
@@ -40,74 +46,6 @@ pub(super) const AGENCIES: &[&str] = &[
     "Fars",
     "Tasnim",
 ];
-
-/// Weekday names and abbreviations, lowercase.
-const WEEKDAYS: &[&str] = &[
-    "mon",
-    "monday",
-    "tue",
-    "tues",
-    "tuesday",
-    "wed",
-    "wednesday",
-    "thu",
-    "thur",
-    "thurs",
-    "thursday",
-    "fri",
-    "friday",
-    "sat",
-    "saturday",
-    "sun",
-    "sunday",
-];
-
-/// Month names and abbreviations, lowercase.
-const MONTHS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
-
-/// Labels that open a publication-date line, lowercase, longest first where they share a start.
-const DATE_LABELS: &[&str] = &[
-    "date of publication",
-    "last updated at",
-    "last updated:",
-    "last updated",
-    "published on",
-    "published:",
-    "published",
-    "posted on",
-    "posted:",
-    "updated:",
-    "updated",
-];
-
-/// Words and signs that may sit between the parts of a date ("at 1459", "- 14:32",
-/// "UTC+3"), lowercase.
-const DATE_CONNECTORS: &[&str] = &["at", "-", "\u{2013}", "|", "utc", "gmt", "(updated", ")"];
 
 /// Furniture glued to the end of a line: (how the line ends, where the furniture starts,
 /// kind). Reuters pages end with "Our Standards:The Thomson Reuters Trust Principles."
@@ -154,161 +92,6 @@ fn word_at(bytes: &[u8], pos: usize, end: usize) -> &[u8] {
         stop += 1;
     }
     &bytes[pos..stop]
-}
-
-fn in_table(word: &[u8], table: &[&str]) -> bool {
-    table.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
-}
-
-/// A word of ASCII letters packed five bits a letter, case folded, so that a table of words
-/// is looked up with integer compares: two words of letters have the same key exactly when
-/// they are equal ASCII case-insensitively. 0 for an empty word, one longer than twelve
-/// letters, or one with another byte, which no word of letters equals.
-const fn word_key(word: &[u8]) -> u64 {
-    if word.is_empty() || word.len() > 12 {
-        return 0;
-    }
-    let mut key = 0u64;
-    let mut i = 0;
-    while i < word.len() {
-        let b = word[i].to_ascii_lowercase();
-        if !b.is_ascii_lowercase() {
-            return 0;
-        }
-        key = key << 5 | (b - b'a' + 1) as u64;
-        i += 1;
-    }
-    key
-}
-
-/// The [`word_key`]s of a table's words.
-const fn table_keys<const N: usize>(table: &[&str]) -> [u64; N] {
-    let mut keys = [0; N];
-    let mut i = 0;
-    while i < N {
-        keys[i] = word_key(table[i].as_bytes());
-        i += 1;
-    }
-    keys
-}
-
-const MONTH_KEYS: [u64; MONTHS.len()] = table_keys(MONTHS);
-const WEEKDAY_KEYS: [u64; WEEKDAYS.len()] = table_keys(WEEKDAYS);
-const CONNECTOR_KEYS: [u64; DATE_CONNECTORS.len()] = table_keys(DATE_CONNECTORS);
-
-/// `key` (of a word of letters, [`word_key`]) is one of `keys`: as [`in_table`], without
-/// comparing the word with every entry (that walk was 3% of `predict --split-only`, which
-/// looks for a date at the start of every line).
-fn in_keys(key: u64, keys: &[u64]) -> bool {
-    key != 0 && keys.contains(&key)
-}
-
-/// A publication date starting at `pos`: an optional label, then weekdays, months, numbers,
-/// numeric dates (`01.10.2017`, `15/10/2018`) and times, with a month or numeric date and a
-/// year among them. Returns the end of its last part.
-pub(super) fn date_run(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
-    if pos >= end || !bytes[pos].is_ascii_alphanumeric() {
-        return None;
-    }
-    let mut pos = pos;
-    let labelled = matches!(bytes[pos].to_ascii_lowercase(), b'd' | b'l' | b'p' | b'u');
-    for label in DATE_LABELS.iter().filter(|_| labelled) {
-        let after = pos + label.len();
-        if starts_with_ignore_case(&bytes[pos..end], label.as_bytes())
-            && (after == end || is_space_byte(bytes[after]))
-        {
-            pos = skip_spaces(bytes, after, end);
-            break;
-        }
-    }
-    let (mut month, mut year, mut numeric) = (false, false, false);
-    let mut last_end = None;
-    let mut parts = 0;
-    while pos < end && parts < 12 {
-        let b = bytes[pos];
-        let token_end;
-        if b.is_ascii_digit() {
-            let mut p = pos;
-            let mut separators = 0;
-            while p < end
-                && (bytes[p].is_ascii_digit() || matches!(bytes[p], b'.' | b'/' | b'-' | b':'))
-            {
-                separators += usize::from(!bytes[p].is_ascii_digit());
-                p += 1;
-            }
-            while p > pos && !bytes[p - 1].is_ascii_digit() {
-                p -= 1; // a trailing separator is punctuation
-                separators -= 1;
-            }
-            let token = &bytes[pos..p];
-            if separators >= 2 && token.iter().any(|&b| matches!(b, b'.' | b'/' | b'-')) {
-                numeric = true;
-                year = true;
-            } else if separators == 0 && token.len() <= 2 && year {
-                break; // a day comes before the year: "2015 18 Civilians" is the next part
-            } else if separators == 0 && (4..=8).contains(&token.len()) {
-                year |= month; // "2016", "232017", or a time "1459" after the year
-            } else if token.len() == 3
-                || token.len() > 8
-                || (separators > 0 && !token.contains(&b':'))
-            {
-                break; // not part of a date
-            }
-            token_end = p;
-            if p < end && bytes[p] == b',' {
-                pos = p + 1;
-            } else {
-                pos = p;
-            }
-            last_end = Some(token_end);
-            // Glued to the next word ("01.10.2017Get short URL"): the date ends here.
-            if pos < end && bytes[pos].is_ascii_uppercase() {
-                break;
-            }
-        } else if b.is_ascii_alphabetic() {
-            let word = word_at(bytes, pos, end);
-            let key = word_key(word);
-            let mut p = pos + word.len();
-            if in_keys(key, &MONTH_KEYS) {
-                month = true;
-                last_end = Some(p);
-            } else if in_keys(key, &WEEKDAY_KEYS) {
-                last_end = Some(p);
-            } else if in_keys(key, &CONNECTOR_KEYS) {
-                // "UTC+3"
-                if p < end && matches!(bytes[p], b'+' | b'-') {
-                    p += 1;
-                    while p < end && bytes[p].is_ascii_digit() {
-                        p += 1;
-                    }
-                    last_end = Some(p);
-                }
-            } else {
-                break;
-            }
-            if p < end && matches!(bytes[p], b',' | b'.') {
-                p += 1;
-            }
-            pos = p;
-        } else if b == b'(' && in_table(word_at(bytes, pos + 1, end), &["updated"]) {
-            pos += "(updated".len();
-        } else if b == b')' {
-            pos += 1;
-            last_end = Some(pos);
-        } else if b == b'-' || b == b'|' {
-            pos += 1;
-        } else {
-            break;
-        }
-        parts += 1;
-        pos = skip_spaces(bytes, pos, end);
-    }
-    let end_of_date = last_end.filter(|_| (month && year) || numeric)?;
-    // "May 5 2017 was calm" is a sentence; "April 5 2017 by Youssef Diab" a header.
-    let next = skip_spaces(bytes, end_of_date, end);
-    let word = word_at(bytes, next, end);
-    let lowercase = word.first().is_some_and(u8::is_ascii_lowercase);
-    (next == end || !lowercase || word == b"by").then_some(end_of_date)
 }
 
 /// The title line repeated at `pos` (quotes ignored on both sides, ASCII case-insensitive,
@@ -375,125 +158,6 @@ pub(super) fn agency_byline(bytes: &[u8], pos: usize, end: usize) -> Option<usiz
         && next > after
         && date_run(bytes, next, end).is_some())
     .then_some(after)
-}
-
-/// A dateline at the start of a paragraph: a city in capitals (`MOSCOW`, `ARSAL, Lebanon`,
-/// `BEIRUT, Oct 9`), then an agency in brackets and/or a dash: `MOSCOW (AP) —`,
-/// `BEIRUT, Oct 9 (Reuters) -`, `DAMASCUS (Sputnik)`, `NNA -`. Returns its end.
-pub(super) fn dateline(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
-    // The city: words in capitals, the first of three letters or more.
-    let mut p = pos;
-    let mut words = 0;
-    loop {
-        let start = p;
-        while p < end
-            && (bytes[p].is_ascii_uppercase() || (p > start && matches!(bytes[p], b'-' | b'.')))
-        {
-            p += 1;
-        }
-        let len = p - start;
-        if len == 0 || (words == 0 && len < 3) || (p < end && bytes[p].is_ascii_lowercase()) {
-            if words == 0 {
-                return None;
-            }
-            p = start;
-            break;
-        }
-        words += 1;
-        if words > 3
-            || p >= end
-            || bytes[p] != b' '
-            || !bytes.get(p + 1).is_some_and(u8::is_ascii_uppercase)
-        {
-            break;
-        }
-        // Another capitalised word only if it is all capitals too.
-        let next = word_at(bytes, p + 1, end);
-        if next.iter().any(u8::is_ascii_lowercase) {
-            break;
-        }
-        p += 1;
-    }
-    // Up to three ", Region" or ", Oct 9" or ", 2018" groups.
-    let mut groups = 0;
-    while groups < 3 && p + 1 < end && bytes[p] == b',' && bytes[p + 1] == b' ' {
-        let mut q = p + 2;
-        let mut group_words = 0;
-        while q < end
-            && group_words < 4
-            && (bytes[q].is_ascii_uppercase() || bytes[q].is_ascii_digit())
-        {
-            while q < end && (bytes[q].is_ascii_alphanumeric() || matches!(bytes[q], b'.' | b'-')) {
-                q += 1;
-            }
-            group_words += 1;
-            if q + 1 < end
-                && bytes[q] == b' '
-                && (bytes[q + 1].is_ascii_uppercase() || bytes[q + 1].is_ascii_digit())
-            {
-                q += 1;
-            } else {
-                break;
-            }
-        }
-        if group_words == 0 {
-            break;
-        }
-        p = q;
-        groups += 1;
-    }
-    // "(AP)": an agency in brackets.
-    let mut agency = false;
-    let q = skip_spaces(bytes, p, end);
-    if q < end && bytes[q] == b'(' {
-        if let Some(close) = memchr::memchr(b')', &bytes[q..end.min(q + 24)]) {
-            let name = &bytes[q + 1..q + close];
-            if AGENCIES.iter().any(|a| a.as_bytes() == name) {
-                agency = true;
-                p = q + close + 1;
-            }
-        }
-    }
-    // A dash: " —", " -", " –", or glued "-".
-    let q = skip_spaces(bytes, p, end);
-    let dash_len = dash_len(&bytes[q..end]);
-    let dashed = dash_len > 0;
-    if dashed {
-        p = q + dash_len;
-    }
-    if !(agency || dashed) {
-        return None;
-    }
-    // Something must follow: the first sentence.
-    let next = skip_spaces(bytes, p, end);
-    (next > p && next < end).then_some(p)
-}
-
-/// A word in capitals of three letters or more ending one space before `at`: the city of a
-/// dateline, when a bracketed agency follows it.
-pub(super) fn city_before(bytes: &[u8], from: usize, at: usize) -> Option<usize> {
-    if at < from + 4 || bytes[at - 1] != b' ' {
-        return None;
-    }
-    let mut start = at - 1;
-    while start > from && bytes[start - 1].is_ascii_uppercase() {
-        start -= 1;
-    }
-    let word_start = start == from || bytes[start - 1] == b' ';
-    (at - 1 - start >= 3 && word_start).then_some(start)
-}
-
-/// Length of a dash (`-`, `--`, `—`, `–`) at the start of `s`, 0 if none.
-fn dash_len(s: &[u8]) -> usize {
-    if s.starts_with(b"--") {
-        2
-    } else if s.starts_with(b"-") {
-        1
-    } else if s.starts_with("\u{2014}".as_bytes()) || s.starts_with("\u{2013}".as_bytes()) {
-        3
-    } else {
-        0
-    }
 }
 
 /// An agency sign-off glued to the end of a line: `... siege.-AFP`, `... arrest.-REUTERS`,
@@ -658,6 +322,3 @@ fn slash_credit(bytes: &[u8], slash: usize, end: usize) -> Option<(usize, usize)
     }
     Some((start, p))
 }
-
-#[cfg(test)]
-mod tests;

@@ -30,7 +30,7 @@
 //!    * in the first lines after the title (the header), dates, the title repeated at the start
 //!      of the body (`headline`: scored once, as the title line) and an agency byline between
 //!      them are cut from the start of the line (word tables `WEEKDAYS`, `MONTHS`,
-//!      `DATE_LABELS` in `header.rs`); a date followed by a lowercase word is left alone;
+//!      `DATE_LABELS` in `header/date.rs`); a date followed by a lowercase word is left alone;
 //!    * a dateline at the start of a paragraph (`MOSCOW (AP) —`, `BEIRUT, Oct 9 (Reuters) -`)
 //!      is cut from the first sentence, which keeps its own offsets;
 //!    * a photo credit inside a line (`(SANA via AP)`, `REUTERS/Stringer`, `Photo: ... / AFP`)

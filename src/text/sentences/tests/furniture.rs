@@ -1,0 +1,218 @@
+//! Page furniture: whole lines flagged with their kind, real sentences left alone, and
+//! furniture found inside lines (datelines, header dates, the repeated headline, glued
+//! sign-offs and widgets, captions and credits, user patterns).
+
+use super::*;
+
+#[test]
+fn furniture_lines_are_flagged_whole() {
+    assert_split(
+        "EDITORS: BEGIN OPTIONAL TRIM\nWashington is deeply concerned.",
+        &["[editor_note] EDITORS: BEGIN OPTIONAL TRIM", "Washington is deeply concerned."],
+    );
+    assert_split(
+        "Jonathan S. Landay: 202-383-6012, @JonathanLanday",
+        &["[byline] Jonathan S. Landay: 202-383-6012, @JonathanLanday"],
+    );
+    assert_split(
+        "It ended.\n  comments  \nERROR\nEDITORS: END OPTIONAL TRIM\nShare this article\nAdvertisement\nRead more: Obama at the U.N.\n--Reuters\nReuters\n— AP\nSource: Al Jazeera and agencies\nJane Doe in Moscow contributed to this report.\n(Reporting by Phil Stewart; Editing by Andrew Hay)\nTwitter: @Reuters\n© 2015 Reuters",
+        &[
+            "It ended.",
+            "[comments] comments",
+            "[comments] ERROR",
+            "[editor_note] EDITORS: END OPTIONAL TRIM",
+            "[share] Share this article",
+            "[other] Advertisement",
+            "[related] Read more: Obama at the U.N.",
+            "[byline] --Reuters",
+            "[byline] Reuters",
+            "[byline] — AP",
+            "[credit] Source: Al Jazeera and agencies",
+            "[byline] Jane Doe in Moscow contributed to this report.",
+            "[byline] (Reporting by Phil Stewart; Editing by Andrew Hay)",
+            "[byline] Twitter: @Reuters",
+            "[other] © 2015 Reuters",
+        ],
+    );
+}
+
+#[test]
+fn furniture_rules_leave_real_sentences_alone() {
+    let sentences = [
+        "Reuters reported that the talks failed.",
+        "Comments from the minister angered Moscow.",
+        "Error rates rose sharply.",
+        "Advertisement spending fell 3 percent.",
+        "He blamed police and agencies",
+        "The ministry works with other departments and agencies.",
+        "Obama: We will not back down.",
+        "Score: 2015 - 2016 - 17",
+        "Population: 1,234,567",
+        "On Thusday, Carter said that he and Russian Defense Minister Sergei Shoigu had discussed two primary goals: defeating the Islamic State and securing a political transition.",
+    ];
+    for sentence in sentences {
+        assert_split(sentence, &[sentence]);
+    }
+}
+
+#[test]
+fn long_lines_are_never_furniture() {
+    let line = format!("Reuters {} and wire services", "Word ".repeat(60));
+    assert_split(&line, &[line.as_str()]);
+}
+
+#[test]
+fn real_passage() {
+    let text = "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the U.N. emphasized the need for a political resolution to Syria's civil war that includes the ouster of President Bashar Assad, a Russian ally.\n\"We must recognize that there cannot be, after so much bloodshed, so much carnage, a return to the pre-war status quo,\" he declared during his annual address to the United Nations General Assembly.\nAl Jazeera and wire services\nError\nSorry, your comment was not saved due to a technical problem. Please try again later or using a different browser.";
+    assert_split(
+        text,
+        &[
+            "Ahead of his early evening Monday meeting with Putin, Obama in his speech at the U.N. emphasized the need for a political resolution to Syria's civil war that includes the ouster of President Bashar Assad, a Russian ally.",
+            "\"We must recognize that there cannot be, after so much bloodshed, so much carnage, a return to the pre-war status quo,\" he declared during his annual address to the United Nations General Assembly.",
+            "[credit] Al Jazeera and wire services",
+            "[comments] Error",
+            "[comments] Sorry, your comment was not saved due to a technical problem.",
+            "[comments] Please try again later or using a different browser.",
+        ],
+    );
+}
+
+// Furniture inside lines, as its own stage, with kinds.
+
+#[test]
+fn datelines_are_cut_from_the_first_sentence() {
+    let text = "Talks resume in Geneva\nBy Paul Hendry and Ines Moreau\nGENEVA, March 3 (Reuters) - The mediator handed over a plan.\nMOSCOW (AP) — Russia said on Wednesday it agreed.\nARSAL, Lebanon - Hundreds left.\nDAMASCUS (Sputnik) Earlier in the day SANA said so.";
+    assert_split(
+        text,
+        &[
+            "Talks resume in Geneva",
+            "[byline] By Paul Hendry and Ines Moreau",
+            "[dateline] GENEVA, March 3 (Reuters) -",
+            "The mediator handed over a plan.",
+            "[dateline] MOSCOW (AP) —",
+            "Russia said on Wednesday it agreed.",
+            "[dateline] ARSAL, Lebanon -",
+            "Hundreds left.",
+            "[dateline] DAMASCUS (Sputnik)",
+            "Earlier in the day SANA said so.",
+        ],
+    );
+    // The sentence keeps its own offsets.
+    let spans = SentenceSplitter::new().split(text);
+    assert_eq!(&text[spans[3].start..spans[3].end], "The mediator handed over a plan.");
+    // Capitals that are not a city followed by an agency or a dash stay in the sentence.
+    assert_split(
+        "NATO said it was ready.\nUS - Russia talks ended.",
+        &["NATO said it was ready.", "US - Russia talks ended."],
+    );
+}
+
+#[test]
+fn repeated_headline_and_header_dates() {
+    assert_split(
+        "Islamic State killed 270 in Syrian gas field battle: monitor\nJuly 19 2014 Islamic State killed 270 in Syrian gas field battle: monitor. Militant group Islamic State killed 270 people.",
+        &[
+            "Islamic State killed 270 in Syrian gas field battle: monitor",
+            "[date] July 19 2014",
+            "[headline] Islamic State killed 270 in Syrian gas field battle: monitor.",
+            "Militant group Islamic State killed 270 people.",
+        ],
+    );
+    assert_split(
+        "American among 18 jihadists killed in Syria raid NGO\nAmerican among 18 jihadists killed in Syria raid NGO AFP Friday 5 Sep 2014 The death toll rose.",
+        &[
+            "American among 18 jihadists killed in Syria raid NGO",
+            "[headline] American among 18 jihadists killed in Syria raid NGO",
+            "[byline] AFP",
+            "[date] Friday 5 Sep 2014",
+            "The death toll rose.",
+        ],
+    );
+    assert_split(
+        "Chemical Massacre in Idlib Defies the World\nPublished: 15/10/2018 - 14:32\n03.03.2018 (updated 14:12 03.03.2018) Get short URL\n\"Chemical\" Massacre in Idlib Defies the World The toll rose.",
+        &[
+            "Chemical Massacre in Idlib Defies the World",
+            "[date] Published: 15/10/2018 - 14:32",
+            "[date] 03.03.2018 (updated 14:12 03.03.2018)",
+            "[share] Get short URL",
+            "[headline] \"Chemical\" Massacre in Idlib Defies the World",
+            "The toll rose.",
+        ],
+    );
+    // A date that starts a sentence is not cut.
+    assert_split("Talks\nMay 5 2017 was calm.", &["Talks", "May 5 2017 was calm."]);
+}
+
+#[test]
+fn glued_furniture() {
+    assert_split(
+        "Talks\nIt ended in arrest.-REUTERS\nThe siege ended.--Reuters\nCommunity standardsDiscussion Comment via FacebookComment via Sputnik News",
+        &[
+            "Talks",
+            "It ended in arrest.",
+            "[byline] -REUTERS",
+            "The siege ended.",
+            "[byline] --Reuters",
+            "[comments] Community standards",
+            "[comments] Discussion",
+            "[comments] Comment via Facebook",
+            "[comments] Comment via Sputnik News",
+        ],
+    );
+    assert_split(
+        "Talks\nEditing by Peter Graff Our Standards:The Thomson Reuters Trust Principles.",
+        &[
+            "Talks",
+            "Editing by Peter Graff",
+            "[other] Our Standards:The Thomson Reuters Trust Principles.",
+        ],
+    );
+}
+
+#[test]
+fn captions_and_credits() {
+    assert_split(
+        "Talks\nSmoke rises over Dael (TRT World and Agencies) A fragile ceasefire ended.\nDelegates arrive in Geneva, March 3, 2017. (Luca Bernasconi/Keystone via AP)\nTanks are seen near the border. REUTERS/Kemal Aslan\nA medic treats a child. Photo: Delil Ahmed / AFP\nRelated Coverage\nTurkey sends more troops to Idlib\nThe U.N. said civilians paid the price.",
+        &[
+            "Talks",
+            "[caption] Smoke rises over Dael",
+            "[credit] (TRT World and Agencies)",
+            "A fragile ceasefire ended.",
+            "[caption] Delegates arrive in Geneva, March 3, 2017.",
+            "[credit] (Luca Bernasconi/Keystone via AP)",
+            "[caption] Tanks are seen near the border.",
+            "[credit] REUTERS/Kemal Aslan",
+            "[caption] A medic treats a child.",
+            "[credit] Photo: Delil Ahmed / AFP",
+            "[related] Related Coverage",
+            "[related] Turkey sends more troops to Idlib",
+            "The U.N. said civilians paid the price.",
+        ],
+    );
+    assert_split("He said (AFP) that it ended.", &["He said (AFP) that it ended."]);
+}
+
+#[test]
+fn user_patterns_add_kinds() {
+    let splitter = SentenceSplitter::new()
+        .with_furniture_patterns(
+            "kind,pattern\n# promos\npromo,Subscribe to*\npromo,*newsletter\nbyline,By staff\n",
+        )
+        .unwrap();
+    let text = "It ended.\nSubscribe to our channel\nGet the daily newsletter\nBY STAFF\nComments";
+    let kinds: Vec<_> = splitter
+        .split(text)
+        .iter()
+        .map(|s| s.furniture_kind().map(|k| splitter.kind_name(k)))
+        .collect();
+    assert_eq!(kinds, [None, Some("promo"), Some("promo"), Some("byline"), Some("comments")]);
+    let promo = splitter.split(text)[1].furniture_kind().unwrap();
+    assert_eq!(promo.name(), None, "a user kind has no built-in name");
+    assert_eq!(FurnitureKind::DATELINE.name(), Some("dateline"));
+    for (bad, line) in
+        [("a,b,c\n", 1), ("Bad Kind,x\n", 1), ("promo,*\n", 1), ("x,y\nsentence,z\n", 2)]
+    {
+        let err = SentenceSplitter::new().with_furniture_patterns(bad).unwrap_err();
+        assert_eq!(err.line, line, "{bad:?}: {err}");
+    }
+}
