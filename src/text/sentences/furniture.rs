@@ -13,6 +13,10 @@ use super::engine::is_space;
 /// Longest line that may be furniture; real credits and widgets are short.
 const MAX_FURNITURE_LEN: usize = 256;
 
+/// Longest sentence inside a line that may be furniture: run-in widgets and credits are
+/// shorter than most sentences; a longer sentence is not checked against the rules.
+const MAX_SENTENCE_FURNITURE_LEN: usize = 120;
+
 /// A named kind of page furniture: one of the built-in constants, or a kind added by a user
 /// patterns file ([`super::SentenceSplitter::with_furniture_file`]). Its name comes from
 /// [`super::SentenceSplitter::kind_name`] (built-in names also from [`FurnitureKind::name`]).
@@ -134,6 +138,12 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "share via ", K::SHARE),
     rule(Match::Prefix, "share:", K::SHARE),
     rule(Match::Prefix, "get short url", K::SHARE),
+    rule(Match::Prefix, "follow us on ", K::SHARE),
+    rule(Match::Line, "twitter", K::SHARE),
+    rule(Match::Line, "facebook", K::SHARE),
+    rule(Match::Line, "subscribe", K::SHARE),
+    rule(Match::Prefix, "subscribe to our ", K::SHARE),
+    rule(Match::Prefix, "never miss a story", K::SHARE),
     // Related-article cards and their labels.
     rule(Match::Prefix, "read more:", K::RELATED),
     rule(Match::Line, "read more", K::RELATED),
@@ -146,6 +156,8 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "see also:", K::RELATED),
     rule(Match::Prefix, "also read:", K::RELATED),
     rule(Match::Prefix, "read also:", K::RELATED),
+    rule(Match::Line, "read also", K::RELATED),
+    rule(Match::Line, "also read", K::RELATED),
     rule(Match::Label, "more on ", K::RELATED),
     // Agency names alone on a line: the story's byline.
     rule(Match::Line, "reuters", K::BYLINE),
@@ -168,10 +180,14 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "reporting by ", K::BYLINE),
     rule(Match::Prefix, "additional reporting by", K::BYLINE),
     rule(Match::Prefix, "contributing:", K::BYLINE),
+    rule(Match::Prefix, "editing by ", K::BYLINE),
+    rule(Match::Prefix, "writing by ", K::BYLINE),
     rule(Match::Names, "by ", K::BYLINE),
     // Photo credits and captions.
     rule(Match::Prefix, "photo:", K::CREDIT),
     rule(Match::Prefix, "photo by ", K::CREDIT),
+    // "(Source: Syrian Coalition)" closing a release.
+    rule(Match::Prefix, "(source:", K::CREDIT),
     rule(Match::PhotoCredit, "", K::CREDIT),
     // Everything else.
     rule(Match::Prefix, "\u{a9}", K::OTHER),
@@ -309,6 +325,22 @@ impl FurnitureTable {
         let core = normalise(line)?;
         let candidates = &self.by_first_byte[usize::from(core[0].to_ascii_lowercase())];
         candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core)).map(|r| r.kind)
+    }
+
+    /// The furniture kind of one sentence of a longer line (scraped pages run widgets, credits
+    /// and sign-offs into the body text): the line rules applied to the sentence alone, then
+    /// two shapes that only a sentence can have: reporters' names closed by a period
+    /// ("Dominic Evans Khaled Yacoub Oweis.") and editors' initials between slashes
+    /// ("M. al-Frieh/H. Said").
+    pub(super) fn sentence_kind(&self, sentence: &str) -> Option<FurnitureKind> {
+        if sentence.len() > MAX_SENTENCE_FURNITURE_LEN {
+            return None;
+        }
+        if let Some(kind) = self.line_kind(sentence) {
+            return Some(kind);
+        }
+        let bytes = sentence.trim_end().as_bytes();
+        (is_names_sentence(bytes) || is_initials_sign_off(bytes)).then_some(FurnitureKind::BYLINE)
     }
 
     /// Rule `i` of the user rules followed by the built-in ones.
@@ -466,6 +498,37 @@ fn is_name_list(words: &[u8]) -> bool {
         }
     }
     names >= 2
+}
+
+/// A sentence that is only reporters' names, closed by a period: four or more capitalised
+/// words, or names joined by "and" ("Youssef Diab Paula Astih and Najla Habriri."). Fewer
+/// words could be a short real sentence ("Assad Responds.").
+fn is_names_sentence(sentence: &[u8]) -> bool {
+    let Some(words) = sentence.strip_suffix(b".") else {
+        return false;
+    };
+    let count = words.split(|&b| b == b' ').filter(|w| !w.is_empty()).count();
+    let joined = contains_ignore_case(words, b" and ");
+    (count >= 4 || (joined && count >= 3)) && is_name_list(words)
+}
+
+/// Editors' initials between slashes that close a state-agency story: "M. al-Frieh/H. Said",
+/// "H. Zain/ R.J/ Ghossoun/H. Said". Short, at least one slash and one initial ("M."), and
+/// every word capitalised or an Arabic article ("al-", "el-") before a capitalised name.
+fn is_initials_sign_off(sentence: &[u8]) -> bool {
+    if sentence.len() > 48 || memchr(b'/', sentence).is_none() {
+        return false;
+    }
+    let mut initials = 0;
+    for word in sentence.split(|&b| b == b' ' || b == b'/').filter(|w| !w.is_empty()) {
+        let name = word.strip_prefix(b"al-").or_else(|| word.strip_prefix(b"el-")).unwrap_or(word);
+        let letters = name.iter().all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-'));
+        if name.is_empty() || !name[0].is_ascii_uppercase() || !letters {
+            return false;
+        }
+        initials += usize::from(name.len() >= 2 && name[1] == b'.');
+    }
+    initials > 0
 }
 
 /// Photo agencies named in slash credits.
