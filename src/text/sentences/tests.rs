@@ -680,7 +680,7 @@ fn glued_furniture() {
         "Talks\nEditing by Peter Graff Our Standards:The Thomson Reuters Trust Principles.",
         &[
             "Talks",
-            "Editing by Peter Graff",
+            "[byline] Editing by Peter Graff",
             "[other] Our Standards:The Thomson Reuters Trust Principles.",
         ],
     );
