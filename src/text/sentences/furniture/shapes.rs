@@ -46,9 +46,12 @@ pub(super) fn is_names_sentence(sentence: &[u8]) -> bool {
     let Some(words) = sentence.strip_suffix(b".") else {
         return false;
     };
+    // The name check fails at the first lowercase word, so it goes first.
+    if !is_name_list(words) {
+        return false;
+    }
     let count = words.split(|&b| b == b' ').filter(|w| !w.is_empty()).count();
-    let joined = contains_ignore_case(words, b" and ");
-    (count >= 4 || (joined && count >= 3)) && is_name_list(words)
+    count >= 4 || (count >= 3 && contains_ignore_case(words, b" and "))
 }
 
 /// Editors' initials between slashes that close a state-agency story: "M. al-Frieh/H. Said",
