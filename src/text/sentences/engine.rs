@@ -79,8 +79,20 @@ fn split_line_parts(
         tail.push((at, end, FurnitureKind::BYLINE));
         end = at;
     }
+    let first = out.len();
     if let Some((s, e)) = trim_range(text, start, end) {
         split_body(text, s, e, line_index, cx, out);
+    }
+    // Widgets, credits and sign-offs run into the body, one sentence each (not in the title:
+    // a headline in title case reads like a list of names).
+    if line_index > 0 {
+        for span in &mut out[first..] {
+            if span.kind == SpanKind::Sentence {
+                if let Some(kind) = cx.table.sentence_kind(span.text(text)) {
+                    span.kind = SpanKind::Furniture(kind);
+                }
+            }
+        }
     }
     out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
     cx.widgets = tail;

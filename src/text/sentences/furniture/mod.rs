@@ -6,12 +6,22 @@
 
 use std::borrow::Cow;
 
-use memchr::memchr;
-
 use super::engine::is_space;
+
+mod shapes;
+
+pub(super) use shapes::PHOTO_AGENCIES;
+use shapes::{
+    all_capitalised, is_contact_line, is_initials_sign_off, is_name_list, is_names_sentence,
+    is_photo_credit,
+};
 
 /// Longest line that may be furniture; real credits and widgets are short.
 const MAX_FURNITURE_LEN: usize = 256;
+
+/// Longest sentence inside a line that may be furniture: run-in widgets and credits are
+/// shorter than most sentences; a longer sentence is not checked against the rules.
+const MAX_SENTENCE_FURNITURE_LEN: usize = 120;
 
 /// A named kind of page furniture: one of the built-in constants, or a kind added by a user
 /// patterns file ([`super::SentenceSplitter::with_furniture_file`]). Its name comes from
@@ -134,6 +144,12 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "share via ", K::SHARE),
     rule(Match::Prefix, "share:", K::SHARE),
     rule(Match::Prefix, "get short url", K::SHARE),
+    rule(Match::Prefix, "follow us on ", K::SHARE),
+    rule(Match::Line, "twitter", K::SHARE),
+    rule(Match::Line, "facebook", K::SHARE),
+    rule(Match::Line, "subscribe", K::SHARE),
+    rule(Match::Prefix, "subscribe to our ", K::SHARE),
+    rule(Match::Prefix, "never miss a story", K::SHARE),
     // Related-article cards and their labels.
     rule(Match::Prefix, "read more:", K::RELATED),
     rule(Match::Line, "read more", K::RELATED),
@@ -146,6 +162,8 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "see also:", K::RELATED),
     rule(Match::Prefix, "also read:", K::RELATED),
     rule(Match::Prefix, "read also:", K::RELATED),
+    rule(Match::Line, "read also", K::RELATED),
+    rule(Match::Line, "also read", K::RELATED),
     rule(Match::Label, "more on ", K::RELATED),
     // Agency names alone on a line: the story's byline.
     rule(Match::Line, "reuters", K::BYLINE),
@@ -168,10 +186,14 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "reporting by ", K::BYLINE),
     rule(Match::Prefix, "additional reporting by", K::BYLINE),
     rule(Match::Prefix, "contributing:", K::BYLINE),
+    rule(Match::Prefix, "editing by ", K::BYLINE),
+    rule(Match::Prefix, "writing by ", K::BYLINE),
     rule(Match::Names, "by ", K::BYLINE),
     // Photo credits and captions.
     rule(Match::Prefix, "photo:", K::CREDIT),
     rule(Match::Prefix, "photo by ", K::CREDIT),
+    // "(Source: Syrian Coalition)" closing a release.
+    rule(Match::Prefix, "(source:", K::CREDIT),
     rule(Match::PhotoCredit, "", K::CREDIT),
     // Everything else.
     rule(Match::Prefix, "\u{a9}", K::OTHER),
@@ -311,6 +333,22 @@ impl FurnitureTable {
         candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core)).map(|r| r.kind)
     }
 
+    /// The furniture kind of one sentence of a longer line (scraped pages run widgets, credits
+    /// and sign-offs into the body text): the line rules applied to the sentence alone, then
+    /// two shapes that only a sentence can have: reporters' names closed by a period
+    /// ("Dominic Evans Khaled Yacoub Oweis.") and editors' initials between slashes
+    /// ("M. al-Frieh/H. Said").
+    pub(super) fn sentence_kind(&self, sentence: &str) -> Option<FurnitureKind> {
+        if sentence.len() > MAX_SENTENCE_FURNITURE_LEN {
+            return None;
+        }
+        if let Some(kind) = self.line_kind(sentence) {
+            return Some(kind);
+        }
+        let bytes = sentence.trim_end().as_bytes();
+        (is_names_sentence(bytes) || is_initials_sign_off(bytes)).then_some(FurnitureKind::BYLINE)
+    }
+
     /// Rule `i` of the user rules followed by the built-in ones.
     fn rule(&self, i: u32) -> &Rule {
         let i = i as usize;
@@ -432,118 +470,4 @@ fn contains_ignore_case(line: &[u8], pattern: &[u8]) -> bool {
 
 pub(super) fn starts_with_ignore_case(line: &[u8], prefix: &[u8]) -> bool {
     line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
-/// One to five words, each starting with a capital letter: a name or label.
-fn all_capitalised(words: &[u8]) -> bool {
-    let mut count = 0;
-    for word in words.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
-        count += 1;
-        let letters = word
-            .iter()
-            .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'\'' | b':'));
-        if count > 5 || !word[0].is_ascii_uppercase() || !letters {
-            return false;
-        }
-    }
-    count > 0
-}
-
-/// "Tom Perry and Maria Tsvetkova", "Jane Doe, John Roe": capitalised words (initials
-/// allowed) joined by `and` or commas, no final punctuation.
-fn is_name_list(words: &[u8]) -> bool {
-    let mut names = 0;
-    for word in words.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
-        let word = word.strip_suffix(b",").unwrap_or(word);
-        if word == b"and" {
-            continue;
-        }
-        names += 1;
-        let ok = word[0].is_ascii_uppercase()
-            && word.iter().all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'\''));
-        if names > 8 || !ok {
-            return false;
-        }
-    }
-    names >= 2
-}
-
-/// Photo agencies named in slash credits.
-pub(super) const PHOTO_AGENCIES: &[&str] =
-    &["AFP", "AP", "REUTERS", "Reuters", "Getty Images", "Sputnik", "SANA", "EPA", "Anadolu"];
-
-/// "Marc Dubois/AFP/Getty Images", "Sputnik / Ivan Sergeev": capitalised words around at
-/// least one slash, one part naming a photo agency.
-fn is_photo_credit(line: &[u8]) -> bool {
-    if line.len() > 80 || memchr(b'/', line).is_none() {
-        return false;
-    }
-    let mut agency = false;
-    for part in line.split(|&b| b == b'/') {
-        let part = trim_ascii(part);
-        if part.is_empty() || !all_capitalised(part) {
-            return false;
-        }
-        agency |= PHOTO_AGENCIES.iter().any(|a| part == a.as_bytes())
-            || part.eq_ignore_ascii_case(b"file photo");
-    }
-    agency
-}
-
-fn trim_ascii(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
-    &s[start..end]
-}
-
-/// "Name: 202-383-6012, @handle": a capitalised name, a colon, and then
-/// nothing but phone numbers, handles, e-mail or web addresses and a few
-/// label words, with at least one real contact among them.
-fn is_contact_line(line: &[u8]) -> bool {
-    let Some(colon) = memchr(b':', line) else {
-        return false;
-    };
-    if !all_capitalised(&line[..colon]) {
-        return false;
-    }
-    let mut has_contact = false;
-    let tokens = line[colon + 1..]
-        .split(|&b| matches!(b, b' ' | b',' | b';' | b'/' | b'|'))
-        .filter(|t| !t.is_empty());
-    for token in tokens {
-        let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
-        let phone_like = digits > 0
-            && token
-                .iter()
-                .all(|&b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'(' | b')' | b'+'));
-        let handle = token
-            .windows(2)
-            .any(|w| w[0] == b'@' && (w[1].is_ascii_alphanumeric() || w[1] == b'_'));
-        let web = starts_with_ignore_case(token, b"www.") || token.windows(3).any(|w| w == b"://");
-        if (phone_like && digits >= 7) || handle || web {
-            has_contact = true;
-        } else if !phone_like && !is_contact_label(token) {
-            return false;
-        }
-    }
-    has_contact
-}
-
-fn is_contact_label(token: &[u8]) -> bool {
-    let token = token.strip_suffix(b":").unwrap_or(token);
-    [
-        &b"or"[..],
-        b"and",
-        b"on",
-        b"twitter",
-        b"email",
-        b"e-mail",
-        b"phone",
-        b"tel",
-        b"fax",
-        b"mobile",
-        b"cell",
-    ]
-    .iter()
-    .any(|label| token.eq_ignore_ascii_case(label))
 }
