@@ -135,6 +135,10 @@ fn whole_line_furniture(
     cx: &mut LineContext<'_>,
     out: &mut Vec<SentenceSpan>,
 ) -> bool {
+    // A short-URL widget run into the first sentence is cut by the header stage.
+    if header::short_url(text.as_bytes(), start, end).is_some_and(|e| e < end) {
+        return false;
+    }
     let Some(kind) = cx.table.line_kind(&text[start..end]) else {
         return false;
     };
@@ -245,8 +249,10 @@ fn header_stage(
         {
             headline_seen = true;
             Some((e, FurnitureKind::HEADLINE))
+        } else if let Some(e) = header::agency_byline(bytes, pos, end) {
+            Some((e, FurnitureKind::BYLINE))
         } else {
-            header::agency_byline(bytes, pos, end).map(|e| (e, FurnitureKind::BYLINE))
+            header::short_url(bytes, pos, end).map(|e| (e, FurnitureKind::SHARE))
         };
         let Some((e, kind)) = found else { break };
         out.push(furniture(pos, e, kind));
@@ -254,7 +260,11 @@ fn header_stage(
         if pos >= end {
             break;
         }
-        // The rest of the header line may be furniture too ("... 2018) Get short URL").
+        // The rest of the header line may be furniture too ("... 2018) Get short URL"); a
+        // short-URL widget run into the first sentence is cut at the next turn.
+        if header::short_url(bytes, pos, end).is_some_and(|e| e < end) {
+            continue;
+        }
         if let Some(kind) = table.line_kind(&text[pos..end]) {
             out.push(furniture(pos, end, kind));
             return end;

@@ -160,6 +160,42 @@ pub(super) fn agency_byline(bytes: &[u8], pos: usize, end: usize) -> Option<usiz
     .then_some(after)
 }
 
+/// A short-URL widget and its counters at the start of `pos..end`, where the page runs them
+/// into the first sentence: "Get short URL 0 73 The Kurdish-led ...", "Get short URL Topic
+/// Operation to Liberate Raqqa From Daesh (61) 112010 The US-led ...". Returns where the
+/// widget ends. The counters are one number, or "0" and one number: "Get short URL 0 85 12
+/// Daesh terrorists ..." leaves "12 Daesh terrorists ..." to the sentence.
+pub(super) fn short_url(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
+    const LABEL: &[u8] = b"get short url";
+    let line = &bytes[pos..end];
+    if line.len() < LABEL.len() || !line[..LABEL.len()].eq_ignore_ascii_case(LABEL) {
+        return None;
+    }
+    let mut at = LABEL.len();
+    let spaces = |from: usize| from + line[from..].iter().take_while(|&&b| b == b' ').count();
+    // A topic label: "Topic <title> (<count>)".
+    let topic = spaces(at);
+    if line[topic..].starts_with(b"Topic ") {
+        let close = line[topic..].iter().take(160).position(|&b| b == b')')?;
+        at = topic + close + 1;
+    }
+    let number = |from: usize| -> Option<usize> {
+        let digits = line[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let after = from + digits;
+        (digits > 0 && (after == line.len() || line[after] == b' ')).then_some(after)
+    };
+    let from = spaces(at);
+    if let Some(first) = number(from) {
+        at = first;
+        if &line[from..first] == b"0" {
+            if let Some(second) = number(spaces(at)) {
+                at = second;
+            }
+        }
+    }
+    Some(pos + at)
+}
+
 /// An agency sign-off glued to the end of a line: `... siege.-AFP`, `... arrest.-REUTERS`,
 /// `... --Reuters`. Returns where the sign-off starts (its dash).
 pub(super) fn sign_off(bytes: &[u8], start: usize, end: usize) -> Option<usize> {

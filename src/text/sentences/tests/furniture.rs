@@ -285,3 +285,39 @@ fn the_splitter_flags_them_in_the_body_but_not_in_the_title() {
         ]
     );
 }
+
+#[test]
+fn a_short_url_widget_run_into_the_first_sentence_is_cut_at_its_counters() {
+    assert_split(
+        "Title\n01.10.2017Get short URL 4016 At least 12 civilians were killed.",
+        &[
+            "Title",
+            "[date] 01.10.2017",
+            "[share] Get short URL 4016",
+            "At least 12 civilians were killed.",
+        ],
+    );
+    // "0" and one count; the number after them starts the sentence.
+    assert_split(
+        "Title\n19.04.2017 Get short URL 0 85 12 Daesh terrorists were killed.",
+        &[
+            "Title",
+            "[date] 19.04.2017",
+            "[share] Get short URL 0 85",
+            "12 Daesh terrorists were killed.",
+        ],
+    );
+    assert_split(
+        "Title\nGet short URL Topic Operation to Liberate Raqqa (61) 112010 The coalition struck a base.",
+        &[
+            "Title",
+            "[share] Get short URL Topic Operation to Liberate Raqqa (61) 112010",
+            "The coalition struck a base.",
+        ],
+    );
+    // The widget alone on its line stays whole-line furniture.
+    assert_split(
+        "Title\nGet short URL 0 73\nThe army advanced.",
+        &["Title", "[share] Get short URL 0 73", "The army advanced."],
+    );
+}
