@@ -83,19 +83,36 @@ fn split_line_parts(
     if let Some((s, e)) = trim_range(text, start, end) {
         split_body(text, s, e, line_index, cx, out);
     }
-    // Widgets, credits and sign-offs run into the body, one sentence each (not in the title:
-    // a headline in title case reads like a list of names).
+    // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
-        for span in &mut out[first..] {
-            if span.kind == SpanKind::Sentence {
-                if let Some(kind) = cx.table.sentence_kind(span.text(text)) {
-                    span.kind = SpanKind::Furniture(kind);
-                }
-            }
-        }
+        run_in_furniture(text, first, cx.table, out);
     }
     out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
     cx.widgets = tail;
+}
+
+/// Widgets, credits and sign-offs that scraped pages run into the body, one sentence each, in
+/// the spans from `first`; a slideshow label glued to the start of a sentence ("Slideshow (3
+/// Images) The attack ...") is cut off it.
+fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut Vec<SentenceSpan>) {
+    let mut glued = Vec::new();
+    for (i, span) in out.iter_mut().enumerate().skip(first) {
+        if span.kind != SpanKind::Sentence {
+            continue;
+        }
+        if let Some(kind) = table.sentence_kind(span.text(text)) {
+            span.kind = SpanKind::Furniture(kind);
+        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end) {
+            glued.push((i, e));
+        }
+    }
+    // Rare: the spans after a cut move up by one.
+    for (shift, (i, e)) in glued.into_iter().enumerate() {
+        let i = i + shift;
+        let label = furniture(out[i].start, e, FurnitureKind::OTHER);
+        out[i].start = skip_whitespace(text, e, out[i].end);
+        out.insert(i, label);
+    }
 }
 
 /// Splits a line's body (the furniture glued to its end cut off): furniture the whole line

@@ -160,6 +160,19 @@ pub(super) fn agency_byline(bytes: &[u8], pos: usize, end: usize) -> Option<usiz
     .then_some(after)
 }
 
+/// A slideshow label at the start of `pos..end` with text after it: "Slideshow (3 Images) The
+/// attack took place ...". Returns where the label ends.
+pub(super) fn slideshow(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
+    let line = &bytes[pos..end];
+    let rest = line.strip_prefix(b"Slideshow (")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let close = rest.iter().take(24).position(|&b| b == b')')?;
+    let label = &rest[digits..close];
+    let images = label == b" Images" || label == b" Image" || label == b" Photos";
+    let at = b"Slideshow (".len() + close + 1;
+    (digits > 0 && images && at < line.len() && line[at] == b' ').then_some(pos + at)
+}
+
 /// A short-URL widget and its counters at the start of `pos..end`, where the page runs them
 /// into the first sentence: "Get short URL 0 73 The Kurdish-led ...", "Get short URL Topic
 /// Operation to Liberate Raqqa From Daesh (61) 112010 The US-led ...". Returns where the

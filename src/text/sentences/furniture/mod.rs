@@ -81,6 +81,11 @@ pub(super) enum Match {
     Line,
     /// The line starts with the pattern.
     Prefix,
+    /// As `Prefix`, and also for one sentence inside a line ([`FurnitureTable::sentence_kind`]):
+    /// patterns that open furniture and never a sentence of the story ("Reporting by ",
+    /// "Follow us on "). Plain `Prefix` rules ("Tags ", "Slideshow (") are not tried on
+    /// sentences: scraped pages glue them to the story's next sentence.
+    Opening,
     /// The line ends with the pattern.
     Suffix,
     /// The pattern occurs anywhere in the line.
@@ -144,12 +149,12 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "share via ", K::SHARE),
     rule(Match::Prefix, "share:", K::SHARE),
     rule(Match::Prefix, "get short url", K::SHARE),
-    rule(Match::Prefix, "follow us on ", K::SHARE),
+    rule(Match::Opening, "follow us on ", K::SHARE),
     rule(Match::Line, "twitter", K::SHARE),
     rule(Match::Line, "facebook", K::SHARE),
     rule(Match::Line, "subscribe", K::SHARE),
-    rule(Match::Prefix, "subscribe to our ", K::SHARE),
-    rule(Match::Prefix, "never miss a story", K::SHARE),
+    rule(Match::Opening, "subscribe to our ", K::SHARE),
+    rule(Match::Opening, "never miss a story", K::SHARE),
     // Related-article cards and their labels.
     rule(Match::Prefix, "read more:", K::RELATED),
     rule(Match::Line, "read more", K::RELATED),
@@ -181,19 +186,19 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Credit, " and news agencies", K::CREDIT),
     // Reporting credits and bylines.
     rule(Match::Contains, "contributed to this report", K::BYLINE),
-    rule(Match::Prefix, "(reporting by", K::BYLINE),
-    rule(Match::Prefix, "(additional reporting by", K::BYLINE),
-    rule(Match::Prefix, "reporting by ", K::BYLINE),
-    rule(Match::Prefix, "additional reporting by", K::BYLINE),
+    rule(Match::Opening, "(reporting by", K::BYLINE),
+    rule(Match::Opening, "(additional reporting by", K::BYLINE),
+    rule(Match::Opening, "reporting by ", K::BYLINE),
+    rule(Match::Opening, "additional reporting by", K::BYLINE),
     rule(Match::Prefix, "contributing:", K::BYLINE),
-    rule(Match::Prefix, "editing by ", K::BYLINE),
-    rule(Match::Prefix, "writing by ", K::BYLINE),
+    rule(Match::Opening, "editing by ", K::BYLINE),
+    rule(Match::Opening, "writing by ", K::BYLINE),
     rule(Match::Names, "by ", K::BYLINE),
     // Photo credits and captions.
     rule(Match::Prefix, "photo:", K::CREDIT),
     rule(Match::Prefix, "photo by ", K::CREDIT),
     // "(Source: Syrian Coalition)" closing a release.
-    rule(Match::Prefix, "(source:", K::CREDIT),
+    rule(Match::Opening, "(source:", K::CREDIT),
     rule(Match::PhotoCredit, "", K::CREDIT),
     // Everything else.
     rule(Match::Prefix, "\u{a9}", K::OTHER),
@@ -328,22 +333,28 @@ impl FurnitureTable {
 
     /// The furniture kind of a whole trimmed line, if it is furniture.
     pub(super) fn line_kind(&self, line: &str) -> Option<FurnitureKind> {
+        self.line_rule(line).map(|r| r.kind)
+    }
+
+    /// The first rule that matches a whole trimmed line.
+    fn line_rule(&self, line: &str) -> Option<&Rule> {
         let core = normalise(line)?;
         let candidates = &self.by_first_byte[usize::from(core[0].to_ascii_lowercase())];
-        candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core)).map(|r| r.kind)
+        candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core))
     }
 
     /// The furniture kind of one sentence of a longer line (scraped pages run widgets, credits
     /// and sign-offs into the body text): the line rules applied to the sentence alone, then
     /// two shapes that only a sentence can have: reporters' names closed by a period
     /// ("Dominic Evans Khaled Yacoub Oweis.") and editors' initials between slashes
-    /// ("M. al-Frieh/H. Said").
+    /// ("M. al-Frieh/H. Said"). Rules that match only the start of a line are left out but
+    /// for [`Match::Opening`] ones.
     pub(super) fn sentence_kind(&self, sentence: &str) -> Option<FurnitureKind> {
         if sentence.len() > MAX_SENTENCE_FURNITURE_LEN {
             return None;
         }
-        if let Some(kind) = self.line_kind(sentence) {
-            return Some(kind);
+        if let Some(rule) = self.line_rule(sentence).filter(|r| r.whole_sentence()) {
+            return Some(rule.kind);
         }
         let bytes = sentence.trim_end().as_bytes();
         (is_names_sentence(bytes) || is_initials_sign_off(bytes)).then_some(FurnitureKind::BYLINE)
@@ -401,9 +412,17 @@ impl Rule {
     /// The first byte of every line the rule can match (ASCII case-insensitively), when the
     /// rule is anchored at the start of the line.
     fn anchor(&self) -> Option<u8> {
-        let anchored =
-            matches!(self.how, Match::Line | Match::Prefix | Match::Label | Match::Names);
+        let anchored = matches!(
+            self.how,
+            Match::Line | Match::Prefix | Match::Opening | Match::Label | Match::Names
+        );
         self.pattern.as_bytes().first().copied().filter(|_| anchored)
+    }
+
+    /// Whether a match on one sentence inside a line makes that sentence furniture: the rules
+    /// that describe the whole of it (never a prefix that a story sentence may follow).
+    fn whole_sentence(&self) -> bool {
+        !matches!(self.how, Match::Prefix | Match::Suffix | Match::Contains | Match::Label)
     }
 
     fn matches(&self, line: &[u8]) -> bool {
@@ -414,7 +433,7 @@ impl Rule {
         }
         match self.how {
             Match::Line => line.eq_ignore_ascii_case(pattern),
-            Match::Prefix => starts_with_ignore_case(line, pattern),
+            Match::Prefix | Match::Opening => starts_with_ignore_case(line, pattern),
             Match::Suffix => {
                 line.len() > pattern.len()
                     && line[line.len() - pattern.len()..].eq_ignore_ascii_case(pattern)

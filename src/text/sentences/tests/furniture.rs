@@ -321,3 +321,17 @@ fn a_short_url_widget_run_into_the_first_sentence_is_cut_at_its_counters() {
         &["Title", "[share] Get short URL 0 73", "The army advanced."],
     );
 }
+
+#[test]
+fn a_slideshow_label_glued_to_a_sentence_is_cut_off_it() {
+    assert_split(
+        "Title\nThe army shelled the town. Slideshow (3 Images) The attack took place at 3 a.m.",
+        &[
+            "Title",
+            "The army shelled the town.",
+            "[other] Slideshow (3 Images)",
+            "The attack took place at 3 a.m.",
+        ],
+    );
+    assert_split("Title\nSlideshow (3 Images)", &["Title", "[other] Slideshow (3 Images)"]);
+}
