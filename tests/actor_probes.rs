@@ -12,8 +12,8 @@ fn rows(path: &str) -> Vec<csv::StringRecord> {
 }
 
 /// (actor, floor): the share of its probe sentences scored neutral toward it, a margin below
-/// the figures measured with the shipped model (models/README.md: assad 0.966, russia 0.883).
-const NEUTRAL_FLOORS: &[(&str, f64)] = &[("assad", 0.94), ("russia", 0.86)];
+/// the figures measured with the shipped model (models/README.md: assad 0.979, russia 1.000).
+const NEUTRAL_FLOORS: &[(&str, f64)] = &[("assad", 0.96), ("russia", 0.97)];
 
 #[test]
 fn factual_sentences_naming_an_actor_are_neutral_toward_it() {

@@ -10,6 +10,12 @@ replace the labels of the sentences it lists.
 The second round (pool-2.csv: sentences drawn by sample_round2.py; first-reading-7..10.csv;
 second-reading-2.csv; adjudicated-2.csv) is assembled the same way and appended.
 
+Last come the written sentences (written-neutral.csv: sentences written to name Assad's side or
+Russia's side without a stance, outlet `written`), with the labels of their reading
+(written-reading.csv); those whose decision is `drop` are left out. They carry their stance
+labels only (WRITTEN_TASKS): their sentiment cell is left blank, "not labeled for this task"
+(labels/README.md, round 3).
+
 Usage: python3 labels/tools/merge_annotations.py POOL.csv labels/annotations labels
 (every labels/annotations/pool-*.csv next to POOL.csv is read as well)
 """
@@ -19,6 +25,8 @@ import sys
 from pathlib import Path
 
 TASKS = ["assad", "russia", "sentiment"]
+# The tasks the written sentences are training data for; their other cells stay blank.
+WRITTEN_TASKS = ["assad", "russia"]
 
 
 def read(path):
@@ -32,6 +40,30 @@ def kappa(a, b):
     ca, cb = collections.Counter(a), collections.Counter(b)
     pe = sum(ca[k] * cb[k] for k in set(a) | set(b)) / (n * n)
     return po, (po - pe) / (1 - pe)
+
+
+def append_written(ann, final, seen_text):
+    """Appends the written sentences kept by their reading to `final`; returns a summary: how
+    many were kept, and how often the reading agreed with what they were written to be
+    (neutral / neutral / neutral: no stance, no tone)."""
+    pool_path, reading_path = ann / "written-neutral.csv", ann / "written-reading.csv"
+    if not pool_path.exists():
+        return "written sentences: none"
+    reading = {row["id"]: row for row in read(reading_path)}
+    kept = polar = 0
+    agree = {t: sum(row[t] == "neutral" for row in reading.values()) / len(reading) for t in TASKS}
+    for p in read(pool_path):
+        labels = reading[p["id"]]
+        if labels["decision"] == "drop" or p["text"] in seen_text:
+            continue
+        seen_text.add(p["text"])
+        kept += 1
+        polar += any(labels[t] != "neutral" for t in TASKS)
+        cells = [labels[t] if t in WRITTEN_TASKS else "" for t in TASKS]
+        final.append([p["id"], p["article_id"], p["outlet"], p["text"]] + cells)
+    return (f"written sentences kept: {kept} of {len(reading)}; labeled other than neutral on "
+            f"any task by their reading: {polar}; the reading found neutral (as written): "
+            + ", ".join(f"{t} {a:.3f}" for t, a in agree.items()))
 
 
 def main():
@@ -65,6 +97,7 @@ def main():
             labels = adjudicated[sid]
         labels = reviewed.get(sid, labels)
         final.append([sid, p["article_id"], p["outlet"], p["text"]] + [labels[t] for t in TASKS])
+    written = append_written(ann, final, seen_text)
     with open(out / "sentences.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "article_id", "outlet", "text"] + TASKS)
@@ -80,7 +113,9 @@ def main():
         dis = sum(any(first[s][t] != second[s][t] for t in TASKS) for s in both)
         lines.append(f"  sentences with any disagreement: {dis} (settled by a third reading)")
     lines.append(f"sentences re-read in the consistency review and changed: {len(reviewed)}")
-    counts = {t: collections.Counter(r[4 + i] for r in final) for i, t in enumerate(TASKS)}
+    lines.append(written)
+    counts = {t: collections.Counter(r[4 + i] for r in final if r[4 + i])
+              for i, t in enumerate(TASKS)}
     lines.append(f"sentences: {len(final)}, articles: {len({r[1] for r in final})}, "
                  f"outlets: {len({r[2] for r in final})}")
     for t in TASKS:

@@ -3,7 +3,7 @@
 not part of the pipeline).
 
 Usage: target/sklearn-venv/bin/python models/tools/mention_experiment.py TASK MODE [SCALE]
-(the venv of models/baseline/requirements.txt). TASK is an actor of models/actors.csv
+[--with-written] (the venv of models/baseline/requirements.txt). TASK is an actor of models/actors.csv
 (russia, assad); MODE:
   A  names as words (what scikit-learn's baseline does);
   B  every name replaced by its actor's placeholder, the task's own placeholder not a unigram
@@ -15,7 +15,9 @@ Usage: target/sklearn-venv/bin/python models/tools/mention_experiment.py TASK MO
      nothing.
 Prints the best mean macro-F1 over C in 0.3..30 (5 folds grouped by article, balanced class
 weights, word 1-2-grams of stems) and the share of tests/probes/neutral-mentions.csv for the
-actor scored neutral by a model fitted on all of labels/sentences.csv.
+actor scored neutral by a model fitted on all the rows it trains on. The folds hold the corpus
+sentences of labels/sentences.csv only; with --with-written, the written sentences (outlet
+`written`, labels/README.md round 3) are added to every training fold and to the final fit.
 """
 import sys, csv, re
 from pathlib import Path
@@ -29,7 +31,11 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.metrics import f1_score
 import snowballstemmer
 stem = snowballstemmer.stemmer('english').stemWord
-rows = list(csv.DictReader(open(ROOT / 'labels' / 'sentences.csv')))
+WITH_WRITTEN = '--with-written' in sys.argv
+sys.argv = [a for a in sys.argv if a != '--with-written']
+every = list(csv.DictReader(open(ROOT / 'labels' / 'sentences.csv')))
+rows = [r for r in every if r['outlet'] != 'written']
+extra = [r for r in every if r['outlet'] == 'written'] if WITH_WRITTEN else []
 actors = list(csv.DictReader(open(ROOT / 'models' / 'actors.csv')))
 aliases = sorted([(a['alias'], a['actor']) for a in actors if a['keep_words'] != 'yes'], key=lambda x: -len(x[0]))
 pat = re.compile(r'(?<![\w])(?:the\s+)?(' + '|'.join(re.escape(a) for a, _ in aliases) + r')(?:[\'’]s)?(?![\w])', re.I)
@@ -50,6 +56,7 @@ def analyzer(text):
     return out
 texts = [r['text'] for r in rows]
 y = np.array([r[TASK] for r in rows]); groups = [r['article_id'] for r in rows]
+xt = [r['text'] for r in extra]; xy = [r[TASK] for r in extra]
 class V:
     def __init__(self): self.v = TfidfVectorizer(analyzer=analyzer, min_df=2, sublinear_tf=True)
     def _scale(self, X):
@@ -63,15 +70,15 @@ best = None
 for C in [0.3, 1, 3, 10, 30]:
     f1s = []
     for tr, te in StratifiedGroupKFold(5, shuffle=True, random_state=42).split(texts, y, groups):
-        v = vec(); X = v.fit_transform([texts[i] for i in tr])
-        m = LogisticRegression(C=C, class_weight='balanced', max_iter=5000).fit(X, y[tr])
+        v = vec(); X = v.fit_transform([texts[i] for i in tr] + xt)
+        m = LogisticRegression(C=C, class_weight='balanced', max_iter=5000).fit(X, list(y[tr]) + xy)
         p = m.predict(v.transform([texts[i] for i in te]))
         f1s.append(f1_score(y[te], p, average='macro'))
     f = np.mean(f1s)
     if best is None or f > best[0]: best = (f, C)
 f, C = best
-v = vec(); X = v.fit_transform(texts)
-m = LogisticRegression(C=C, class_weight='balanced', max_iter=5000).fit(X, y)
+v = vec(); X = v.fit_transform(texts + xt)
+m = LogisticRegression(C=C, class_weight='balanced', max_iter=5000).fit(X, list(y) + xy)
 probe = [r for r in csv.DictReader(open(ROOT / 'tests' / 'probes' / 'neutral-mentions.csv')) if r['actor'] == TASK]
 pp = m.predict(v.transform([r['text'] for r in probe]))
-print(f'{TASK} mode {MODE} scale {SCALE}: CV macro-F1 {f:.3f} (C={C}); probe neutral {np.mean(pp == "neutral"):.3f}')
+print(f'{TASK} mode {MODE} scale {SCALE}{" with written" if WITH_WRITTEN else ""}: CV macro-F1 {f:.3f} (C={C}); probe neutral {np.mean(pp == "neutral"):.3f}')
