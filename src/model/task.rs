@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureIndex, SparseRow, VectorizerScratch};
+use crate::features::{sublinear_count, FeatureIndex, SparseRow, VectorizerScratch};
 use crate::model::metrics::ClassificationReport;
 
 /// How a task's model was fitted and how well it did in cross-validation.
@@ -111,6 +111,24 @@ pub fn argmax(values: &[f64]) -> usize {
         .0
 }
 
+/// Appends to `dups` each feature of `features` already stamped with `stamp` in `seen`, and
+/// stamps the others: one pass without branches, with no dependence between features other
+/// than a true repeat's.
+#[inline]
+fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, dups: &mut Vec<u32>) {
+    let n = dups.len();
+    dups.resize(n + features.len(), 0);
+    let out = &mut dups[n..];
+    let mut k = 0;
+    for &f in features {
+        let s = &mut seen[f as usize];
+        out[k] = f;
+        k += usize::from(*s == stamp);
+        *s = stamp;
+    }
+    dups.truncate(n + k);
+}
+
 /// Numerically stable softmax in place.
 pub fn softmax(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -158,7 +176,17 @@ pub struct ScoreScratch {
     token_sums: Vec<f64>,
     /// The token cache generation `token_sums` belongs to.
     generation: u64,
+    /// Per feature, the occurrences after the first in the sentence being scored (zero
+    /// between sentences).
     counts: Vec<u32>,
+    /// Per feature, the stamp of the last sentence it was seen in: a sentence's features are
+    /// told from older ones without clearing anything between sentences.
+    seen: Vec<u8>,
+    /// The stamp of the sentence being scored (1 to 255; `seen` is cleared when it wraps).
+    stamp: u8,
+    /// The sentence's character features that were seen before, one per such occurrence.
+    dups: Vec<u32>,
+    /// The features occurring more than once, each once.
     repeated: Vec<u32>,
     /// The character block's sum for the sentence being scored.
     sum: Vec<f64>,
@@ -215,6 +243,9 @@ impl Scorer {
             token_sums,
             generation,
             counts,
+            seen,
+            stamp,
+            dups,
             repeated,
             sum,
         } = scratch;
@@ -243,6 +274,11 @@ impl Scorer {
             let weights = &self.weights[j as usize * w..(j as usize + 1) * w];
             out.iter_mut().zip(weights).for_each(|(o, w)| *o += x * w);
         }
+        // Where each token's features lie is known now (its range was asked for above): the
+        // features themselves are asked for before the first is read.
+        for &t in tokens.iter() {
+            crate::util::prefetch(self.index.token_features(vectorizer, t));
+        }
         if tokens.is_empty() {
             self.softmax_heads(out);
             return;
@@ -250,11 +286,17 @@ impl Scorer {
         let idf = self.index.idf();
         if counts.len() < idf.len() {
             counts.resize(idf.len(), 0);
+            seen.resize(idf.len(), 0);
+        }
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            *stamp = 1;
         }
         sum.clear();
         sum.resize(w, 0.0);
         let mut norm2 = 0.0;
-        repeated.clear();
+        dups.clear();
         for &t in tokens.iter() {
             let at = t as usize * stride;
             if token_sums.len() < at + stride {
@@ -267,20 +309,19 @@ impl Scorer {
             let cell = &token_sums[at..at + stride];
             sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
             norm2 += cell[w];
-            for &f in features {
-                let c = &mut counts[f as usize];
-                *c += 1;
-                if *c == 2 {
-                    repeated.push(f);
-                }
+            mark_seen(features, seen, *stamp, dups);
+        }
+        // A feature's occurrences after its first, in the order they come: `counts` gets
+        // `m - 1`, and `repeated` each such feature once, in the order its count reached 2.
+        repeated.clear();
+        for &f in dups.iter() {
+            let c = &mut counts[f as usize];
+            *c += 1;
+            if *c == 1 {
+                repeated.push(f);
             }
         }
         self.correct_repeated(repeated, counts, idf, sum, &mut norm2);
-        for &t in tokens.iter() {
-            for &f in self.index.token_features(vectorizer, t) {
-                counts[f as usize] = 0;
-            }
-        }
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
             out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
@@ -303,13 +344,14 @@ impl Scorer {
     }
 
     /// Corrects `sum` for the features that occur more than once in the sentence (counted
-    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the
-    /// squared norm `norm2` in place.
+    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
+    /// `norm2` in place. `counts` holds `m - 1` for each feature of `repeated`, and is left
+    /// zero there.
     #[inline]
     fn correct_repeated(
         &self,
         repeated: &[u32],
-        counts: &[u32],
+        counts: &mut [u32],
         idf: &[f64],
         sum: &mut [f64],
         norm2: &mut f64,
@@ -317,8 +359,12 @@ impl Scorer {
         let w = self.width;
         let sublinear = self.index.sublinear_tf();
         for &f in repeated {
-            let m = f64::from(counts[f as usize]);
-            let g = if sublinear { 1.0 + m.ln() } else { m };
+            crate::util::prefetch(&self.weights[f as usize * w..(f as usize + 1) * w]);
+        }
+        for &f in repeated {
+            let count = std::mem::take(&mut counts[f as usize]) + 1;
+            let m = f64::from(count);
+            let g = sublinear_count(count, sublinear);
             let i = idf[f as usize];
             let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
             sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
