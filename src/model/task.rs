@@ -129,6 +129,17 @@ fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, dups: &mut Vec<u32>) 
     dups.truncate(n + k);
 }
 
+/// Moves to the next sentence's stamp; on wrapping, `seen` is cleared so that no old stamp
+/// can be taken for the new one.
+#[inline]
+fn next_stamp(seen: &mut [u8], stamp: &mut u8) {
+    *stamp = stamp.wrapping_add(1);
+    if *stamp == 0 {
+        seen.iter_mut().for_each(|s| *s = 0);
+        *stamp = 1;
+    }
+}
+
 /// Numerically stable softmax in place.
 pub fn softmax(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -255,19 +266,8 @@ impl Scorer {
             token_sums.clear();
             *generation = gen;
         }
-        // The word features' weight rows and the tokens' cached sums lie scattered over
-        // megabytes: all are asked for before the first is read, so their misses overlap.
         let stride = w + 1;
-        for &j in &row.indices {
-            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
-        }
-        for &t in tokens.iter() {
-            let at = t as usize * stride;
-            if let Some(cell) = token_sums.get(at..at + stride) {
-                crate::util::prefetch(cell);
-            }
-            self.index.prefetch_token_features(vectorizer, t);
-        }
+        self.prefetch_rows(&row.indices, tokens, token_sums, vectorizer);
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
@@ -288,11 +288,7 @@ impl Scorer {
             counts.resize(idf.len(), 0);
             seen.resize(idf.len(), 0);
         }
-        *stamp = stamp.wrapping_add(1);
-        if *stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            *stamp = 1;
-        }
+        next_stamp(seen, stamp);
         sum.clear();
         sum.resize(w, 0.0);
         let mut norm2 = 0.0;
@@ -311,22 +307,36 @@ impl Scorer {
             norm2 += cell[w];
             mark_seen(features, seen, *stamp, dups);
         }
-        // A feature's occurrences after its first, in the order they come: `counts` gets
-        // `m - 1`, and `repeated` each such feature once, in the order its count reached 2.
-        repeated.clear();
-        for &f in dups.iter() {
-            let c = &mut counts[f as usize];
-            *c += 1;
-            if *c == 1 {
-                repeated.push(f);
-            }
-        }
-        self.correct_repeated(repeated, counts, idf, sum, &mut norm2);
+        self.correct_repeated(dups, repeated, counts, idf, sum, &mut norm2);
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
             out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
         }
         self.softmax_heads(out);
+    }
+
+    /// Asks for the weight rows of a sentence's word features, and for its tokens' cached
+    /// sums and feature ranges: they lie scattered over megabytes, and asked for before the
+    /// first is read, their cache misses overlap.
+    #[inline]
+    fn prefetch_rows(
+        &self,
+        indices: &[u32],
+        tokens: &[u32],
+        token_sums: &[f64],
+        vectorizer: &VectorizerScratch,
+    ) {
+        let w = self.width;
+        for &j in indices {
+            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
+        }
+        for &t in tokens {
+            let at = t as usize * (w + 1);
+            if let Some(cell) = token_sums.get(at..at + w + 1) {
+                crate::util::prefetch(cell);
+            }
+            self.index.prefetch_token_features(vectorizer, t);
+        }
     }
 
     /// One token's cached sums: `sum idf_f W[f]` over its features in the first `width`
@@ -345,12 +355,13 @@ impl Scorer {
 
     /// Corrects `sum` for the features that occur more than once in the sentence (counted
     /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
-    /// `norm2` in place. `counts` holds `m - 1` for each feature of `repeated`, and is left
-    /// zero there.
+    /// `norm2` in place. `dups` holds a feature's occurrences after its first, in the order
+    /// they come; `counts` is zero before and after, and `repeated` scratch space.
     #[inline]
     fn correct_repeated(
         &self,
-        repeated: &[u32],
+        dups: &[u32],
+        repeated: &mut Vec<u32>,
         counts: &mut [u32],
         idf: &[f64],
         sum: &mut [f64],
@@ -358,10 +369,20 @@ impl Scorer {
     ) {
         let w = self.width;
         let sublinear = self.index.sublinear_tf();
-        for &f in repeated {
+        // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
+        // reached 2 (the order of the additions below).
+        repeated.clear();
+        for &f in dups {
+            let c = &mut counts[f as usize];
+            *c += 1;
+            if *c == 1 {
+                repeated.push(f);
+            }
+        }
+        for &f in repeated.iter() {
             crate::util::prefetch(&self.weights[f as usize * w..(f as usize + 1) * w]);
         }
-        for &f in repeated {
+        for &f in repeated.iter() {
             let count = std::mem::take(&mut counts[f as usize]) + 1;
             let m = f64::from(count);
             let g = sublinear_count(count, sublinear);
