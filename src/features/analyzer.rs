@@ -86,6 +86,9 @@ pub struct AnalyzerScratch {
     chars: String,
     /// The actor mentions of the text analyzed last (byte offsets in it).
     pub(crate) mentions: Vec<Mention>,
+    /// The tokens of the text being analyzed, in order, and their normalized forms.
+    queue: Vec<Queued>,
+    queued: String,
 }
 
 impl Default for AnalyzerScratch {
@@ -96,6 +99,8 @@ impl Default for AnalyzerScratch {
             spans: Vec::new(),
             chars: String::new(),
             mentions: Vec::new(),
+            queue: Vec::new(),
+            queued: String::new(),
         }
     }
 }
@@ -188,7 +193,9 @@ impl Analyzer {
     }
 
     /// The analysis itself; with `SPANS`, the byte range of every stem is kept (in
-    /// `scratch.spans`) and handed on.
+    /// `scratch.spans`) and handed on. The sentence's tokens are found first, and the cache
+    /// slots of all of them asked for, before the first is looked up: the lookups' cache
+    /// misses overlap instead of following one another.
     #[inline(always)]
     fn analyze_core<const SPANS: bool>(
         &self,
@@ -199,64 +206,33 @@ impl Analyzer {
         token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
         let mut mentions = std::mem::take(&mut scratch.mentions);
-        let AnalyzerScratch { cache, stems, spans, .. } = scratch;
+        let AnalyzerScratch { cache, stems, spans, queue, queued, .. } = scratch;
+        queue.clear();
+        queued.clear();
+        self.for_each_unit(text, &mut mentions, &mut |t, span, placeholder| {
+            cache.prefetch(t);
+            let start = queued.len();
+            queued.push_str(t);
+            queue.push(Queued { start, end: queued.len(), span, placeholder });
+        });
+        scratch.mentions = mentions;
         stems.clear();
         if SPANS {
             spans.clear();
         }
-        if self.mentions.is_empty() {
-            self.tokenizer.for_each_token_span(text, |t, s, e| {
-                self.push_token::<SPANS>(t, (s, e), stems, spans, cache, stem_id, token)
-            });
-        } else {
-            // Each mention becomes its actor's placeholder, with no character n-grams; the
-            // text around mentions is tokenized as usual; a dateline is not read.
-            // Mentions and ranges are byte offsets in `text`; the dateline is skipped.
-            self.mentions.find_into(text, &mut mentions);
-            let mut pos = dateline_len(text);
-            for m in mentions.iter().filter(|m| !m.keep_words) {
-                // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
-                let mut before = &text[pos..m.start];
-                let trimmed = before.trim_end();
-                if trimmed.len() >= 3
-                    && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
-                    && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
-                {
-                    before = &trimmed[..trimmed.len() - 3];
-                }
-                let base = pos;
-                self.tokenizer.for_each_token_span(before, |t, s, e| {
-                    let span = (base + s, base + e);
-                    self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
-                });
-                let placeholder = &self.placeholders[m.actor];
-                let entry = cache.get_or_insert_mut(placeholder, |p| TokenEntry {
-                    stem: stem_id(p),
-                    token: NO_TOKEN_ID,
-                });
+        for q in queue.iter() {
+            let t = &queued[q.start..q.end];
+            if q.placeholder {
+                let entry = cache
+                    .get_or_insert_mut(t, |p| TokenEntry { stem: stem_id(p), token: NO_TOKEN_ID });
                 stems.push(entry.stem);
                 if SPANS {
-                    spans.push((m.start, m.end));
+                    spans.push(q.span);
                 }
-                pos = m.end;
-                // The possessive of a name ("Assad's") adds no token of its own.
-                let rest = &text[pos..];
-                for apostrophe in ['\'', '’'] {
-                    if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s'))
-                    {
-                        if !r.starts_with(char::is_alphanumeric) {
-                            pos = text.len() - r.len();
-                        }
-                    }
-                }
+            } else {
+                self.push_token::<SPANS>(t, q.span, stems, spans, cache, stem_id, token);
             }
-            let base = pos;
-            self.tokenizer.for_each_token_span(&text[pos..], |t, s, e| {
-                let span = (base + s, base + e);
-                self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
-            });
         }
-        scratch.mentions = mentions;
         let (stems, spans) = (&scratch.stems, &scratch.spans);
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
@@ -268,6 +244,64 @@ impl Analyzer {
             }
         }
     }
+
+    /// Calls `unit` with every token of `text` and its byte range, in order, and with the
+    /// placeholder of each actor mention (flagged `true`) in its place: the text around
+    /// mentions is tokenized as usual, a mention becomes its actor's placeholder (with no
+    /// character n-grams), a dateline is not read. `mentions` receives the mentions found.
+    #[inline(always)]
+    fn for_each_unit(
+        &self,
+        text: &str,
+        mentions: &mut Vec<Mention>,
+        unit: &mut impl FnMut(&str, (usize, usize), bool),
+    ) {
+        if self.mentions.is_empty() {
+            self.tokenizer.for_each_token_span(text, |t, s, e| unit(t, (s, e), false));
+            return;
+        }
+        self.mentions.find_into(text, mentions);
+        let mut pos = dateline_len(text);
+        for m in mentions.iter().filter(|m| !m.keep_words) {
+            // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
+            let mut before = &text[pos..m.start];
+            let trimmed = before.trim_end();
+            if trimmed.len() >= 3
+                && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
+                && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
+            {
+                before = &trimmed[..trimmed.len() - 3];
+            }
+            let base = pos;
+            self.tokenizer
+                .for_each_token_span(before, |t, s, e| unit(t, (base + s, base + e), false));
+            unit(&self.placeholders[m.actor], (m.start, m.end), true);
+            pos = m.end;
+            // The possessive of a name ("Assad's") adds no token of its own.
+            let rest = &text[pos..];
+            for apostrophe in ['\'', '’'] {
+                if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s')) {
+                    if !r.starts_with(char::is_alphanumeric) {
+                        pos = text.len() - r.len();
+                    }
+                }
+            }
+        }
+        let base = pos;
+        self.tokenizer
+            .for_each_token_span(&text[pos..], |t, s, e| unit(t, (base + s, base + e), false));
+    }
+}
+
+/// A token (or a mention's placeholder) of the text being analyzed, waiting for its cache
+/// lookup: its normalized form is `queued[start..end]` of [`AnalyzerScratch`].
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    start: usize,
+    end: usize,
+    /// Byte range in the text.
+    span: (usize, usize),
+    placeholder: bool,
 }
 
 impl Analyzer {

@@ -88,6 +88,12 @@ impl SparseRow {
         if counts.len() < idf.len() {
             counts.resize(idf.len(), 0);
         }
+        // The counts and idf of a row's features lie scattered over hundreds of kilobytes:
+        // all are asked for before the first is read, so that their cache misses overlap.
+        for &f in hits {
+            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
+            crate::util::prefetch(std::slice::from_ref(&idf[f as usize]));
+        }
         for &f in hits {
             let c = &mut counts[f as usize];
             if *c == 0 {
