@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
+use crate::text::ascii::AsciiClasses;
 use crate::text::{dateline_len, Actor, Mention, MentionFinder, StemCache, Stemmer, Tokenizer};
 
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
@@ -89,6 +90,10 @@ pub struct AnalyzerScratch {
     /// The tokens of the text being analyzed, in order, and their normalized forms.
     queue: Vec<Queued>,
     queued: String,
+    /// The byte classes of the (ASCII) text being analyzed.
+    classes: AsciiClasses,
+    /// A token being normalized.
+    lowered: String,
 }
 
 impl Default for AnalyzerScratch {
@@ -101,6 +106,8 @@ impl Default for AnalyzerScratch {
             mentions: Vec::new(),
             queue: Vec::new(),
             queued: String::new(),
+            classes: AsciiClasses::default(),
+            lowered: String::new(),
         }
     }
 }
@@ -206,10 +213,10 @@ impl Analyzer {
         token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
         let mut mentions = std::mem::take(&mut scratch.mentions);
-        let AnalyzerScratch { cache, stems, spans, queue, queued, .. } = scratch;
+        let AnalyzerScratch { cache, stems, spans, queue, queued, classes, lowered, .. } = scratch;
         queue.clear();
         queued.clear();
-        self.for_each_unit(text, &mut mentions, &mut |t, span, placeholder| {
+        self.for_each_unit(text, &mut mentions, (classes, lowered), &mut |t, span, placeholder| {
             cache.prefetch(t);
             let start = queued.len();
             queued.push_str(t);
@@ -248,33 +255,44 @@ impl Analyzer {
     /// Calls `unit` with every token of `text` and its byte range, in order, and with the
     /// placeholder of each actor mention (flagged `true`) in its place: the text around
     /// mentions is tokenized as usual, a mention becomes its actor's placeholder (with no
-    /// character n-grams), a dateline is not read. `mentions` receives the mentions found.
+    /// character n-grams), a dateline is not read. `mentions` receives the mentions found. An
+    /// ASCII text's byte classes are found once, into `words.0`, for both the mention search
+    /// and the tokenizer.
     #[inline(always)]
     fn for_each_unit(
         &self,
         text: &str,
         mentions: &mut Vec<Mention>,
+        words: (&mut AsciiClasses, &mut String),
         unit: &mut impl FnMut(&str, (usize, usize), bool),
     ) {
+        let (classes, buf) = words;
+        let ascii = text.is_ascii();
+        if ascii {
+            classes.fill(text.as_bytes());
+        }
+        let classes = ascii.then_some(&*classes);
         if self.mentions.is_empty() {
-            self.tokenizer.for_each_token_span(text, |t, s, e| unit(t, (s, e), false));
+            self.tokens_in(text, classes, (0, text.len()), buf, unit);
             return;
         }
-        self.mentions.find_into(text, mentions);
+        match classes {
+            Some(c) => self.mentions.find_into_ascii(text, &c.alnum, mentions),
+            None => self.mentions.find_into(text, mentions),
+        }
         let mut pos = dateline_len(text);
         for m in mentions.iter().filter(|m| !m.keep_words) {
             // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
-            let mut before = &text[pos..m.start];
+            let before = &text[pos..m.start];
             let trimmed = before.trim_end();
+            let mut end = m.start;
             if trimmed.len() >= 3
                 && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
                 && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
             {
-                before = &trimmed[..trimmed.len() - 3];
+                end = pos + trimmed.len() - 3;
             }
-            let base = pos;
-            self.tokenizer
-                .for_each_token_span(before, |t, s, e| unit(t, (base + s, base + e), false));
+            self.tokens_in(text, classes, (pos, end), buf, unit);
             unit(&self.placeholders[m.actor], (m.start, m.end), true);
             pos = m.end;
             // The possessive of a name ("Assad's") adds no token of its own.
@@ -287,9 +305,30 @@ impl Analyzer {
                 }
             }
         }
-        let base = pos;
-        self.tokenizer
-            .for_each_token_span(&text[pos..], |t, s, e| unit(t, (base + s, base + e), false));
+        self.tokens_in(text, classes, (pos, text.len()), buf, unit);
+    }
+
+    /// Calls `unit` with every token of `text[from..to]` and its byte range in `text`;
+    /// `classes` are those of an ASCII `text`.
+    #[inline(always)]
+    fn tokens_in(
+        &self,
+        text: &str,
+        classes: Option<&AsciiClasses>,
+        (from, to): (usize, usize),
+        buf: &mut String,
+        unit: &mut impl FnMut(&str, (usize, usize), bool),
+    ) {
+        match classes {
+            Some(c) => {
+                self.tokenizer.for_each_ascii_token_span(text, c, (from, to), buf, |t, s, e| {
+                    unit(t, (s, e), false)
+                })
+            }
+            None => self.tokenizer.for_each_token_span(&text[from..to], |t, s, e| {
+                unit(t, (from + s, from + e), false)
+            }),
+        }
     }
 }
 
