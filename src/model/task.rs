@@ -260,14 +260,21 @@ impl Scorer {
             repeated,
             sum,
         } = scratch;
-        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens);
         let w = self.width;
+        // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
+        // token is known.
+        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens, |t| {
+            let at = t as usize * (w + 1);
+            if let Some(cell) = token_sums.get(at..at + w + 1) {
+                crate::util::prefetch(cell);
+            }
+        });
         if gen != *generation {
             token_sums.clear();
             *generation = gen;
         }
         let stride = w + 1;
-        self.prefetch_rows(&row.indices, tokens, token_sums, vectorizer);
+        self.prefetch_rows(&row.indices);
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
@@ -315,27 +322,13 @@ impl Scorer {
         self.softmax_heads(out);
     }
 
-    /// Asks for the weight rows of a sentence's word features, and for its tokens' cached
-    /// sums and feature ranges: they lie scattered over megabytes, and asked for before the
-    /// first is read, their cache misses overlap.
+    /// Asks for the weight rows of a sentence's word features: they lie scattered over
+    /// megabytes, and asked for before the first is read, their cache misses overlap.
     #[inline]
-    fn prefetch_rows(
-        &self,
-        indices: &[u32],
-        tokens: &[u32],
-        token_sums: &[f64],
-        vectorizer: &VectorizerScratch,
-    ) {
+    fn prefetch_rows(&self, indices: &[u32]) {
         let w = self.width;
         for &j in indices {
             crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
-        }
-        for &t in tokens {
-            let at = t as usize * (w + 1);
-            if let Some(cell) = token_sums.get(at..at + w + 1) {
-                crate::util::prefetch(cell);
-            }
-            self.index.prefetch_token_features(vectorizer, t);
         }
     }
 

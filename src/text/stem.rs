@@ -82,18 +82,24 @@ pub struct StemCache<V> {
     capacity: usize,
 }
 
+/// The key of a token of at most 16 bytes: its bytes, zero-padded, as two little-endian words.
+/// Read as whole words (two overlapping loads for the bytes past the first word), not copied
+/// byte by byte.
+#[inline]
 fn short_key(token: &str) -> Option<[u64; 2]> {
     let b = token.as_bytes();
-    if b.len() > 16 {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    buf[..b.len()].copy_from_slice(b);
-    let (lo, hi) = buf.split_at(8);
-    let key = [
-        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
-        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
-    ];
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half =
+        |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    let key = match n {
+        17.. => return None,
+        // The last 8 bytes, shifted so that byte 8 comes first (for n == 8, nothing).
+        8.. => [word(0), word(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0)],
+        // Bytes 0..4 and n-4..n, overlapping on equal bytes.
+        4.. => [half(0) | half(n - 4) << (8 * (n - 4)), 0],
+        _ => [b.iter().rev().fold(0, |k, &c| k << 8 | u64::from(c)), 0],
+    };
     // The empty token (and one of NULs alone) would take the empty slot's key.
     (key != [0, 0]).then_some(key)
 }
@@ -296,6 +302,23 @@ mod tests {
         for i in 0..10 {
             small.get_or_insert_mut(&format!("t{i}"), |t| t.len());
             assert!(small.len() <= 2);
+        }
+    }
+
+    #[test]
+    fn keys_are_the_zero_padded_bytes() {
+        let text = "abcdefghijklmnopqrstu";
+        for n in 0..=text.len() {
+            let t = &text[..n];
+            let mut buf = [0u8; 16];
+            let want = (n <= 16).then(|| {
+                buf[..n].copy_from_slice(t.as_bytes());
+                [
+                    u64::from_le_bytes(buf[..8].try_into().unwrap()),
+                    u64::from_le_bytes(buf[8..].try_into().unwrap()),
+                ]
+            });
+            assert_eq!(short_key(t), want.filter(|k| *k != [0, 0]), "{t:?}");
         }
     }
 
