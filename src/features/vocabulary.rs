@@ -456,7 +456,10 @@ impl FeatureIndex {
         let VectorizerScratch { analyzer, hits, counts, char_cache } = scratch;
         self.analyze_into(text, analyzer, char_cache, (hits, tokens), on_token);
         let sublinear = self.analyzer.settings().sublinear_tf;
-        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
+        // The hits are word features only: the row is one block, normalized in one pass (the
+        // same sums, in the same order, as the word block of a two-block row).
+        let one_block = self.idf.len();
+        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, one_block, counts);
         char_cache.generation
     }
 
