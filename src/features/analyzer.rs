@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
+use crate::text::ascii::AsciiClasses;
 use crate::text::{dateline_len, Actor, Mention, MentionFinder, StemCache, Stemmer, Tokenizer};
 
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
@@ -86,6 +87,13 @@ pub struct AnalyzerScratch {
     chars: String,
     /// The actor mentions of the text analyzed last (byte offsets in it).
     pub(crate) mentions: Vec<Mention>,
+    /// The tokens of the text being analyzed, in order, and their normalized forms.
+    queue: Vec<Queued>,
+    queued: String,
+    /// The byte classes of the (ASCII) text being analyzed.
+    classes: AsciiClasses,
+    /// A token being normalized.
+    lowered: String,
 }
 
 impl Default for AnalyzerScratch {
@@ -96,6 +104,10 @@ impl Default for AnalyzerScratch {
             spans: Vec::new(),
             chars: String::new(),
             mentions: Vec::new(),
+            queue: Vec::new(),
+            queued: String::new(),
+            classes: AsciiClasses::default(),
+            lowered: String::new(),
         }
     }
 }
@@ -188,7 +200,9 @@ impl Analyzer {
     }
 
     /// The analysis itself; with `SPANS`, the byte range of every stem is kept (in
-    /// `scratch.spans`) and handed on.
+    /// `scratch.spans`) and handed on. The sentence's tokens are found first, and the cache
+    /// slots of all of them asked for, before the first is looked up: the lookups' cache
+    /// misses overlap instead of following one another.
     #[inline(always)]
     fn analyze_core<const SPANS: bool>(
         &self,
@@ -199,64 +213,33 @@ impl Analyzer {
         token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
         let mut mentions = std::mem::take(&mut scratch.mentions);
-        let AnalyzerScratch { cache, stems, spans, .. } = scratch;
+        let AnalyzerScratch { cache, stems, spans, queue, queued, classes, lowered, .. } = scratch;
+        queue.clear();
+        queued.clear();
+        self.for_each_unit(text, &mut mentions, (classes, lowered), &mut |t, span, placeholder| {
+            cache.prefetch(t);
+            let start = queued.len();
+            queued.push_str(t);
+            queue.push(Queued { start, end: queued.len(), span, placeholder });
+        });
+        scratch.mentions = mentions;
         stems.clear();
         if SPANS {
             spans.clear();
         }
-        if self.mentions.is_empty() {
-            self.tokenizer.for_each_token_span(text, |t, s, e| {
-                self.push_token::<SPANS>(t, (s, e), stems, spans, cache, stem_id, token)
-            });
-        } else {
-            // Each mention becomes its actor's placeholder, with no character n-grams; the
-            // text around mentions is tokenized as usual; a dateline is not read.
-            // Mentions and ranges are byte offsets in `text`; the dateline is skipped.
-            self.mentions.find_into(text, &mut mentions);
-            let mut pos = dateline_len(text);
-            for m in mentions.iter().filter(|m| !m.keep_words) {
-                // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
-                let mut before = &text[pos..m.start];
-                let trimmed = before.trim_end();
-                if trimmed.len() >= 3
-                    && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
-                    && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
-                {
-                    before = &trimmed[..trimmed.len() - 3];
-                }
-                let base = pos;
-                self.tokenizer.for_each_token_span(before, |t, s, e| {
-                    let span = (base + s, base + e);
-                    self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
-                });
-                let placeholder = &self.placeholders[m.actor];
-                let entry = cache.get_or_insert_mut(placeholder, |p| TokenEntry {
-                    stem: stem_id(p),
-                    token: NO_TOKEN_ID,
-                });
+        for q in queue.iter() {
+            let t = &queued[q.start..q.end];
+            if q.placeholder {
+                let entry = cache
+                    .get_or_insert_mut(t, |p| TokenEntry { stem: stem_id(p), token: NO_TOKEN_ID });
                 stems.push(entry.stem);
                 if SPANS {
-                    spans.push((m.start, m.end));
+                    spans.push(q.span);
                 }
-                pos = m.end;
-                // The possessive of a name ("Assad's") adds no token of its own.
-                let rest = &text[pos..];
-                for apostrophe in ['\'', '’'] {
-                    if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s'))
-                    {
-                        if !r.starts_with(char::is_alphanumeric) {
-                            pos = text.len() - r.len();
-                        }
-                    }
-                }
+            } else {
+                self.push_token::<SPANS>(t, q.span, stems, spans, cache, stem_id, token);
             }
-            let base = pos;
-            self.tokenizer.for_each_token_span(&text[pos..], |t, s, e| {
-                let span = (base + s, base + e);
-                self.push_token::<SPANS>(t, span, stems, spans, cache, stem_id, token)
-            });
         }
-        scratch.mentions = mentions;
         let (stems, spans) = (&scratch.stems, &scratch.spans);
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
@@ -268,6 +251,96 @@ impl Analyzer {
             }
         }
     }
+
+    /// Calls `unit` with every token of `text` and its byte range, in order, and with the
+    /// placeholder of each actor mention (flagged `true`) in its place: the text around
+    /// mentions is tokenized as usual, a mention becomes its actor's placeholder (with no
+    /// character n-grams), a dateline is not read. `mentions` receives the mentions found. An
+    /// ASCII text's byte classes are found once, into `words.0`, for both the mention search
+    /// and the tokenizer.
+    #[inline(always)]
+    fn for_each_unit(
+        &self,
+        text: &str,
+        mentions: &mut Vec<Mention>,
+        words: (&mut AsciiClasses, &mut String),
+        unit: &mut impl FnMut(&str, (usize, usize), bool),
+    ) {
+        let (classes, buf) = words;
+        let ascii = text.is_ascii();
+        if ascii {
+            classes.fill(text.as_bytes());
+        }
+        let classes = ascii.then_some(&*classes);
+        if self.mentions.is_empty() {
+            self.tokens_in(text, classes, (0, text.len()), buf, unit);
+            return;
+        }
+        match classes {
+            Some(c) => self.mentions.find_into_ascii(text, &c.alnum, mentions),
+            None => self.mentions.find_into(text, mentions),
+        }
+        let mut pos = dateline_len(text);
+        for m in mentions.iter().filter(|m| !m.keep_words) {
+            // "the" before a name is part of the name ("the Kremlin" reads as "Putin").
+            let before = &text[pos..m.start];
+            let trimmed = before.trim_end();
+            let mut end = m.start;
+            if trimmed.len() >= 3
+                && trimmed[trimmed.len() - 3..].eq_ignore_ascii_case("the")
+                && !trimmed[..trimmed.len() - 3].ends_with(char::is_alphanumeric)
+            {
+                end = pos + trimmed.len() - 3;
+            }
+            self.tokens_in(text, classes, (pos, end), buf, unit);
+            unit(&self.placeholders[m.actor], (m.start, m.end), true);
+            pos = m.end;
+            // The possessive of a name ("Assad's") adds no token of its own.
+            let rest = &text[pos..];
+            for apostrophe in ['\'', '’'] {
+                if let Some(r) = rest.strip_prefix(apostrophe).and_then(|r| r.strip_prefix('s')) {
+                    if !r.starts_with(char::is_alphanumeric) {
+                        pos = text.len() - r.len();
+                    }
+                }
+            }
+        }
+        self.tokens_in(text, classes, (pos, text.len()), buf, unit);
+    }
+
+    /// Calls `unit` with every token of `text[from..to]` and its byte range in `text`;
+    /// `classes` are those of an ASCII `text`.
+    #[inline(always)]
+    fn tokens_in(
+        &self,
+        text: &str,
+        classes: Option<&AsciiClasses>,
+        (from, to): (usize, usize),
+        buf: &mut String,
+        unit: &mut impl FnMut(&str, (usize, usize), bool),
+    ) {
+        match classes {
+            Some(c) => {
+                self.tokenizer.for_each_ascii_token_span(text, c, (from, to), buf, |t, s, e| {
+                    unit(t, (s, e), false)
+                })
+            }
+            None => self.tokenizer.for_each_token_span(&text[from..to], |t, s, e| {
+                unit(t, (from + s, from + e), false)
+            }),
+        }
+    }
+}
+
+/// A token (or a mention's placeholder) of the text being analyzed, waiting for its cache
+/// lookup: its normalized form is `queued[start..end]` of [`AnalyzerScratch`].
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    start: usize,
+    end: usize,
+    /// Byte range in the text.
+    span: (usize, usize),
+    placeholder: bool,
 }
 
 impl Analyzer {

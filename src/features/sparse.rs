@@ -88,6 +88,12 @@ impl SparseRow {
         if counts.len() < idf.len() {
             counts.resize(idf.len(), 0);
         }
+        // The counts and idf of a row's features lie scattered over hundreds of kilobytes:
+        // all are asked for before the first is read, so that their cache misses overlap.
+        for &f in hits {
+            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
+            crate::util::prefetch(std::slice::from_ref(&idf[f as usize]));
+        }
         for &f in hits {
             let c = &mut counts[f as usize];
             if *c == 0 {
@@ -99,8 +105,8 @@ impl SparseRow {
             // One block (the common case): one pass computes the norm.
             let mut norm = 0.0;
             for &f in &self.indices {
-                let count = f64::from(std::mem::take(&mut counts[f as usize]));
-                let v = sublinear(count, sublinear_tf) * idf[f as usize];
+                let count = std::mem::take(&mut counts[f as usize]);
+                let v = sublinear_count(count, sublinear_tf) * idf[f as usize];
                 norm += v * v;
                 self.values.push(v);
             }
@@ -111,8 +117,8 @@ impl SparseRow {
             return;
         }
         for &f in &self.indices {
-            let count = f64::from(std::mem::take(&mut counts[f as usize]));
-            self.values.push(sublinear(count, sublinear_tf) * idf[f as usize]);
+            let count = std::mem::take(&mut counts[f as usize]);
+            self.values.push(sublinear_count(count, sublinear_tf) * idf[f as usize]);
         }
         self.normalize_blocks(char_start);
     }
@@ -131,6 +137,29 @@ fn sublinear(count: f64, sublinear_tf: bool) -> f64 {
         count
     } else {
         1.0 + count.ln()
+    }
+}
+
+/// Counts below this have their sublinear tf read from a table.
+const TF_TABLE_LEN: usize = 256;
+
+/// `1 + ln(count)` for every count below [`TF_TABLE_LEN`], computed once with the same
+/// expression as [`sublinear`], so a value read from it is bit for bit the computed one.
+static SUBLINEAR_TF: std::sync::LazyLock<[f64; TF_TABLE_LEN]> = std::sync::LazyLock::new(|| {
+    let mut table = [1.0; TF_TABLE_LEN];
+    for (count, tf) in table.iter_mut().enumerate().skip(1) {
+        *tf = sublinear(count as f64, true);
+    }
+    table
+});
+
+/// [`sublinear`] of an integer count: small counts (nearly all within a sentence) are read
+/// from a table instead of computing a logarithm.
+#[inline]
+pub(crate) fn sublinear_count(count: u32, sublinear_tf: bool) -> f64 {
+    match SUBLINEAR_TF.get(count as usize) {
+        Some(&tf) if sublinear_tf && count > 0 => tf,
+        _ => sublinear(f64::from(count), sublinear_tf),
     }
 }
 
@@ -192,6 +221,13 @@ mod tests {
             let count = f64::from(c);
             assert_eq!(sublinear(count, true).to_bits(), (1.0 + count.ln()).to_bits());
             assert_eq!(sublinear(count, false), count);
+            assert_eq!(sublinear_count(c, true).to_bits(), (1.0 + count.ln()).to_bits());
+            assert_eq!(sublinear_count(c, false), count);
+        }
+        // Past the table, and at zero, the count is computed as before.
+        for c in [0, 255, 256, 100_000] {
+            let count = f64::from(c);
+            assert_eq!(sublinear_count(c, true).to_bits(), sublinear(count, true).to_bits());
         }
     }
 

@@ -349,7 +349,7 @@ impl FeatureIndex {
         let VectorizerScratch { analyzer, hits, char_cache, .. } = scratch;
         let mut word_hits = std::mem::take(&mut char_cache.word_hits);
         let mut tokens = std::mem::take(&mut char_cache.tokens);
-        self.analyze_into(text, analyzer, char_cache, &mut word_hits, &mut tokens);
+        self.analyze_into(text, analyzer, char_cache, (&mut word_hits, &mut tokens), |_| {});
         hits.clear();
         for &t in &tokens {
             hits.extend_from_slice(char_cache.of(t));
@@ -363,14 +363,16 @@ impl FeatureIndex {
     /// occurrence (in the analyzer's order: all one-stem n-grams, then the longer ones), and,
     /// when the settings have character n-grams, the token-cache id of every token occurrence
     /// to `tokens`. The token-cache id is kept in the analyzer's stem cache next to the stem,
-    /// so a token seen before costs one hash lookup for both.
+    /// so a token seen before costs one hash lookup for both. `on_token` is called with each
+    /// token-cache id as it comes (to ask early for what the caller keeps by id), and the
+    /// token's range of features is asked for then too.
     fn analyze_into(
         &self,
         text: &str,
         analyzer: &mut AnalyzerScratch,
         char_cache: &mut CharCache,
-        word_hits: &mut Vec<u32>,
-        tokens: &mut Vec<u32>,
+        (word_hits, tokens): (&mut Vec<u32>, &mut Vec<u32>),
+        mut on_token: impl FnMut(u32),
     ) {
         word_hits.clear();
         tokens.clear();
@@ -405,6 +407,10 @@ impl FeatureIndex {
                         *id = char_cache.id(token, lo, hi, &self.chars);
                     }
                     tokens.push(*id);
+                    if let Some(range) = char_cache.ranges.get(*id as usize) {
+                        crate::util::prefetch(std::slice::from_ref(range));
+                    }
+                    on_token(*id);
                 }
             },
         );
@@ -436,19 +442,24 @@ impl FeatureIndex {
 
     /// For scorers that handle character n-grams token by token: analyzes `text` into the word
     /// block's L2-normalized entries (`row`) and, in `tokens`, the id of every token occurrence
-    /// (see [`FeatureIndex::token_features`]). Returns the token cache's generation: ids of
-    /// different generations name different tokens.
+    /// (see [`FeatureIndex::token_features`]); `on_token` is called with each id as it is
+    /// found. Returns the token cache's generation: ids of different generations name
+    /// different tokens.
     pub fn analyze_by_token(
         &self,
         text: &str,
         scratch: &mut VectorizerScratch,
         row: &mut SparseRow,
         tokens: &mut Vec<u32>,
+        on_token: impl FnMut(u32),
     ) -> u64 {
         let VectorizerScratch { analyzer, hits, counts, char_cache } = scratch;
-        self.analyze_into(text, analyzer, char_cache, hits, tokens);
+        self.analyze_into(text, analyzer, char_cache, (hits, tokens), on_token);
         let sublinear = self.analyzer.settings().sublinear_tf;
-        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, self.char_start, counts);
+        // The hits are word features only: the row is one block, normalized in one pass (the
+        // same sums, in the same order, as the word block of a two-block row).
+        let one_block = self.idf.len();
+        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, one_block, counts);
         char_cache.generation
     }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureIndex, SparseRow, VectorizerScratch};
+use crate::features::{sublinear_count, FeatureIndex, SparseRow, VectorizerScratch};
 use crate::model::metrics::ClassificationReport;
 
 /// How a task's model was fitted and how well it did in cross-validation.
@@ -111,6 +111,35 @@ pub fn argmax(values: &[f64]) -> usize {
         .0
 }
 
+/// Appends to `dups` each feature of `features` already stamped with `stamp` in `seen`, and
+/// stamps the others: one pass without branches, with no dependence between features other
+/// than a true repeat's.
+#[inline]
+fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, dups: &mut Vec<u32>) {
+    let n = dups.len();
+    dups.resize(n + features.len(), 0);
+    let out = &mut dups[n..];
+    let mut k = 0;
+    for &f in features {
+        let s = &mut seen[f as usize];
+        out[k] = f;
+        k += usize::from(*s == stamp);
+        *s = stamp;
+    }
+    dups.truncate(n + k);
+}
+
+/// Moves to the next sentence's stamp; on wrapping, `seen` is cleared so that no old stamp
+/// can be taken for the new one.
+#[inline]
+fn next_stamp(seen: &mut [u8], stamp: &mut u8) {
+    *stamp = stamp.wrapping_add(1);
+    if *stamp == 0 {
+        seen.iter_mut().for_each(|s| *s = 0);
+        *stamp = 1;
+    }
+}
+
 /// Numerically stable softmax in place.
 pub fn softmax(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -158,7 +187,17 @@ pub struct ScoreScratch {
     token_sums: Vec<f64>,
     /// The token cache generation `token_sums` belongs to.
     generation: u64,
+    /// Per feature, the occurrences after the first in the sentence being scored (zero
+    /// between sentences).
     counts: Vec<u32>,
+    /// Per feature, the stamp of the last sentence it was seen in: a sentence's features are
+    /// told from older ones without clearing anything between sentences.
+    seen: Vec<u8>,
+    /// The stamp of the sentence being scored (1 to 255; `seen` is cleared when it wraps).
+    stamp: u8,
+    /// The sentence's character features that were seen before, one per such occurrence.
+    dups: Vec<u32>,
+    /// The features occurring more than once, each once.
     repeated: Vec<u32>,
     /// The character block's sum for the sentence being scored.
     sum: Vec<f64>,
@@ -215,33 +254,37 @@ impl Scorer {
             token_sums,
             generation,
             counts,
+            seen,
+            stamp,
+            dups,
             repeated,
             sum,
         } = scratch;
-        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens);
         let w = self.width;
+        // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
+        // token is known.
+        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens, |t| {
+            let at = t as usize * (w + 1);
+            if let Some(cell) = token_sums.get(at..at + w + 1) {
+                crate::util::prefetch(cell);
+            }
+        });
         if gen != *generation {
             token_sums.clear();
             *generation = gen;
         }
-        // The word features' weight rows and the tokens' cached sums lie scattered over
-        // megabytes: all are asked for before the first is read, so their misses overlap.
         let stride = w + 1;
-        for &j in &row.indices {
-            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
-        }
-        for &t in tokens.iter() {
-            let at = t as usize * stride;
-            if let Some(cell) = token_sums.get(at..at + stride) {
-                crate::util::prefetch(cell);
-            }
-            self.index.prefetch_token_features(vectorizer, t);
-        }
+        self.prefetch_rows(&row.indices);
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
             let weights = &self.weights[j as usize * w..(j as usize + 1) * w];
             out.iter_mut().zip(weights).for_each(|(o, w)| *o += x * w);
+        }
+        // Where each token's features lie is known now (its range was asked for above): the
+        // features themselves are asked for before the first is read.
+        for &t in tokens.iter() {
+            crate::util::prefetch(self.index.token_features(vectorizer, t));
         }
         if tokens.is_empty() {
             self.softmax_heads(out);
@@ -250,11 +293,13 @@ impl Scorer {
         let idf = self.index.idf();
         if counts.len() < idf.len() {
             counts.resize(idf.len(), 0);
+            seen.resize(idf.len(), 0);
         }
+        next_stamp(seen, stamp);
         sum.clear();
         sum.resize(w, 0.0);
         let mut norm2 = 0.0;
-        repeated.clear();
+        dups.clear();
         for &t in tokens.iter() {
             let at = t as usize * stride;
             if token_sums.len() < at + stride {
@@ -267,25 +312,24 @@ impl Scorer {
             let cell = &token_sums[at..at + stride];
             sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
             norm2 += cell[w];
-            for &f in features {
-                let c = &mut counts[f as usize];
-                *c += 1;
-                if *c == 2 {
-                    repeated.push(f);
-                }
-            }
+            mark_seen(features, seen, *stamp, dups);
         }
-        self.correct_repeated(repeated, counts, idf, sum, &mut norm2);
-        for &t in tokens.iter() {
-            for &f in self.index.token_features(vectorizer, t) {
-                counts[f as usize] = 0;
-            }
-        }
+        self.correct_repeated(dups, repeated, counts, idf, sum, &mut norm2);
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
             out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
         }
         self.softmax_heads(out);
+    }
+
+    /// Asks for the weight rows of a sentence's word features: they lie scattered over
+    /// megabytes, and asked for before the first is read, their cache misses overlap.
+    #[inline]
+    fn prefetch_rows(&self, indices: &[u32]) {
+        let w = self.width;
+        for &j in indices {
+            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
+        }
     }
 
     /// One token's cached sums: `sum idf_f W[f]` over its features in the first `width`
@@ -303,22 +347,38 @@ impl Scorer {
     }
 
     /// Corrects `sum` for the features that occur more than once in the sentence (counted
-    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the
-    /// squared norm `norm2` in place.
+    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
+    /// `norm2` in place. `dups` holds a feature's occurrences after its first, in the order
+    /// they come; `counts` is zero before and after, and `repeated` scratch space.
     #[inline]
     fn correct_repeated(
         &self,
-        repeated: &[u32],
-        counts: &[u32],
+        dups: &[u32],
+        repeated: &mut Vec<u32>,
+        counts: &mut [u32],
         idf: &[f64],
         sum: &mut [f64],
         norm2: &mut f64,
     ) {
         let w = self.width;
         let sublinear = self.index.sublinear_tf();
-        for &f in repeated {
-            let m = f64::from(counts[f as usize]);
-            let g = if sublinear { 1.0 + m.ln() } else { m };
+        // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
+        // reached 2 (the order of the additions below).
+        repeated.clear();
+        for &f in dups {
+            let c = &mut counts[f as usize];
+            *c += 1;
+            if *c == 1 {
+                repeated.push(f);
+            }
+        }
+        for &f in repeated.iter() {
+            crate::util::prefetch(&self.weights[f as usize * w..(f as usize + 1) * w]);
+        }
+        for &f in repeated.iter() {
+            let count = std::mem::take(&mut counts[f as usize]) + 1;
+            let m = f64::from(count);
+            let g = sublinear_count(count, sublinear);
             let i = idf[f as usize];
             let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
             sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);

@@ -220,11 +220,22 @@ impl MentionFinder {
         // every word boundary, and was most of this function's time.
         let mut mask = [0u64; ASCII_MASK_WORDS];
         if text.len() <= ASCII_MASK_WORDS * 64 && text.is_ascii() {
-            let mask = ascii_alnum_mask(text.as_bytes(), &mut mask);
+            let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut mask);
             self.find_in_words(text, AsciiWords { mask, len: text.len(), pos }, out);
         } else {
             self.find_in_words(text, Words { text, pos }, out);
         }
+    }
+
+    /// [`MentionFinder::find_into`] on an ASCII `text` whose letter-and-digit mask is
+    /// `alnum` (see [`crate::text::ascii::AsciiClasses`]), made once for the tokenizer too.
+    pub(crate) fn find_into_ascii(&self, text: &str, alnum: &[u64], out: &mut Vec<Mention>) {
+        out.clear();
+        if self.index.is_empty() {
+            return;
+        }
+        let pos = dateline_len(text);
+        self.find_in_words(text, AsciiWords { mask: alnum, len: text.len(), pos }, out);
     }
 
     /// The search of [`MentionFinder::find_into`] over `words`, the words of `text` from where
@@ -291,24 +302,8 @@ impl MentionFinder {
 /// Longest text, in 64-byte blocks, whose words [`AsciiWords`] finds.
 const ASCII_MASK_WORDS: usize = 64;
 
-/// Bit `i` of the result (bit `i % 64` of word `i / 64`) is set when byte `i` of `bytes` is an
-/// ASCII letter or digit. `bytes` holds at most `64 * buf.len()` bytes.
-fn ascii_alnum_mask<'b>(bytes: &[u8], buf: &'b mut [u64]) -> &'b [u64] {
-    let n = bytes.len().div_ceil(64);
-    for (chunk, m) in bytes.chunks(64).zip(buf.iter_mut()) {
-        let mut bits = 0u64;
-        for (i, &b) in chunk.iter().enumerate() {
-            let letter = (b | 0x20).wrapping_sub(b'a') < 26;
-            let digit = b.wrapping_sub(b'0') < 10;
-            bits |= u64::from(letter | digit) << i;
-        }
-        *m = bits;
-    }
-    &buf[..n]
-}
-
 /// The words of an ASCII text from a byte position on, as [`Words`] gives them, read from the
-/// text's letter-and-digit bit mask ([`ascii_alnum_mask`]).
+/// text's letter-and-digit bit mask ([`crate::text::ascii::alnum_mask`]).
 #[derive(Clone)]
 struct AsciiWords<'m> {
     mask: &'m [u64],
@@ -562,7 +557,7 @@ mod tests {
         }
         for text in &texts {
             let mut buf = [0u64; ASCII_MASK_WORDS];
-            let mask = ascii_alnum_mask(text.as_bytes(), &mut buf);
+            let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut buf);
             for pos in [0, 1, 5, 64, 65].into_iter().filter(|&p| p <= text.len()) {
                 let fast: Vec<_> = AsciiWords { mask, len: text.len(), pos }.collect();
                 let slow: Vec<_> = Words { text, pos }.collect();

@@ -1,5 +1,6 @@
 //! Text: sentences (with byte offsets, page furniture named by kind), tokens and stems.
 
+pub(crate) mod ascii;
 mod mentions;
 mod sentences;
 mod stem;

@@ -72,33 +72,125 @@ impl Stemmer {
 /// Tokens of at most 16 bytes (nearly all words) are keyed by their bytes packed into two
 /// integers, so a lookup hashes two words and compares two words instead of hashing and
 /// comparing a string. Tokens hold no NUL byte (they are letters and digits), so zero padding
-/// cannot make two tokens collide.
+/// cannot make two tokens collide, and no token has the all-zero key that marks an empty slot.
+/// Their table keeps key and value side by side in one slot, so that a lookup touches one
+/// cache line, which [`StemCache::prefetch`] can ask for ahead of the lookup.
 #[derive(Debug)]
 pub struct StemCache<V> {
-    short: FxHashMap<[u64; 2], V>,
+    short: ShortTable<V>,
     long: FxHashMap<Box<str>, V>,
     capacity: usize,
 }
 
+/// The key of a token of at most 16 bytes: its bytes, zero-padded, as two little-endian words.
+/// Read as whole words (two overlapping loads for the bytes past the first word), not copied
+/// byte by byte.
+#[inline]
 fn short_key(token: &str) -> Option<[u64; 2]> {
     let b = token.as_bytes();
-    if b.len() > 16 {
-        return None;
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half =
+        |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    let key = match n {
+        17.. => return None,
+        // The last 8 bytes, shifted so that byte 8 comes first (for n == 8, nothing).
+        8.. => [word(0), word(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0)],
+        // Bytes 0..4 and n-4..n, overlapping on equal bytes.
+        4.. => [half(0) | half(n - 4) << (8 * (n - 4)), 0],
+        _ => [b.iter().rev().fold(0, |k, &c| k << 8 | u64::from(c)), 0],
+    };
+    // The empty token (and one of NULs alone) would take the empty slot's key.
+    (key != [0, 0]).then_some(key)
+}
+
+/// Short tokens' keys and values: open addressing with linear probing, at most half full.
+#[derive(Debug)]
+struct ShortTable<V> {
+    /// Key and value; an all-zero key marks an empty slot.
+    slots: Vec<([u64; 2], Option<V>)>,
+    len: usize,
+    /// 64 minus the bits of the slot count.
+    shift: u32,
+}
+
+impl<V> ShortTable<V> {
+    fn new() -> Self {
+        ShortTable { slots: Vec::new(), len: 0, shift: 64 }
     }
-    let mut buf = [0u8; 16];
-    buf[..b.len()].copy_from_slice(b);
-    let (lo, hi) = buf.split_at(8);
-    Some([
-        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
-        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
-    ])
+
+    /// The slot where the probe for `key` starts (the table has slots).
+    #[inline]
+    fn home(&self, key: &[u64; 2]) -> usize {
+        let mixed = key[0] ^ key[1].rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn prefetch(&self, key: &[u64; 2]) {
+        if !self.slots.is_empty() {
+            crate::util::prefetch(std::slice::from_ref(&self.slots[self.home(key)]));
+        }
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, key: &[u64; 2]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let k = &self.slots[i].0;
+            if k == key || *k == [0, 0] {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn contains(&self, key: &[u64; 2]) -> bool {
+        !self.slots.is_empty() && self.slots[self.find(key)].0 == *key
+    }
+
+    /// The value of `key`, inserted with `compute` when absent.
+    #[inline]
+    fn get_or_insert_mut(&mut self, key: [u64; 2], compute: impl FnOnce() -> V) -> &mut V {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let i = self.find(&key);
+        let slot = &mut self.slots[i];
+        if slot.0 != key {
+            *slot = (key, Some(compute()));
+            self.len += 1;
+        }
+        slot.1.as_mut().expect("a slot with a key has a value")
+    }
+
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, (0..n).map(|_| ([0, 0], None)).collect());
+        self.shift = 64 - n.trailing_zeros();
+        for (key, value) in old {
+            if key != [0, 0] {
+                let i = self.find(&key);
+                self.slots[i] = (key, value);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.len > 0 {
+            self.slots.iter_mut().for_each(|s| *s = ([0, 0], None));
+            self.len = 0;
+        }
+    }
 }
 
 impl<V: Clone> StemCache<V> {
     /// A cache holding at most `capacity` tokens.
     pub fn with_capacity(capacity: usize) -> Self {
         StemCache {
-            short: FxHashMap::default(),
+            short: ShortTable::new(),
             long: FxHashMap::default(),
             capacity: capacity.max(1),
         }
@@ -106,24 +198,16 @@ impl<V: Clone> StemCache<V> {
 
     /// The cached value for `token`, computing it with `compute` on a miss.
     pub fn get_or_insert_with(&mut self, token: &str, compute: impl FnOnce(&str) -> V) -> V {
-        let key = short_key(token);
-        let hit = match &key {
-            Some(k) => self.short.get(k),
-            None => self.long.get(token),
-        };
-        if let Some(v) = hit {
-            return v.clone();
+        self.get_or_insert_mut(token, compute).clone()
+    }
+
+    /// Asks the CPU to bring into cache where a lookup of `token` starts, so that the lookups
+    /// of a sentence's tokens, asked for together ahead, overlap their cache misses.
+    #[inline]
+    pub fn prefetch(&self, token: &str) {
+        if let Some(key) = short_key(token) {
+            self.short.prefetch(&key);
         }
-        if self.len() >= self.capacity {
-            self.short.clear();
-            self.long.clear();
-        }
-        let v = compute(token);
-        match key {
-            Some(k) => self.short.insert(k, v.clone()),
-            None => self.long.insert(token.into(), v.clone()),
-        };
-        v
     }
 
     /// The cached value for `token`, computing it with `compute` on a miss, as a mutable
@@ -132,14 +216,14 @@ impl<V: Clone> StemCache<V> {
         let key = short_key(token);
         if self.len() >= self.capacity
             && !match &key {
-                Some(k) => self.short.contains_key(k),
+                Some(k) => self.short.contains(k),
                 None => self.long.contains_key(token),
             }
         {
             self.clear();
         }
         match key {
-            Some(k) => self.short.entry(k).or_insert_with(|| compute(token)),
+            Some(k) => self.short.get_or_insert_mut(k, || compute(token)),
             None => {
                 if !self.long.contains_key(token) {
                     let v = compute(token);
@@ -158,7 +242,7 @@ impl<V: Clone> StemCache<V> {
 
     /// Number of cached tokens.
     pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len + self.long.len()
     }
 
     /// True when nothing is cached.
@@ -197,7 +281,7 @@ mod tests {
     fn short_and_long_tokens_are_kept_apart() {
         let mut cache = StemCache::with_capacity(100);
         let words =
-            ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "ü"];
+            ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "ü", ""];
         for w in words {
             assert_eq!(cache.get_or_insert_with(w, |t| t.to_string()), w);
         }
@@ -219,6 +303,40 @@ mod tests {
             small.get_or_insert_mut(&format!("t{i}"), |t| t.len());
             assert!(small.len() <= 2);
         }
+    }
+
+    #[test]
+    fn keys_are_the_zero_padded_bytes() {
+        let text = "abcdefghijklmnopqrstu";
+        for n in 0..=text.len() {
+            let t = &text[..n];
+            let mut buf = [0u8; 16];
+            let want = (n <= 16).then(|| {
+                buf[..n].copy_from_slice(t.as_bytes());
+                [
+                    u64::from_le_bytes(buf[..8].try_into().unwrap()),
+                    u64::from_le_bytes(buf[8..].try_into().unwrap()),
+                ]
+            });
+            assert_eq!(short_key(t), want.filter(|k| *k != [0, 0]), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn many_tokens_survive_the_table_growing() {
+        let mut cache = StemCache::with_capacity(1 << 20);
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}x{}", i * 7919)).collect();
+        for w in &words {
+            cache.prefetch(w);
+            assert_eq!(cache.get_or_insert_with(w, |t| t.to_string()), *w);
+        }
+        for w in &words {
+            assert_eq!(cache.get_or_insert_with(w, |_| unreachable!("cached")), *w);
+        }
+        assert_eq!(cache.len(), words.len());
+        cache.clear();
+        assert!(cache.is_empty());
+        assert_eq!(cache.get_or_insert_with("w1x7919", |_| "again".to_string()), "again");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! ("250,000", "3.5") becomes the single token [`NUMBER_TOKEN`], so amounts and years do not
 //! flood the vocabulary with one feature per value.
 
+use crate::text::ascii::{any_in, is_set, next_clear, next_set, AsciiClasses};
+
 /// The token every number becomes.
 pub const NUMBER_TOKEN: &str = "<num>";
 
@@ -113,12 +115,76 @@ impl Tokenizer {
         }
     }
 
+    /// As [`Tokenizer::for_each_token_span`] on `text[from..to]`, for an ASCII `text` whose byte
+    /// classes are `classes`, with byte ranges in `text`. Words are found from the classes'
+    /// bit masks rather than byte by byte; a token that is its own surface form (no capital,
+    /// nothing folded away: most words) is handed on as a slice of `text`, the others are
+    /// built in `buf`.
+    pub(crate) fn for_each_ascii_token_span(
+        &self,
+        text: &str,
+        classes: &AsciiClasses,
+        (from, to): (usize, usize),
+        buf: &mut String,
+        mut f: impl FnMut(&str, usize, usize),
+    ) {
+        let bytes = text.as_bytes();
+        let mut pos = from;
+        while let Some(start) = next_set(&classes.alnum, pos, to) {
+            let mut end = next_clear(&classes.alnum, start, to);
+            let mut numeric = !any_in(&classes.letter, start, end);
+            // Once a byte inside the token is folded away, the token is built in `buf`, which
+            // holds it up to `pending`.
+            let mut pending = None;
+            while end < to {
+                let (c, next) = (bytes[end], end + 1);
+                let join = next < to
+                    && is_set(&classes.alnum, next)
+                    && if numeric {
+                        (c == b'.' || c == b',') && is_set(&classes.digit, next)
+                    } else {
+                        c == b'\'' || c == b'`'
+                    };
+                if !join {
+                    break;
+                }
+                let copied = *pending.get_or_insert_with(|| {
+                    buf.clear();
+                    start
+                });
+                push_lowercase(buf, &bytes[copied..end]);
+                pending = Some(next);
+                end = next_clear(&classes.alnum, next, to);
+                numeric = numeric && !any_in(&classes.letter, next, end);
+            }
+            if numeric {
+                f(NUMBER_TOKEN, start, end);
+            } else if let Some(copied) = pending {
+                push_lowercase(buf, &bytes[copied..end]);
+                f(buf, start, end);
+            } else if any_in(&classes.upper, start, end) {
+                buf.clear();
+                push_lowercase(buf, &bytes[start..end]);
+                f(buf, start, end);
+            } else {
+                f(&text[start..end], start, end);
+            }
+            pos = end;
+        }
+    }
+
     /// The normalized tokens of `text`, as owned strings (convenient in tests and tools).
     pub fn tokens(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
         self.for_each_token(text, |t| out.push(t.to_string()));
         out
     }
+}
+
+/// Appends ASCII letters and digits to `buf`, lowercased (setting bit 5 lowercases a letter
+/// and leaves a digit as it is).
+fn push_lowercase(buf: &mut String, alnum: &[u8]) {
+    buf.extend(alnum.iter().map(|&b| char::from(b | 0x20)));
 }
 
 fn next_char(text: &str, i: usize) -> Option<char> {
@@ -228,6 +294,51 @@ mod tests {
         for text in corpus.lines().chain([odd]) {
             assert_eq!(Tokenizer::new().tokens(text), reference_tokens(text), "{text:?}");
         }
+    }
+
+    /// The tokens and spans of `text[from..to]` through the ASCII path, spans made relative.
+    fn ascii_path(text: &str, from: usize, to: usize) -> Vec<(String, usize, usize)> {
+        let mut classes = AsciiClasses::default();
+        classes.fill(text.as_bytes());
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        Tokenizer::new().for_each_ascii_token_span(
+            text,
+            &classes,
+            (from, to),
+            &mut buf,
+            |t, s, e| out.push((t.to_string(), s - from, e - from)),
+        );
+        out
+    }
+
+    #[test]
+    fn ascii_path_matches_the_general_one_on_every_range() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = std::fs::read_to_string(root.join("labels/sentences.csv")).unwrap();
+        let odd = [
+            "U.S.-led 3.5km 250,000 x'y 1990's 'quoted' `tick` a.1 1.a 1,,2 2.,3 O'Neil's F-16",
+            "ends with a dot. And 12.",
+            "'",
+            "x'",
+            "'x",
+            "1.",
+            ".1",
+            "9,9,9'9 Ab'Cd ab`CD 7'x",
+        ];
+        let mut checked = 0;
+        for text in corpus.lines().filter(|l| l.is_ascii()).chain(odd) {
+            let n = text.len();
+            for (from, to) in [(0, n), (1.min(n), n), (0, n / 2), (n / 3, n - n / 4)] {
+                let mut want = Vec::new();
+                Tokenizer::new().for_each_token_span(&text[from..to], |t, s, e| {
+                    want.push((t.to_string(), s, e))
+                });
+                assert_eq!(ascii_path(text, from, to), want, "{:?}", &text[from..to]);
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
     }
 
     #[test]
