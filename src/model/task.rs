@@ -172,6 +172,13 @@ pub struct Scorer {
     width: usize,
     weights: Vec<f64>,
     intercepts: Vec<f64>,
+    /// The columns (classes of all tasks) whose character n-gram weights are not all zero: a
+    /// task fitted on word features alone adds nothing through the character block, which is
+    /// summed over these columns only.
+    char_columns: Vec<usize>,
+    /// The character n-gram features' weights in `char_columns`, one row per feature from
+    /// the first character feature on.
+    char_weights: Vec<f64>,
 }
 
 /// Per-thread buffers for [`Scorer::score`].
@@ -236,7 +243,23 @@ impl Scorer {
             }
             intercepts.extend_from_slice(&t.intercept);
         }
-        Scorer { index, heads, width, weights, intercepts }
+        let char_start = index.char_start();
+        let char_rows = weights[char_start * width..].chunks(width.max(1));
+        let char_columns: Vec<usize> =
+            (0..width).filter(|&c| char_rows.clone().any(|row| row[c] != 0.0)).collect();
+        let char_weights = weights[char_start * width..]
+            .chunks(width.max(1))
+            .flat_map(|row| char_columns.iter().map(move |&c| row[c]))
+            .collect();
+        Scorer { index, heads, width, weights, intercepts, char_columns, char_weights }
+    }
+
+    /// The weights of character feature `f` in the columns of the character block.
+    #[inline]
+    fn char_row(&self, f: u32) -> &[f64] {
+        let cw = self.char_columns.len();
+        let at = (f as usize - self.index.char_start()) * cw;
+        &self.char_weights[at..at + cw]
     }
 
     /// Scores a model with character n-grams. The character block of a sentence is
@@ -244,7 +267,8 @@ impl Scorer {
     /// Each token's `sum idf_f W[f]` (and `sum idf_f^2`) is computed once per distinct token
     /// and kept; the sentence adds its tokens' sums, then corrects the features that occur
     /// more than once, where `g(m) != m`. The result equals the row-by-row product up to the
-    /// order of the additions.
+    /// order of the additions. Columns whose character weights are all zero get nothing from
+    /// the character block, and are left out of it.
     fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
         let ScoreScratch {
             vectorizer,
@@ -260,12 +284,13 @@ impl Scorer {
             repeated,
             sum,
         } = scratch;
-        let w = self.width;
+        let (w, cw) = (self.width, self.char_columns.len());
+        let stride = cw + 1;
         // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
         // token is known.
         let gen = self.index.analyze_by_token(text, vectorizer, row, tokens, |t| {
-            let at = t as usize * (w + 1);
-            if let Some(cell) = token_sums.get(at..at + w + 1) {
+            let at = t as usize * stride;
+            if let Some(cell) = token_sums.get(at..at + stride) {
                 crate::util::prefetch(cell);
             }
         });
@@ -273,7 +298,6 @@ impl Scorer {
             token_sums.clear();
             *generation = gen;
         }
-        let stride = w + 1;
         self.prefetch_rows(&row.indices);
         out.clear();
         out.extend_from_slice(&self.intercepts);
@@ -286,7 +310,7 @@ impl Scorer {
         for &t in tokens.iter() {
             crate::util::prefetch(self.index.token_features(vectorizer, t));
         }
-        if tokens.is_empty() {
+        if tokens.is_empty() || cw == 0 {
             self.softmax_heads(out);
             return;
         }
@@ -297,7 +321,7 @@ impl Scorer {
         }
         next_stamp(seen, stamp);
         sum.clear();
-        sum.resize(w, 0.0);
+        sum.resize(cw, 0.0);
         let mut norm2 = 0.0;
         dups.clear();
         for &t in tokens.iter() {
@@ -310,14 +334,16 @@ impl Scorer {
                 self.fill_token_sums(features, idf, &mut token_sums[at..at + stride]);
             }
             let cell = &token_sums[at..at + stride];
-            sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
-            norm2 += cell[w];
+            sum.iter_mut().zip(&cell[..cw]).for_each(|(s, c)| *s += c);
+            norm2 += cell[cw];
             mark_seen(features, seen, *stamp, dups);
         }
         self.correct_repeated(dups, repeated, counts, idf, sum, &mut norm2);
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
-            out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
+            for (&c, s) in self.char_columns.iter().zip(sum.iter()) {
+                out[c] += s * inverse;
+            }
         }
         self.softmax_heads(out);
     }
@@ -332,17 +358,16 @@ impl Scorer {
         }
     }
 
-    /// One token's cached sums: `sum idf_f W[f]` over its features in the first `width`
-    /// cells, `sum idf_f^2` in the last.
+    /// One token's cached sums: `sum idf_f W[f]` over its features in the first cells (one
+    /// per column of the character block), `sum idf_f^2` in the last.
     #[inline]
     fn fill_token_sums(&self, features: &[u32], idf: &[f64], cell: &mut [f64]) {
-        let w = self.width;
+        let cw = self.char_columns.len();
         cell.iter_mut().for_each(|v| *v = 0.0);
         for &f in features {
             let i = idf[f as usize];
-            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-            cell[..w].iter_mut().zip(weights).for_each(|(c, wt)| *c += i * wt);
-            cell[w] += i * i;
+            cell[..cw].iter_mut().zip(self.char_row(f)).for_each(|(c, wt)| *c += i * wt);
+            cell[cw] += i * i;
         }
     }
 
@@ -360,7 +385,6 @@ impl Scorer {
         sum: &mut [f64],
         norm2: &mut f64,
     ) {
-        let w = self.width;
         let sublinear = self.index.sublinear_tf();
         // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
         // reached 2 (the order of the additions below).
@@ -373,15 +397,14 @@ impl Scorer {
             }
         }
         for &f in repeated.iter() {
-            crate::util::prefetch(&self.weights[f as usize * w..(f as usize + 1) * w]);
+            crate::util::prefetch(self.char_row(f));
         }
         for &f in repeated.iter() {
             let count = std::mem::take(&mut counts[f as usize]) + 1;
             let m = f64::from(count);
             let g = sublinear_count(count, sublinear);
             let i = idf[f as usize];
-            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-            sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
+            sum.iter_mut().zip(self.char_row(f)).for_each(|(s, wt)| *s += (g - m) * i * wt);
             *norm2 += (g * g - m) * i * i;
         }
     }
