@@ -164,12 +164,15 @@ pub struct TaskHead {
 
 /// Scores text for every task in one pass over its sparse row: the tasks' weights are fused
 /// into one `n_features x (sum of classes)` matrix, so each feature's weights for all tasks
-/// sit together in memory.
+/// sit together in memory, and the feature's idf beside them (read with them, on the same
+/// cache lines, when a sentence's row is made).
 #[derive(Debug)]
 pub struct Scorer {
     index: FeatureIndex,
     heads: Vec<TaskHead>,
     width: usize,
+    /// Per feature (in the index's order), its `width` weights, then its idf: rows of
+    /// `width + 1` values.
     weights: Vec<f64>,
     intercepts: Vec<f64>,
     /// The columns (classes of all tasks) whose character n-gram weights are not all zero: a
@@ -232,26 +235,76 @@ impl Scorer {
             width += t.classes.len();
         }
         let n = index.len();
-        let mut weights = vec![0.0; n * width];
+        let stride = width + 1;
+        let mut weights = vec![0.0; n * stride];
         let mut intercepts = Vec::with_capacity(width);
         for (t, head) in tasks.iter().zip(&heads) {
             let k = t.classes.len();
             for (j, &p) in position.iter().enumerate() {
                 let p = p as usize;
-                weights[p * width + head.offset..p * width + head.offset + k]
+                weights[p * stride + head.offset..p * stride + head.offset + k]
                     .copy_from_slice(&t.weights[j * k..(j + 1) * k]);
             }
             intercepts.extend_from_slice(&t.intercept);
         }
+        for (row, &idf) in weights.chunks_mut(stride).zip(index.idf()) {
+            row[width] = idf;
+        }
         let char_start = index.char_start();
-        let char_rows = weights[char_start * width..].chunks(width.max(1));
+        let char_rows = weights[char_start * stride..].chunks(stride);
         let char_columns: Vec<usize> =
             (0..width).filter(|&c| char_rows.clone().any(|row| row[c] != 0.0)).collect();
-        let char_weights = weights[char_start * width..]
-            .chunks(width.max(1))
+        let char_weights = weights[char_start * stride..]
+            .chunks(stride)
             .flat_map(|row| char_columns.iter().map(move |&c| row[c]))
             .collect();
         Scorer { index, heads, width, weights, intercepts, char_columns, char_weights }
+    }
+
+    /// Feature `j`'s row: its weights, then its idf.
+    #[inline]
+    fn row(&self, j: u32) -> &[f64] {
+        let stride = self.width + 1;
+        &self.weights[j as usize * stride..(j as usize + 1) * stride]
+    }
+
+    /// The row of a sentence's word features (all its features, for a model without
+    /// character n-grams) from their hits, one per occurrence: each feature once, in the order
+    /// of its first hit, valued `tf * idf` (the idf read from beside the feature's weights,
+    /// which the product reads next) and L2-normalized, with the same values, summed in the
+    /// same order, as [`SparseRow::fill_from_feature_hits_unordered`] of one block. `counts`
+    /// is zero before and after.
+    fn word_row(&self, hits: &[u32], counts: &mut Vec<u32>, row: &mut SparseRow) {
+        row.indices.clear();
+        row.values.clear();
+        if counts.len() < self.index.len() {
+            counts.resize(self.index.len(), 0);
+        }
+        // The rows and counts lie scattered over megabytes: all are asked for before the
+        // first is read, so that their cache misses overlap.
+        for &f in hits {
+            crate::util::prefetch(self.row(f));
+            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
+        }
+        for &f in hits {
+            let c = &mut counts[f as usize];
+            if *c == 0 {
+                row.indices.push(f);
+            }
+            *c += 1;
+        }
+        let sublinear = self.index.sublinear_tf();
+        let mut norm = 0.0;
+        for &f in &row.indices {
+            let count = std::mem::take(&mut counts[f as usize]);
+            let v = sublinear_count(count, sublinear) * self.row(f)[self.width];
+            norm += v * v;
+            row.values.push(v);
+        }
+        if norm > 0.0 {
+            let inverse = 1.0 / norm.sqrt();
+            row.values.iter_mut().for_each(|v| *v *= inverse);
+        }
     }
 
     /// The weights of character feature `f` in the columns of the character block.
@@ -284,11 +337,11 @@ impl Scorer {
             repeated,
             sum,
         } = scratch;
-        let (w, cw) = (self.width, self.char_columns.len());
+        let cw = self.char_columns.len();
         let stride = cw + 1;
         // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
         // token is known.
-        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens, |t| {
+        let gen = self.index.analyze_by_token(text, vectorizer, tokens, |t| {
             let at = t as usize * stride;
             if let Some(cell) = token_sums.get(at..at + stride) {
                 crate::util::prefetch(cell);
@@ -298,12 +351,11 @@ impl Scorer {
             token_sums.clear();
             *generation = gen;
         }
-        self.prefetch_rows(&row.indices);
+        self.word_row(vectorizer.word_hits(), counts, row);
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
-            let weights = &self.weights[j as usize * w..(j as usize + 1) * w];
-            out.iter_mut().zip(weights).for_each(|(o, w)| *o += x * w);
+            out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
         }
         // Where each token's features lie is known now (its range was asked for above): the
         // features themselves are asked for before the first is read.
@@ -315,8 +367,8 @@ impl Scorer {
             return;
         }
         let idf = self.index.idf();
-        if counts.len() < idf.len() {
-            counts.resize(idf.len(), 0);
+        // `counts` was sized for the word row.
+        if seen.len() < idf.len() {
             seen.resize(idf.len(), 0);
         }
         next_stamp(seen, stamp);
@@ -346,16 +398,6 @@ impl Scorer {
             }
         }
         self.softmax_heads(out);
-    }
-
-    /// Asks for the weight rows of a sentence's word features: they lie scattered over
-    /// megabytes, and asked for before the first is read, their cache misses overlap.
-    #[inline]
-    fn prefetch_rows(&self, indices: &[u32]) {
-        let w = self.width;
-        for &j in indices {
-            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
-        }
     }
 
     /// One token's cached sums: `sum idf_f W[f]` over its features in the first cells (one
@@ -421,8 +463,7 @@ impl Scorer {
         let mut acc = [0.0; W];
         acc.copy_from_slice(&out[..W]);
         for (&j, &x) in indices.iter().zip(values) {
-            let row: &[f64; W] =
-                self.weights[j as usize * W..j as usize * W + W].try_into().expect("W wide");
+            let row: &[f64; W] = self.row(j)[..W].try_into().expect("W wide");
             for c in 0..W {
                 acc[c] += x * row[c];
             }
@@ -430,10 +471,10 @@ impl Scorer {
         out[..W].copy_from_slice(&acc);
     }
 
-    /// The fused weights (`n_features x width`, feature-major), the width (classes of all
-    /// tasks) and the intercepts.
+    /// The fused weights (feature-major: each feature's row holds its weight for every class
+    /// of every task, then its idf), the length of a row, and the intercepts.
     pub(crate) fn fused(&self) -> (&[f64], usize, &[f64]) {
-        (&self.weights, self.width, &self.intercepts)
+        (&self.weights, self.width + 1, &self.intercepts)
     }
 
     /// The tasks, in output order.
@@ -464,7 +505,8 @@ impl Scorer {
             self.score_by_token(text, scratch);
             return &scratch.out;
         }
-        self.index.transform_unordered_into(text, &mut scratch.vectorizer, &mut scratch.row);
+        self.index.find_hits(text, &mut scratch.vectorizer);
+        self.word_row(scratch.vectorizer.word_hits(), &mut scratch.counts, &mut scratch.row);
         let out = &mut scratch.out;
         out.clear();
         out.extend_from_slice(&self.intercepts);
@@ -474,10 +516,9 @@ impl Scorer {
             3 => self.accumulate::<3>(indices, values, out),
             6 => self.accumulate::<6>(indices, values, out),
             9 => self.accumulate::<9>(indices, values, out),
-            w => {
+            _ => {
                 for (&j, &x) in indices.iter().zip(values) {
-                    let row = &self.weights[j as usize * w..(j as usize + 1) * w];
-                    out.iter_mut().zip(row).for_each(|(o, w)| *o += x * w);
+                    out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
                 }
             }
         }
