@@ -92,6 +92,16 @@ fn sparse_scorer_matches_linfa_predict_probabilities() {
         "the model learned something, so the comparison is not between constants"
     );
 
+    // One scratch kept over many sentences (its per-sentence stamps wrap every 255 sentences,
+    // its caches fill) scores each exactly as a fresh one does.
+    let mut kept = Default::default();
+    for i in 0..700 {
+        let text = TEXTS[i % TEXTS.len()];
+        let got = scorer.score(text, &mut kept).to_vec();
+        let fresh = scorer.score(text, &mut Default::default()).to_vec();
+        assert_eq!(got, fresh, "sentence {i}: {text:?}");
+    }
+
     // A second task fitted on words alone (its character weights zero, as `train` leaves a
     // words-only candidate): the fused scorer, which leaves such columns out of its character
     // block, still equals each task's row-by-row product.
