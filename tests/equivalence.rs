@@ -56,7 +56,8 @@ fn sparse_scorer_matches_linfa_predict_probabilities() {
         },
     };
     let index = FeatureIndex::new(settings.clone(), &vocabulary);
-    let scorer = Scorer::new(FeatureIndex::new(settings, &vocabulary), std::slice::from_ref(&task));
+    let scorer =
+        Scorer::new(FeatureIndex::new(settings.clone(), &vocabulary), std::slice::from_ref(&task));
     // Texts with repeated words and n-grams (tf above one), unknown words, and nothing at all:
     // the scorer, which sums character features token by token, equals the row-by-row product.
     let mut scratch = Default::default();
@@ -90,4 +91,36 @@ fn sparse_scorer_matches_linfa_predict_probabilities() {
         seen_confident,
         "the model learned something, so the comparison is not between constants"
     );
+
+    // One scratch kept over many sentences (its per-sentence stamps wrap every 255 sentences,
+    // its caches fill) scores each exactly as a fresh one does.
+    let mut kept = Default::default();
+    for i in 0..700 {
+        let text = TEXTS[i % TEXTS.len()];
+        let got = scorer.score(text, &mut kept).to_vec();
+        let fresh = scorer.score(text, &mut Default::default()).to_vec();
+        assert_eq!(got, fresh, "sentence {i}: {text:?}");
+    }
+
+    // A second task fitted on words alone (its character weights zero, as `train` leaves a
+    // words-only candidate): the fused scorer, which leaves such columns out of its character
+    // block, still equals each task's row-by-row product.
+    let char_start = vocabulary.char_start();
+    let mut words_only = task.clone();
+    words_only.name = "words".into();
+    words_only.weights[char_start * 3..].iter_mut().for_each(|w| *w = 0.0);
+    let both = [task.clone(), words_only.clone()];
+    let fused = Scorer::new(FeatureIndex::new(settings, &vocabulary), &both);
+    let mut scratch = Default::default();
+    for text in TEXTS.iter().copied().chain(["the the the army army", "Zzqx", ""]) {
+        let got = fused.score(text, &mut scratch).to_vec();
+        let row = index.transform(text);
+        for (t, model) in both.iter().enumerate() {
+            let mut by_row = vec![0.0; 3];
+            model.probabilities_into(&row, &mut by_row);
+            for (p, q) in got[3 * t..3 * t + 3].iter().zip(&by_row) {
+                assert!((p - q).abs() < 1e-12, "{text:?} task {t}: {got:?} vs {by_row:?}");
+            }
+        }
+    }
 }

@@ -440,27 +440,27 @@ impl FeatureIndex {
         self.analyzer.settings().sublinear_tf
     }
 
-    /// For scorers that handle character n-grams token by token: analyzes `text` into the word
-    /// block's L2-normalized entries (`row`) and, in `tokens`, the id of every token occurrence
-    /// (see [`FeatureIndex::token_features`]); `on_token` is called with each id as it is
-    /// found. Returns the token cache's generation: ids of different generations name
-    /// different tokens.
+    /// For scorers that handle character n-grams token by token: analyzes `text` into its
+    /// word features, one per occurrence ([`VectorizerScratch::word_hits`]), and, in `tokens`,
+    /// the id of every token occurrence (see [`FeatureIndex::token_features`]); `on_token` is
+    /// called with each id as it is found. Returns the token cache's generation: ids of
+    /// different generations name different tokens.
     pub fn analyze_by_token(
         &self,
         text: &str,
         scratch: &mut VectorizerScratch,
-        row: &mut SparseRow,
         tokens: &mut Vec<u32>,
         on_token: impl FnMut(u32),
     ) -> u64 {
-        let VectorizerScratch { analyzer, hits, counts, char_cache } = scratch;
+        let VectorizerScratch { analyzer, hits, char_cache, .. } = scratch;
         self.analyze_into(text, analyzer, char_cache, (hits, tokens), on_token);
-        let sublinear = self.analyzer.settings().sublinear_tf;
-        // The hits are word features only: the row is one block, normalized in one pass (the
-        // same sums, in the same order, as the word block of a two-block row).
-        let one_block = self.idf.len();
-        row.fill_from_feature_hits_unordered(hits, &self.idf, sublinear, one_block, counts);
         char_cache.generation
+    }
+
+    /// Analyzes `text` into every feature occurrence, the character n-grams' first
+    /// ([`VectorizerScratch::word_hits`] then holds them all).
+    pub(crate) fn find_hits(&self, text: &str, scratch: &mut VectorizerScratch) {
+        self.feature_hits(text, scratch);
     }
 
     /// Prefetches where [`FeatureIndex::token_features`] of `id` reads its range.
@@ -539,6 +539,12 @@ pub struct VectorizerScratch {
 }
 
 impl VectorizerScratch {
+    /// The word features of the text analyzed last by [`FeatureIndex::analyze_by_token`], one
+    /// per occurrence (all its features after [`FeatureIndex::find_hits`]).
+    pub fn word_hits(&self) -> &[u32] {
+        &self.hits
+    }
+
     /// The actor mentions found in the text analyzed last (empty when the settings have no
     /// actors), byte offsets in that text.
     pub fn mentions(&self) -> &[crate::text::Mention] {

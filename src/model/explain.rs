@@ -70,14 +70,14 @@ impl Scorer {
         for (&f, &x) in row.indices.iter().zip(&row.values) {
             counts.get_mut(&f).expect("every row feature occurs").1 = x;
         }
-        let (weights, width, intercepts) = self.fused();
+        let (weights, row_len, intercepts) = self.fused();
         self.tasks()
             .iter()
             .map(|head| {
                 let k = head.classes.len();
                 let c = argmax(&probabilities[head.offset..head.offset + k]);
                 let column = head.offset + c;
-                let w = |f: u32| weights[f as usize * width + column];
+                let w = |f: u32| weights[f as usize * row_len + column];
                 let intercept = intercepts[column];
                 let score = intercept
                     + row.indices.iter().zip(&row.values).map(|(&f, &x)| x * w(f)).sum::<f64>();

@@ -164,14 +164,24 @@ pub struct TaskHead {
 
 /// Scores text for every task in one pass over its sparse row: the tasks' weights are fused
 /// into one `n_features x (sum of classes)` matrix, so each feature's weights for all tasks
-/// sit together in memory.
+/// sit together in memory, and the feature's idf beside them (read with them, on the same
+/// cache lines, when a sentence's row is made).
 #[derive(Debug)]
 pub struct Scorer {
     index: FeatureIndex,
     heads: Vec<TaskHead>,
     width: usize,
+    /// Per feature (in the index's order), its `width` weights, then its idf: rows of
+    /// `width + 1` values.
     weights: Vec<f64>,
     intercepts: Vec<f64>,
+    /// The columns (classes of all tasks) whose character n-gram weights are not all zero: a
+    /// task fitted on word features alone adds nothing through the character block, which is
+    /// summed over these columns only.
+    char_columns: Vec<usize>,
+    /// The character n-gram features' weights in `char_columns`, one row per feature from
+    /// the first character feature on.
+    char_weights: Vec<f64>,
 }
 
 /// Per-thread buffers for [`Scorer::score`].
@@ -225,18 +235,84 @@ impl Scorer {
             width += t.classes.len();
         }
         let n = index.len();
-        let mut weights = vec![0.0; n * width];
+        let stride = width + 1;
+        let mut weights = vec![0.0; n * stride];
         let mut intercepts = Vec::with_capacity(width);
         for (t, head) in tasks.iter().zip(&heads) {
             let k = t.classes.len();
             for (j, &p) in position.iter().enumerate() {
                 let p = p as usize;
-                weights[p * width + head.offset..p * width + head.offset + k]
+                weights[p * stride + head.offset..p * stride + head.offset + k]
                     .copy_from_slice(&t.weights[j * k..(j + 1) * k]);
             }
             intercepts.extend_from_slice(&t.intercept);
         }
-        Scorer { index, heads, width, weights, intercepts }
+        for (row, &idf) in weights.chunks_mut(stride).zip(index.idf()) {
+            row[width] = idf;
+        }
+        let char_start = index.char_start();
+        let char_rows = weights[char_start * stride..].chunks(stride);
+        let char_columns: Vec<usize> =
+            (0..width).filter(|&c| char_rows.clone().any(|row| row[c] != 0.0)).collect();
+        let char_weights = weights[char_start * stride..]
+            .chunks(stride)
+            .flat_map(|row| char_columns.iter().map(move |&c| row[c]))
+            .collect();
+        Scorer { index, heads, width, weights, intercepts, char_columns, char_weights }
+    }
+
+    /// Feature `j`'s row: its weights, then its idf.
+    #[inline]
+    fn row(&self, j: u32) -> &[f64] {
+        let stride = self.width + 1;
+        &self.weights[j as usize * stride..(j as usize + 1) * stride]
+    }
+
+    /// The row of a sentence's word features (all its features, for a model without
+    /// character n-grams) from their hits, one per occurrence: each feature once, in the order
+    /// of its first hit, valued `tf * idf` (the idf read from beside the feature's weights,
+    /// which the product reads next) and L2-normalized, with the same values, summed in the
+    /// same order, as [`SparseRow::fill_from_feature_hits_unordered`] of one block. `counts`
+    /// is zero before and after.
+    fn word_row(&self, hits: &[u32], counts: &mut Vec<u32>, row: &mut SparseRow) {
+        row.indices.clear();
+        row.values.clear();
+        if counts.len() < self.index.len() {
+            counts.resize(self.index.len(), 0);
+        }
+        // The rows and counts lie scattered over megabytes: all are asked for before the
+        // first is read, so that their cache misses overlap.
+        for &f in hits {
+            crate::util::prefetch(self.row(f));
+            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
+        }
+        for &f in hits {
+            let c = &mut counts[f as usize];
+            if *c == 0 {
+                row.indices.push(f);
+            }
+            *c += 1;
+        }
+        let sublinear = self.index.sublinear_tf();
+        let mut norm = 0.0;
+        for &f in &row.indices {
+            let count = std::mem::take(&mut counts[f as usize]);
+            let v = sublinear_count(count, sublinear) * self.row(f)[self.width];
+            norm += v * v;
+            row.values.push(v);
+        }
+        if norm > 0.0 {
+            let inverse = 1.0 / norm.sqrt();
+            row.values.iter_mut().for_each(|v| *v *= inverse);
+        }
+    }
+
+    /// The weights of character feature `f` in the columns of the character block.
+    #[inline]
+    fn char_row(&self, f: u32) -> &[f64] {
+        let cw = self.char_columns.len();
+        let at = (f as usize - self.index.char_start()) * cw;
+        &self.char_weights[at..at + cw]
     }
 
     /// Scores a model with character n-grams. The character block of a sentence is
@@ -244,7 +320,8 @@ impl Scorer {
     /// Each token's `sum idf_f W[f]` (and `sum idf_f^2`) is computed once per distinct token
     /// and kept; the sentence adds its tokens' sums, then corrects the features that occur
     /// more than once, where `g(m) != m`. The result equals the row-by-row product up to the
-    /// order of the additions.
+    /// order of the additions. Columns whose character weights are all zero get nothing from
+    /// the character block, and are left out of it.
     fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
         let ScoreScratch {
             vectorizer,
@@ -260,12 +337,13 @@ impl Scorer {
             repeated,
             sum,
         } = scratch;
-        let w = self.width;
+        let cw = self.char_columns.len();
+        let stride = cw + 1;
         // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
         // token is known.
-        let gen = self.index.analyze_by_token(text, vectorizer, row, tokens, |t| {
-            let at = t as usize * (w + 1);
-            if let Some(cell) = token_sums.get(at..at + w + 1) {
+        let gen = self.index.analyze_by_token(text, vectorizer, tokens, |t| {
+            let at = t as usize * stride;
+            if let Some(cell) = token_sums.get(at..at + stride) {
                 crate::util::prefetch(cell);
             }
         });
@@ -273,31 +351,29 @@ impl Scorer {
             token_sums.clear();
             *generation = gen;
         }
-        let stride = w + 1;
-        self.prefetch_rows(&row.indices);
+        self.word_row(vectorizer.word_hits(), counts, row);
         out.clear();
         out.extend_from_slice(&self.intercepts);
         for (&j, &x) in row.indices.iter().zip(&row.values) {
-            let weights = &self.weights[j as usize * w..(j as usize + 1) * w];
-            out.iter_mut().zip(weights).for_each(|(o, w)| *o += x * w);
+            out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
         }
         // Where each token's features lie is known now (its range was asked for above): the
         // features themselves are asked for before the first is read.
         for &t in tokens.iter() {
             crate::util::prefetch(self.index.token_features(vectorizer, t));
         }
-        if tokens.is_empty() {
+        if tokens.is_empty() || cw == 0 {
             self.softmax_heads(out);
             return;
         }
         let idf = self.index.idf();
-        if counts.len() < idf.len() {
-            counts.resize(idf.len(), 0);
+        // `counts` was sized for the word row.
+        if seen.len() < idf.len() {
             seen.resize(idf.len(), 0);
         }
         next_stamp(seen, stamp);
         sum.clear();
-        sum.resize(w, 0.0);
+        sum.resize(cw, 0.0);
         let mut norm2 = 0.0;
         dups.clear();
         for &t in tokens.iter() {
@@ -310,39 +386,30 @@ impl Scorer {
                 self.fill_token_sums(features, idf, &mut token_sums[at..at + stride]);
             }
             let cell = &token_sums[at..at + stride];
-            sum.iter_mut().zip(&cell[..w]).for_each(|(s, c)| *s += c);
-            norm2 += cell[w];
+            sum.iter_mut().zip(&cell[..cw]).for_each(|(s, c)| *s += c);
+            norm2 += cell[cw];
             mark_seen(features, seen, *stamp, dups);
         }
         self.correct_repeated(dups, repeated, counts, idf, sum, &mut norm2);
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
-            out.iter_mut().zip(sum.iter()).for_each(|(o, s)| *o += s * inverse);
+            for (&c, s) in self.char_columns.iter().zip(sum.iter()) {
+                out[c] += s * inverse;
+            }
         }
         self.softmax_heads(out);
     }
 
-    /// Asks for the weight rows of a sentence's word features: they lie scattered over
-    /// megabytes, and asked for before the first is read, their cache misses overlap.
-    #[inline]
-    fn prefetch_rows(&self, indices: &[u32]) {
-        let w = self.width;
-        for &j in indices {
-            crate::util::prefetch(&self.weights[j as usize * w..(j as usize + 1) * w]);
-        }
-    }
-
-    /// One token's cached sums: `sum idf_f W[f]` over its features in the first `width`
-    /// cells, `sum idf_f^2` in the last.
+    /// One token's cached sums: `sum idf_f W[f]` over its features in the first cells (one
+    /// per column of the character block), `sum idf_f^2` in the last.
     #[inline]
     fn fill_token_sums(&self, features: &[u32], idf: &[f64], cell: &mut [f64]) {
-        let w = self.width;
+        let cw = self.char_columns.len();
         cell.iter_mut().for_each(|v| *v = 0.0);
         for &f in features {
             let i = idf[f as usize];
-            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-            cell[..w].iter_mut().zip(weights).for_each(|(c, wt)| *c += i * wt);
-            cell[w] += i * i;
+            cell[..cw].iter_mut().zip(self.char_row(f)).for_each(|(c, wt)| *c += i * wt);
+            cell[cw] += i * i;
         }
     }
 
@@ -360,7 +427,6 @@ impl Scorer {
         sum: &mut [f64],
         norm2: &mut f64,
     ) {
-        let w = self.width;
         let sublinear = self.index.sublinear_tf();
         // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
         // reached 2 (the order of the additions below).
@@ -373,15 +439,14 @@ impl Scorer {
             }
         }
         for &f in repeated.iter() {
-            crate::util::prefetch(&self.weights[f as usize * w..(f as usize + 1) * w]);
+            crate::util::prefetch(self.char_row(f));
         }
         for &f in repeated.iter() {
             let count = std::mem::take(&mut counts[f as usize]) + 1;
             let m = f64::from(count);
             let g = sublinear_count(count, sublinear);
             let i = idf[f as usize];
-            let weights = &self.weights[f as usize * w..(f as usize + 1) * w];
-            sum.iter_mut().zip(weights).for_each(|(s, wt)| *s += (g - m) * i * wt);
+            sum.iter_mut().zip(self.char_row(f)).for_each(|(s, wt)| *s += (g - m) * i * wt);
             *norm2 += (g * g - m) * i * i;
         }
     }
@@ -398,8 +463,7 @@ impl Scorer {
         let mut acc = [0.0; W];
         acc.copy_from_slice(&out[..W]);
         for (&j, &x) in indices.iter().zip(values) {
-            let row: &[f64; W] =
-                self.weights[j as usize * W..j as usize * W + W].try_into().expect("W wide");
+            let row: &[f64; W] = self.row(j)[..W].try_into().expect("W wide");
             for c in 0..W {
                 acc[c] += x * row[c];
             }
@@ -407,10 +471,10 @@ impl Scorer {
         out[..W].copy_from_slice(&acc);
     }
 
-    /// The fused weights (`n_features x width`, feature-major), the width (classes of all
-    /// tasks) and the intercepts.
+    /// The fused weights (feature-major: each feature's row holds its weight for every class
+    /// of every task, then its idf), the length of a row, and the intercepts.
     pub(crate) fn fused(&self) -> (&[f64], usize, &[f64]) {
-        (&self.weights, self.width, &self.intercepts)
+        (&self.weights, self.width + 1, &self.intercepts)
     }
 
     /// The tasks, in output order.
@@ -441,7 +505,8 @@ impl Scorer {
             self.score_by_token(text, scratch);
             return &scratch.out;
         }
-        self.index.transform_unordered_into(text, &mut scratch.vectorizer, &mut scratch.row);
+        self.index.find_hits(text, &mut scratch.vectorizer);
+        self.word_row(scratch.vectorizer.word_hits(), &mut scratch.counts, &mut scratch.row);
         let out = &mut scratch.out;
         out.clear();
         out.extend_from_slice(&self.intercepts);
@@ -451,10 +516,9 @@ impl Scorer {
             3 => self.accumulate::<3>(indices, values, out),
             6 => self.accumulate::<6>(indices, values, out),
             9 => self.accumulate::<9>(indices, values, out),
-            w => {
+            _ => {
                 for (&j, &x) in indices.iter().zip(values) {
-                    let row = &self.weights[j as usize * w..(j as usize + 1) * w];
-                    out.iter_mut().zip(row).for_each(|(o, w)| *o += x * w);
+                    out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
                 }
             }
         }
