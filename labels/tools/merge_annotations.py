@@ -8,7 +8,9 @@ twice, the final label is the one both readings agree on, or else the third read
 replace the labels of the sentences it lists.
 
 The second round (pool-2.csv: sentences drawn by sample_round2.py; first-reading-7..10.csv;
-second-reading-2.csv; adjudicated-2.csv) is assembled the same way and appended.
+second-reading-2.csv; adjudicated-2.csv) is assembled the same way and appended, and so is the
+fourth (pool-4.csv from sample_round4.py; first-reading-11.csv, whose `decision` column drops
+the lines that are not sentences of an article; second-reading-4.csv; adjudicated-4.csv).
 
 Last come the written sentences (written-neutral.csv: sentences written to name Assad's side or
 Russia's side without a stance, outlet `written`), with the labels of their reading
@@ -93,6 +95,8 @@ def main():
             continue
         seen_text.add(p["text"])
         labels = first[sid]
+        if labels.get("decision") == "drop":  # not a sentence of the article (round 4)
+            continue
         if sid in second and any(second[sid][t] != first[sid][t] for t in TASKS):
             labels = adjudicated[sid]
         labels = reviewed.get(sid, labels)
