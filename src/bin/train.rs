@@ -121,6 +121,13 @@ struct Args {
     /// model learns what is said about the actor, not which name was used.
     #[arg(long, value_name = "CSV")]
     actors: Option<PathBuf>,
+    /// With --actors: in a sentence that names an actor, every word also counts as a feature
+    /// "about" that actor, so a stance task can weigh what is said about its actor otherwise
+    /// than the same words elsewhere ("about:russia denied"). Naming the actor alone still
+    /// adds nothing. On labels/ this raised the russia task's cross-validated macro-F1
+    /// (models/README.md). `--about-features false` turns it off.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    about_features: bool,
     /// L-BFGS iteration limit per fit.
     #[arg(long, default_value_t = 1000)]
     max_iterations: u64,
@@ -266,6 +273,7 @@ fn train_settings(args: &Args) -> Result<TrainSettings> {
                 Some(path) => Actor::read_table(path)?,
                 None => Vec::new(),
             },
+            about_features: args.about_features && args.actors.is_some(),
         },
         folds: args.cv,
         c_grid: args.c_grid.clone(),

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use crate::features::about::{about_marker, AboutIds};
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
 use crate::text::ascii::AsciiClasses;
@@ -73,6 +74,9 @@ pub struct Analyzer {
     mentions: MentionFinder,
     /// Per actor, the placeholder its mentions become.
     placeholders: Vec<String>,
+    /// Per actor, the marker stem of its "about" features (`about:NAME`; see
+    /// [`FeatureSettings::about_features`]).
+    markers: Vec<String>,
 }
 
 /// Reusable buffers for [`Analyzer::analyze`], one per thread.
@@ -118,7 +122,8 @@ impl Analyzer {
         let stemmer = settings.stemming.map(Stemmer::new);
         let mentions = MentionFinder::new(&settings.actors);
         let placeholders = settings.actors.iter().map(Actor::placeholder).collect();
-        Analyzer { settings, stemmer, tokenizer: Tokenizer::new(), mentions, placeholders }
+        let markers = settings.actors.iter().map(|a| about_marker(&a.name)).collect();
+        Analyzer { settings, stemmer, tokenizer: Tokenizer::new(), mentions, placeholders, markers }
     }
 
     /// The settings this analyzer applies.
@@ -227,6 +232,8 @@ impl Analyzer {
         if SPANS {
             spans.clear();
         }
+        // Bit `a` set: the text mentions actor `a` (only with about features on).
+        let mut about = 0u64;
         for q in queue.iter() {
             let t = &queued[q.start..q.end];
             if q.placeholder {
@@ -236,10 +243,14 @@ impl Analyzer {
                 if SPANS {
                     spans.push(q.span);
                 }
+                if self.settings.about_features {
+                    about |= self.placeholder_bit(t);
+                }
             } else {
                 self.push_token::<SPANS>(t, q.span, stems, spans, cache, stem_id, token);
             }
         }
+        let markers = self.about_markers(about, cache, stem_id);
         let (stems, spans) = (&scratch.stems, &scratch.spans);
         let (lo, hi) = self.settings.word_ngrams;
         for n in lo..=hi {
@@ -250,6 +261,64 @@ impl Analyzer {
                 }
             }
         }
+        if let Some((markers, placeholders)) = markers {
+            for &marker in markers.as_slice() {
+                for (i, &stem) in stems.iter().enumerate() {
+                    if stem != UNKNOWN_STEM && !placeholders.contains(&stem) {
+                        word(ngram_key(&[marker, stem]), if SPANS { spans[i] } else { (0, 0) });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bit of the actor whose placeholder is `placeholder` (0 if none).
+    #[inline]
+    fn placeholder_bit(&self, placeholder: &str) -> u64 {
+        match self.placeholders.iter().position(|p| p == placeholder) {
+            Some(a) if a < 64 => 1 << a,
+            _ => 0,
+        }
+    }
+
+    /// For the actors of the bits of `about`, the stem ids of their "about" markers that are
+    /// known (at most one per actor), and the stem ids of every actor's placeholder (which get
+    /// no "about" copy); `None` when there is nothing to add.
+    #[inline]
+    fn about_markers(
+        &self,
+        about: u64,
+        cache: &mut StemCache<TokenEntry>,
+        stem_id: &mut impl FnMut(&str) -> u32,
+    ) -> Option<(AboutIds, AboutIds)> {
+        if about == 0 {
+            return None;
+        }
+        let mut markers = AboutIds::default();
+        for (a, marker) in self.markers.iter().enumerate().take(64) {
+            if about & (1 << a) != 0 {
+                let id = cache
+                    .get_or_insert_mut(marker, |m| TokenEntry {
+                        stem: stem_id(m),
+                        token: NO_TOKEN_ID,
+                    })
+                    .stem;
+                if id != UNKNOWN_STEM {
+                    markers.push(id);
+                }
+            }
+        }
+        if markers.is_empty() {
+            return None;
+        }
+        let mut placeholders = AboutIds::default();
+        for p in &self.placeholders {
+            let id = cache
+                .get_or_insert_mut(p, |p| TokenEntry { stem: stem_id(p), token: NO_TOKEN_ID })
+                .stem;
+            placeholders.push(id);
+        }
+        Some((markers, placeholders))
     }
 
     /// Calls `unit` with every token of `text` and its byte range, in order, and with the
@@ -421,153 +490,4 @@ fn char_grams(token: &str, lo: usize, hi: usize, buf: &mut String, f: &mut impl 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn terms(settings: FeatureSettings, text: &str) -> Vec<String> {
-        let analyzer = Analyzer::new(settings);
-        let mut names: Vec<String> = Vec::new();
-        let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut out = Vec::new();
-        let mut chars = Vec::new();
-        analyzer.analyze(
-            text,
-            &mut AnalyzerScratch::default(),
-            &mut |s| {
-                *ids.entry(s.to_string()).or_insert_with(|| {
-                    names.push(s.to_string());
-                    names.len() as u32 - 1
-                })
-            },
-            &mut |t| match t {
-                Term::Word(k) => out.push(k),
-                Term::Char(g) => chars.push(format!("{CHAR_TERM_PREFIX}{g}")),
-            },
-        );
-        let mut words: Vec<String> = out
-            .into_iter()
-            .map(|k| {
-                ngram_ids(k)
-                    .iter()
-                    .map(|&i| names[i as usize].clone())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        words.extend(chars);
-        words
-    }
-
-    #[test]
-    fn ngram_keys_round_trip() {
-        for ids in [&[0u32][..], &[5, 7], &[MAX_STEM_ID, 0, 3]] {
-            assert_eq!(ngram_ids(ngram_key(ids)), ids);
-        }
-        assert_ne!(ngram_key(&[1, 2]), ngram_key(&[2, 1]));
-    }
-
-    #[test]
-    fn unigrams_and_bigrams_of_stems() {
-        let t = terms(FeatureSettings::default(), "Rebels bombed villages");
-        assert_eq!(t, ["rebel", "bomb", "villag", "rebel bomb", "bomb villag"]);
-    }
-
-    #[test]
-    fn stemming_off_keeps_surface_forms() {
-        let s = FeatureSettings { stemming: None, word_ngrams: (1, 1), ..Default::default() };
-        assert_eq!(terms(s, "Rebels bombed"), ["rebels", "bombed"]);
-    }
-
-    #[test]
-    fn stop_words_are_dropped_before_ngrams() {
-        let s = FeatureSettings { stop_words: true, ..Default::default() };
-        assert_eq!(terms(s, "the army of Syria"), ["armi", "syria", "armi syria"]);
-    }
-
-    #[test]
-    fn aliases_fold_names_into_one_token() {
-        let mut s = FeatureSettings { word_ngrams: (1, 1), ..Default::default() };
-        s.aliases.insert("bashar".into(), "assad".into());
-        s.aliases.insert("kremlin".into(), "russia".into());
-        assert_eq!(terms(s, "Bashar Kremlin Assad"), ["assad", "russia", "assad"]);
-    }
-
-    #[test]
-    fn actor_names_become_one_placeholder_unless_places_and_datelines_are_left_out() {
-        let table = "actor,alias,not_after\nassad,Assad,\nassad,Damascus,in\nrussia,Kremlin,\n";
-        let actors =
-            crate::text::Actor::parse_table(std::path::Path::new("a.csv"), table.as_bytes())
-                .unwrap();
-        let s = FeatureSettings {
-            word_ngrams: (1, 1),
-            char_ngrams: Some((3, 3)),
-            actors,
-            ..Default::default()
-        };
-        // Names fold (the possessive too) and carry no character n-grams; "in Damascus" is a
-        // place; the dateline is not read.
-        assert_eq!(
-            terms(s.clone(), "KREMLIN (AP) — Assad's envoy in Damascus met Damascus"),
-            [
-                "actor:assad",
-                "envoy",
-                "in",
-                "damascus",
-                "met",
-                "actor:assad",
-                "c: en",
-                "c:env",
-                "c:nvo",
-                "c:voy",
-                "c:oy ",
-                "c: in",
-                "c:in ",
-                "c: da",
-                "c:dam",
-                "c:ama",
-                "c:mas",
-                "c:asc",
-                "c:scu",
-                "c:cus",
-                "c:us ",
-                "c: me",
-                "c:met",
-                "c:et ",
-            ]
-        );
-        // "the" before a name goes with the name.
-        assert_eq!(terms(s.clone(), "The Kremlin"), ["actor:russia"]);
-        assert_eq!(
-            terms(s, "Bathe Kremlin"),
-            ["bath", "actor:russia", "c: ba", "c:bat", "c:ath", "c:the", "c:he "]
-        );
-    }
-
-    #[test]
-    fn character_ngrams_are_padded_and_prefixed() {
-        let s = FeatureSettings {
-            word_ngrams: (1, 1),
-            char_ngrams: Some((3, 3)),
-            ..Default::default()
-        };
-        assert_eq!(terms(s, "War"), ["war", "c: wa", "c:war", "c:ar "]);
-    }
-
-    #[test]
-    fn unknown_stems_break_ngrams() {
-        let analyzer = Analyzer::new(FeatureSettings::default());
-        let mut keys = Vec::new();
-        analyzer.analyze(
-            "army shelled town",
-            &mut AnalyzerScratch::default(),
-            &mut |s| if s == "shell" { UNKNOWN_STEM } else { s.len() as u32 },
-            &mut |t| {
-                if let Term::Word(k) = t {
-                    keys.push(ngram_ids(k))
-                }
-            },
-        );
-        assert_eq!(keys, vec![vec![4], vec![4]]);
-    }
-}
+mod tests;

@@ -40,7 +40,20 @@ pub struct FeatureSettings {
     /// n-grams, so the model sees the same term whatever name a sentence uses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actors: Vec<Actor>,
+    /// In a sentence that mentions an actor, every unigram of the sentence also counts as a
+    /// feature of its own, "about" that actor (`about:russia vetoed`): what a sentence says
+    /// about an actor can weigh otherwise than the same words elsewhere, while naming the
+    /// actor alone adds nothing. Needs `actors`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub about_features: bool,
 }
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Most actors whose "about" features ([`FeatureSettings::about_features`]) one model builds.
+pub const MAX_ABOUT_ACTORS: usize = 64;
 
 impl Default for FeatureSettings {
     fn default() -> Self {
@@ -55,6 +68,7 @@ impl Default for FeatureSettings {
             stemming: Some(Language::English),
             aliases: BTreeMap::new(),
             actors: Vec::new(),
+            about_features: false,
         }
     }
 }
@@ -81,6 +95,15 @@ impl FeatureSettings {
             return Err(Error::setting(
                 format!("max_df {} is not in (0, 1]", self.max_df),
                 "give max_df as a fraction of sentences, e.g. 0.9",
+            ));
+        }
+        if self.about_features && self.actors.len() > MAX_ABOUT_ACTORS {
+            return Err(Error::setting(
+                format!(
+                    "{} actors, and \"about\" features are built for at most {MAX_ABOUT_ACTORS}",
+                    self.actors.len()
+                ),
+                "give fewer actors, or turn the about features off (--about-features false)",
             ));
         }
         if self.max_features == Some(0) {

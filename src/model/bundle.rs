@@ -19,8 +19,13 @@ use crate::features::{FeatureIndex, FeatureSettings, Vocabulary, CHAR_TERM_PREFI
 use crate::model::{Scorer, TaskModel, TrainedModels};
 use crate::util::sha256_hex;
 
-/// Version of the bundle format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the bundle format this build writes. Version 3 added "about" features
+/// ([`FeatureSettings::about_features`]): a build that reads only version 2 refuses such a
+/// bundle by its version, with a clear message, instead of scoring without them.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest bundle format this build still reads (a version 2 bundle is a version 3 bundle
+/// without "about" features).
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 /// The file inside a bundle directory.
 pub const MODEL_FILE: &str = "model.nsm";
 const MAGIC: &str = "newsstance-model";
@@ -314,7 +319,7 @@ impl ModelBundle {
                 "upgrade newsstance, or retrain the model with this version",
             ));
         }
-        if version < FORMAT_VERSION {
+        if version < OLDEST_FORMAT_VERSION {
             return Err(Error::model(
                 &path,
                 format!("format version {version} is no longer supported"),

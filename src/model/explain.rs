@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureIndex, SparseRow, Vocabulary, CHAR_TERM_PREFIX};
+use crate::features::{FeatureIndex, SparseRow, Vocabulary, ABOUT_PREFIX, CHAR_TERM_PREFIX};
 use crate::model::{argmax, ScoreScratch, Scorer, TaskModel};
 
 /// One surface term of a sentence and its contribution to a class's score.
@@ -118,7 +118,8 @@ impl Scorer {
 /// A vocabulary term as a reader would write it: a word term is its stems (`barrel bomb`);
 /// an actor's placeholder `actor:assad` reads `[assad]` (any of its names); a character
 /// n-gram reads as the part of a word it is, `…` standing for the rest of the word
-/// (`c: bom` is `bom…`, a word's start; `c:mbs ` is `…mbs`; `c:omb` is `…omb…`).
+/// (`c: bom` is `bom…`, a word's start; `c:mbs ` is `…mbs`; `c:omb` is `…omb…`); an "about"
+/// feature `about:russia deni` reads `(about [russia]) deni`.
 pub fn readable_term(term: &str) -> String {
     if let Some(gram) = term.strip_prefix(CHAR_TERM_PREFIX) {
         let (start, gram) = match gram.strip_prefix(' ') {
@@ -132,9 +133,10 @@ pub fn readable_term(term: &str) -> String {
         return format!("{start}{gram}{end}");
     }
     term.split(' ')
-        .map(|w| match w.strip_prefix("actor:") {
-            Some(actor) => format!("[{actor}]"),
-            None => w.to_string(),
+        .map(|w| match (w.strip_prefix("actor:"), w.strip_prefix(ABOUT_PREFIX)) {
+            (Some(actor), _) => format!("[{actor}]"),
+            (_, Some(actor)) => format!("(about [{actor}])"),
+            _ => w.to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -144,8 +146,10 @@ pub fn readable_term(term: &str) -> String {
 /// features (`chars` false) or the character n-grams (`chars` true), as `(term, weight)`,
 /// largest first. A word term is shown with `surface` (the form most often seen in the
 /// training sentences, from [`surface_forms`]) when it has one; a term holding an actor's
-/// placeholder or a number is shown word by word, `[actor]` for the placeholder (any name of
-/// the actor), `(number)` for a number, and each other word by its own most frequent form;
+/// placeholder or a number, and an "about" feature, are shown word by word, `[actor]` for the
+/// placeholder (any name of the actor), `(about [actor])` for the marker of a word in a
+/// sentence naming the actor, `(number)` for a number, and each other word by its own most
+/// frequent form;
 /// character n-grams as [`readable_term`] shows them. Features with a weight of zero or less
 /// are left out.
 pub fn top_features(
@@ -168,6 +172,9 @@ pub fn top_features(
         if let Some(actor) = stem.strip_prefix("actor:") {
             return format!("[{actor}]");
         }
+        if let Some(actor) = stem.strip_prefix(ABOUT_PREFIX) {
+            return format!("(about [{actor}])");
+        }
         if stem == crate::text::NUMBER_TOKEN {
             return "(number)".into();
         }
@@ -183,7 +190,10 @@ pub fn top_features(
             let term = &vocabulary.terms[f];
             let shown = if chars {
                 readable_term(term)
-            } else if term.contains("actor:") || term.contains(crate::text::NUMBER_TOKEN) {
+            } else if term.contains("actor:")
+                || term.starts_with(ABOUT_PREFIX)
+                || term.contains(crate::text::NUMBER_TOKEN)
+            {
                 term.split(' ').map(stem_form).collect::<Vec<_>>().join(" ")
             } else {
                 match surface.get(&(f as u32)) {

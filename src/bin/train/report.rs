@@ -57,8 +57,9 @@ pub fn render_report(bundle: &ModelBundle, surface: &HashMap<u32, String>) -> St
         let _ = writeln!(
             s,
             "top {TOP_FEATURES} features per class, by weight (words as most often written in \
-             the training sentences, [actor] any name of the actor, (number) any number; \
-             character n-grams with … for the rest of the word):"
+             the training sentences, [actor] any name of the actor, (about [actor]) a word \
+             of a sentence naming the actor, (number) any number; character n-grams with … \
+             for the rest of the word):"
         );
         let width = task.classes.iter().map(|c| c.chars().count()).max().unwrap_or(0);
         let show = |top: Vec<(String, f64)>| {

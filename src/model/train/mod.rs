@@ -23,7 +23,9 @@ use rayon::prelude::*;
 
 use crate::dataset::LabeledSet;
 use crate::error::{Error, Result};
-use crate::features::{AnalyzedCorpus, Analyzer, FeatureSettings, SparseRow, Vocabulary};
+use crate::features::{
+    about_marker, AnalyzedCorpus, Analyzer, FeatureSettings, SparseRow, Vocabulary, ABOUT_PREFIX,
+};
 use crate::model::cv::Balance;
 use crate::model::fit::{fit_multinomial, FittedWeights, SolverFloat, SolverSettings};
 use crate::model::sparse_fit::{balanced_weights, fit_sparse, CsrMatrix};
@@ -192,7 +194,7 @@ fn train_task(task: &TaskRows, shared: &Shared<'_>) -> Result<TaskModel> {
     };
     let problem =
         Problem::new(task, &positions, balance, settings.seed, |p| &shared.rows[task.docs[p]]);
-    let x = problem.matrix(n_cols, own_placeholder(shared.analysis, vocabulary, &task.name));
+    let x = problem.matrix(n_cols, &dropped_features(shared.analysis, vocabulary, &task.name));
     let solver = solver(settings, c, problem.y.len(), problem.y.len());
     let fit = fit_one(settings, &x, &problem, task.classes.len(), solver, None).map_err(|e| {
         Error::training(
@@ -310,8 +312,8 @@ impl<'a> Problem<'a> {
     }
 
     /// The rows restricted to the first `n_cols` features (the word block, or all), without
-    /// the feature `drop` (see [`own_placeholder`]).
-    pub(super) fn matrix(&self, n_cols: usize, drop: Option<u32>) -> CsrMatrix {
+    /// the features `drop` (ascending; see [`dropped_features`]).
+    pub(super) fn matrix(&self, n_cols: usize, drop: &[u32]) -> CsrMatrix {
         without(CsrMatrix::from_rows_truncated(&self.rows, n_cols), drop)
     }
 }
@@ -427,14 +429,16 @@ fn task_model(
 }
 
 /// `x` without the entries of column `drop`.
-pub(super) fn without(mut x: CsrMatrix, drop: Option<u32>) -> CsrMatrix {
-    let Some(drop) = drop else { return x };
+pub(super) fn without(mut x: CsrMatrix, drop: &[u32]) -> CsrMatrix {
+    if drop.is_empty() {
+        return x;
+    }
     let mut kept = 0;
     let mut start = 0;
     for r in 0..x.indptr.len() - 1 {
         let end = x.indptr[r + 1];
         for k in start..end {
-            if x.indices[k] != drop {
+            if drop.binary_search(&x.indices[k]).is_err() {
                 x.indices[kept] = x.indices[k];
                 x.values[kept] = x.values[k];
                 kept += 1;
@@ -448,16 +452,32 @@ pub(super) fn without(mut x: CsrMatrix, drop: Option<u32>) -> CsrMatrix {
     x
 }
 
-/// The feature of a stance task's own actor placeholder (the unigram `actor:NAME` of the actor
-/// named like the task), which that task does not learn from: naming an actor is not taking a
-/// stance toward it. The n-grams around the name (`actor:russia vetoed`) stay.
-pub(super) fn own_placeholder(
+/// The features a task does not learn from, in ascending order. A stance task (named like an
+/// actor) leaves out its own actor's placeholder (the unigram `actor:NAME`): naming an actor is
+/// not taking a stance toward it; the n-grams around the name (`actor:russia vetoed`) stay. It
+/// also leaves out the "about" features of other actors (`about:OTHER word`), and a task that
+/// is no actor's leaves out every "about" feature: they are there for the stance toward the
+/// actor they are about.
+pub(super) fn dropped_features(
     analysis: &FeatureSettings,
     vocabulary: &Vocabulary,
     task: &str,
-) -> Option<u32> {
-    let actor = analysis.actors.iter().find(|a| a.name == task)?;
-    let term = actor.placeholder();
+) -> Vec<u32> {
     let words = &vocabulary.terms[..vocabulary.char_start()];
-    words.binary_search(&term).ok().map(|i| i as u32)
+    let actor = analysis.actors.iter().find(|a| a.name == task);
+    let own_about = actor.map(|a| format!("{} ", about_marker(&a.name)));
+    let mut drop = Vec::new();
+    if let Some(i) = actor.and_then(|a| words.binary_search(&a.placeholder()).ok()) {
+        drop.push(i as u32);
+    }
+    if analysis.about_features {
+        for (i, term) in words.iter().enumerate() {
+            let about = term.starts_with(ABOUT_PREFIX);
+            if about && !own_about.as_ref().is_some_and(|own| term.starts_with(own.as_str())) {
+                drop.push(i as u32);
+            }
+        }
+    }
+    drop.sort_unstable();
+    drop
 }

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::rows::TaskRows;
 use super::settings::{dedup, FeatureSet, TrainSettings};
-use super::{fit_one, own_placeholder, solver, without, Problem};
+use super::{dropped_features, fit_one, solver, without, Problem};
 use crate::error::{Error, Result};
 use crate::features::{AnalyzedCorpus, FeatureSettings, SparseRow, Vocabulary};
 use crate::model::cv::{stratified_folds, stratified_group_folds, Balance};
@@ -241,11 +241,11 @@ impl Search<'_> {
             FeatureSet::Words => fold.vocabulary.char_start(),
             FeatureSet::WordsAndChars => fold.vocabulary.len(),
         };
-        let drop = own_placeholder(self.analysis, &fold.vocabulary, &task.name);
-        let x_test = without(CsrMatrix::from_rows_truncated(test_rows, n_cols), drop);
+        let drop = dropped_features(self.analysis, &fold.vocabulary, &task.name);
+        let x_test = without(CsrMatrix::from_rows_truncated(test_rows, n_cols), &drop);
         let problem = Problem::new(task, &fold.train, balance, settings.seed, |p| &fold.rows[p]);
         let full_rows = balance.apply(&self.all, &task.y, n_classes, settings.seed).len();
-        let x = problem.matrix(n_cols, drop);
+        let x = problem.matrix(n_cols, &drop);
         let mut previous: Option<FittedWeights> = None;
         let mut predictions = Vec::with_capacity(self.grid.len());
         let mut unconverged = 0;

@@ -97,3 +97,37 @@ fn the_memory_cap_bounds_features_for_the_dense_solver_only() {
     let before = sparse.features.max_features;
     assert_eq!(with_memory_cap(&sparse, &[task], &progress).features.max_features, before);
 }
+
+#[test]
+fn each_task_leaves_out_its_own_name_and_the_about_features_of_others() {
+    let table = "actor,alias,not_after\nassad,Assad,\nrussia,Putin,\n";
+    let actors =
+        crate::text::Actor::parse_table(std::path::Path::new("a.csv"), table.as_bytes()).unwrap();
+    let analysis = FeatureSettings { actors, about_features: true, ..FeatureSettings::default() };
+    let terms = [
+        "about:assad deni",
+        "about:russia deni",
+        "about:russia vote",
+        "actor:assad",
+        "actor:russia",
+        "actor:russia deni",
+        "deni",
+        "c: de",
+    ];
+    let vocabulary = Vocabulary {
+        terms: terms.iter().map(|t| t.to_string()).collect(),
+        idf: vec![1.0; terms.len()],
+    };
+    let dropped = |task: &str| -> Vec<&str> {
+        dropped_features(&analysis, &vocabulary, task).iter().map(|&f| terms[f as usize]).collect()
+    };
+    assert_eq!(dropped("russia"), ["about:assad deni", "actor:russia"]);
+    assert_eq!(dropped("assad"), ["about:russia deni", "about:russia vote", "actor:assad"]);
+    assert_eq!(
+        dropped("sentiment"),
+        ["about:assad deni", "about:russia deni", "about:russia vote"]
+    );
+    // Without about features, only the own name is left out.
+    let plain = FeatureSettings { about_features: false, ..analysis.clone() };
+    assert_eq!(dropped_features(&plain, &vocabulary, "russia"), [4]);
+}
