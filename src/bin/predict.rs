@@ -85,7 +85,7 @@ struct Args {
     /// Explain each task's prediction: the K terms of the sentence (as written in it) that
     /// pushed the predicted class most, with their contributions to its score (logit), plus
     /// the intercept, the rest and the score: they add up. JSONL: "terms", "intercept",
-    /// "rest", "score" in each task's prediction; CSV: a <task>_terms column.
+    /// "rest", "score" in each task's prediction; CSV: a `<task>_terms` column.
     #[arg(long, value_name = "K", default_value_t = 0, conflicts_with = "split_only")]
     explain: usize,
     /// Add furniture patterns from FILE: a CSV of `kind,pattern` lines (`text` whole line,

@@ -58,7 +58,7 @@ pub const CHAR_TERM_PREFIX: &str = "c:";
 /// One term occurrence found by [`Analyzer::analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term<'a> {
-    /// A word n-gram, as its packed stem-id key (see [`ngram_key`]).
+    /// A word n-gram, as its packed stem-id key (see `ngram_key`).
     Word(u64),
     /// A character n-gram, without [`CHAR_TERM_PREFIX`].
     Char(&'a str),
@@ -143,7 +143,7 @@ impl Analyzer {
         }
     }
 
-    /// Analyzes `text`: `stem_id` maps a stem to its id (or [`UNKNOWN_STEM`]); `emit` receives
+    /// Analyzes `text`: `stem_id` maps a stem to its id (or `UNKNOWN_STEM`); `emit` receives
     /// every term occurrence, repeats included.
     pub fn analyze(
         &self,
@@ -169,8 +169,8 @@ impl Analyzer {
     /// The building block of [`Analyzer::analyze`]: `word` receives the key of every word
     /// n-gram occurrence, after `token` has received every token (character n-grams, when the
     /// settings ask for them, are the caller's to form from the tokens, e.g. with
-    /// [`for_each_char_gram`]). With each token, `token` gets the id slot the token cache keeps
-    /// for it ([`TokenEntry::token`]): [`NO_TOKEN_ID`] until the caller sets it, and kept as
+    /// `for_each_char_gram`). With each token, `token` gets the id slot the token cache keeps
+    /// for it (`TokenEntry::token`): `NO_TOKEN_ID` until the caller sets it, and kept as
     /// long as the cache keeps the token (a caller whose ids start over clears the cache).
     pub fn analyze_tokens(
         &self,

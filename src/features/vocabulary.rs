@@ -540,7 +540,7 @@ pub struct VectorizerScratch {
 
 impl VectorizerScratch {
     /// The word features of the text analyzed last by [`FeatureIndex::analyze_by_token`], one
-    /// per occurrence (all its features after [`FeatureIndex::find_hits`]).
+    /// per occurrence (all its features after `FeatureIndex::find_hits`).
     pub fn word_hits(&self) -> &[u32] {
         &self.hits
     }

@@ -24,7 +24,7 @@ const MAX_FURNITURE_LEN: usize = 256;
 const MAX_SENTENCE_FURNITURE_LEN: usize = 120;
 
 /// A named kind of page furniture: one of the built-in constants, or a kind added by a user
-/// patterns file ([`super::SentenceSplitter::with_furniture_file`]). Its name comes from
+/// patterns file ([`super::SentenceSplitter::with_furniture_patterns`]). Its name comes from
 /// [`super::SentenceSplitter::kind_name`] (built-in names also from [`FurnitureKind::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FurnitureKind(pub(super) u16);
