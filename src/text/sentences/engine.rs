@@ -257,8 +257,12 @@ fn header_stage(
 ) -> usize {
     let bytes = text.as_bytes();
     let mut headline_seen = false;
+    // A short-URL widget found at `pos` by the end of the previous turn.
+    let mut short_url = None;
     for _ in 0..4 {
-        let found = if let Some(e) = header::date_run(bytes, pos, end) {
+        let found = if let Some(e) = short_url.take() {
+            Some((e, FurnitureKind::SHARE))
+        } else if let Some(e) = header::date_run(bytes, pos, end) {
             Some((e, FurnitureKind::DATE))
         } else if let Some(e) = title
             .filter(|_| !headline_seen)
@@ -279,7 +283,8 @@ fn header_stage(
         }
         // The rest of the header line may be furniture too ("... 2018) Get short URL"); a
         // short-URL widget run into the first sentence is cut at the next turn.
-        if header::short_url(bytes, pos, end).is_some_and(|e| e < end) {
+        short_url = header::short_url(bytes, pos, end).filter(|&e| e < end);
+        if short_url.is_some() {
             continue;
         }
         if let Some(kind) = table.line_kind(&text[pos..end]) {

@@ -177,7 +177,8 @@ pub(super) fn slideshow(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
 /// into the first sentence: "Get short URL 0 73 The Kurdish-led ...", "Get short URL Topic
 /// Operation to Liberate Raqqa From Daesh (61) 112010 The US-led ...". Returns where the
 /// widget ends. The counters are one number, or "0" and one number: "Get short URL 0 85 12
-/// Daesh terrorists ..." leaves "12 Daesh terrorists ..." to the sentence.
+/// Daesh terrorists ..." leaves "12 Daesh terrorists ..." to the sentence. The label must be
+/// followed by a space, a digit or the end of the line.
 pub(super) fn short_url(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
     const LABEL: &[u8] = b"get short url";
     let line = &bytes[pos..end];
@@ -185,6 +186,10 @@ pub(super) fn short_url(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
         return None;
     }
     let mut at = LABEL.len();
+    // The label is a word of its own: "Get short URLs ..." is not the widget.
+    if line.get(at).is_some_and(|&b| b != b' ' && !b.is_ascii_digit()) {
+        return None;
+    }
     let spaces = |from: usize| from + line[from..].iter().take_while(|&&b| b == b' ').count();
     // A topic label: "Topic <title> (<count>)".
     let topic = spaces(at);

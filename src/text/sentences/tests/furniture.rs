@@ -319,7 +319,16 @@ fn a_short_url_widget_run_into_the_first_sentence_is_cut_at_its_counters() {
     assert_split(
         "Title\nGet short URL 0 73\nThe army advanced.",
         &["Title", "[share] Get short URL 0 73", "The army advanced."],
+    ); // "URLs" is another word: a sentence, in the header or as a whole line.
+    assert_split(
+        "Title\nGet short URLs for every story. The army advanced.",
+        &["Title", "Get short URLs for every story.", "The army advanced."],
     );
+    assert_split(
+        "Title\nThe army advanced.\nGet short URLs for every story.",
+        &["Title", "The army advanced.", "Get short URLs for every story."],
+    );
+    assert_split("Title\nGet short URL", &["Title", "[share] Get short URL"]);
 }
 
 #[test]
