@@ -4,7 +4,7 @@
 
 use memchr::{memchr, memchr3};
 
-use super::furniture::{FurnitureKind, FurnitureTable};
+use super::furniture::{site_footer, FurnitureKind, FurnitureTable};
 use super::header;
 use super::rules::{is_attribution, period_ends_sentence, Cut};
 use super::{SentenceSpan, SpanKind};
@@ -70,7 +70,11 @@ fn split_line_parts(
     // Furniture glued to the end of the line, cut off first and pushed last.
     let mut tail = std::mem::take(&mut cx.widgets);
     tail.clear();
-    if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
+    // A site footer run into the line (never the title).
+    let footer = (line_index > 0).then(|| site_footer(text, start, end, &mut tail)).flatten();
+    if let Some(at) = footer {
+        end = at;
+    } else if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
         end = at;
     } else if let Some((at, kind)) = header::glued_tail(bytes, start, end) {
         tail.push((at, end, kind));

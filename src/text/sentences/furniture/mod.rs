@@ -8,8 +8,10 @@ use std::borrow::Cow;
 
 use super::engine::is_space;
 
+mod footer;
 mod shapes;
 
+pub(super) use footer::site_footer;
 pub(super) use shapes::PHOTO_AGENCIES;
 use shapes::{
     all_capitalised, is_contact_line, is_initials_sign_off, is_name_list, is_names_sentence,

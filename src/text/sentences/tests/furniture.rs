@@ -344,3 +344,66 @@ fn a_slideshow_label_glued_to_a_sentence_is_cut_off_it() {
     );
     assert_split("Title\nSlideshow (3 Images)", &["Title", "[other] Slideshow (3 Images)"]);
 }
+
+#[test]
+fn a_site_footer_run_into_the_last_line_is_cut_into_its_parts() {
+    assert_split(
+        "Title\nThe convoy waited. Source TRTWorld and agencies Related News Iraqs vote violations | The global gag rule | Slovenian elections Thousands of Afghan migrants walk into Turkey for a better life Category News A picture is worth a thousand words. Follow us on Instagram. FOLLOW TRTWORLD Dont miss out on the Latest News SUBSCRIBE Subscribe to our Youtube channel for all latest reporting from around the world. Subscribe Copyright \u{a9} 2018 TRT World. TRT World Watch Live TV Schedule Contact Us",
+        &[
+            "Title",
+            "The convoy waited.",
+            "[credit] Source TRTWorld and agencies",
+            "[related] Related News",
+            "[related] Iraqs vote violations | The global gag rule | Slovenian elections",
+            "[related] Thousands of Afghan migrants walk into Turkey for a better life",
+            "[other] Category News",
+            "[share] A picture is worth a thousand words.",
+            "[share] Follow us on Instagram.",
+            "[share] FOLLOW TRTWORLD",
+            "[other] Dont miss out on the Latest News",
+            "[other] SUBSCRIBE",
+            "[share] Subscribe to our Youtube channel for all latest reporting from around the world.",
+            "[share] Subscribe",
+            "[other] Copyright \u{a9} 2018 TRT World.",
+            "[other] TRT World Watch Live TV Schedule Contact Us",
+        ],
+    );
+}
+
+#[test]
+fn footer_headlines_not_in_the_table_stay_related_and_are_cut_after_a_question_mark() {
+    assert_split(
+        "Title\nIt ended. Source AA Related News Turkey tells its consul to leave Is peace near? Iraqs vote violations | The global gag rule | Slovenian elections Category News Talks go\ton A picture is worth a thousand words. Newsletter SUBSCRI",
+        &[
+            "Title",
+            "It ended.",
+            "Source AA",
+            "[related] Related News",
+            "[related] Turkey tells its consul to leave Is peace near?",
+            "[related] Iraqs vote violations | The global gag rule | Slovenian elections",
+            "[other] Category News",
+            "[related] Talks go\ton",
+            "[share] A picture is worth a thousand words.",
+            "[other] Newsletter SUBSCRI",
+        ],
+    );
+}
+
+#[test]
+fn related_news_in_a_sentence_or_the_title_is_not_a_footer() {
+    for text in [
+        "Title\nHe runs the Related News desk at the paper.",
+        "Title\nRelated News outlets reported the attack.",
+        "Title\nThe page said Related News 3 times.",
+    ] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().all(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
+    assert_split(
+        "Related News Iraqs vote violations | The global gag rule | Slovenian elections\nIt ended.",
+        &[
+            "Related News Iraqs vote violations | The global gag rule | Slovenian elections",
+            "It ended.",
+        ],
+    );
+}
