@@ -6,7 +6,7 @@ use memchr::{memchr, memchr3};
 
 use super::furniture::{site_footer, FurnitureKind, FurnitureTable};
 use super::header;
-use super::rules::{is_attribution, period_ends_sentence, Cut};
+use super::rules::{crosshead, is_attribution, is_citation, period_ends_sentence, Cut};
 use super::{SentenceSpan, SpanKind};
 
 /// U+2026 HORIZONTAL ELLIPSIS, the one multi-byte terminator.
@@ -82,10 +82,23 @@ fn split_line_parts(
     } else if let Some(at) = header::sign_off(bytes, start, end) {
         tail.push((at, end, FurnitureKind::BYLINE));
         end = at;
+    } else if let Some(at) = header::glued_button(bytes, start, end) {
+        tail.push((at, end, FurnitureKind::SHARE));
+        end = at;
     }
     let first = out.len();
-    if let Some((s, e)) = trim_range(text, start, end) {
-        split_body(text, s, e, line_index, cx, out);
+    let mut body = trim_range(text, start, end);
+    // A tag list glued into the line: the text on both sides is split as lines of their own.
+    while let Some((s, e)) = body {
+        let Some((tags_start, tags_end)) = header::glued_tags(bytes, s, e) else {
+            split_body(text, s, e, line_index, cx, out);
+            break;
+        };
+        if let Some((s, e)) = trim_range(text, s, tags_start) {
+            split_body(text, s, e, line_index, cx, out);
+        }
+        out.push(furniture(tags_start, tags_end, FurnitureKind::OTHER));
+        body = trim_range(text, tags_end, e);
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
@@ -360,6 +373,11 @@ fn split_sentences(
             Cut::After => {
                 push_trimmed(text, sentence_start, run.end, kind, out);
                 sentence_start = next;
+                // A crosshead run into the text is a unit of its own.
+                if let Some(e) = crosshead(bytes, next, end) {
+                    push_trimmed(text, next, e, kind, out);
+                    sentence_start = skip_whitespace(text, e, end);
+                }
             }
             Cut::Before(at) => {
                 push_trimmed(text, sentence_start, at, kind, out);
@@ -472,18 +490,6 @@ impl Terminator {
             && word[0].is_ascii_uppercase()
             && word[1..].iter().all(u8::is_ascii_lowercase)
     }
-}
-
-/// `(OCHA statement, Oct. 9)`: a short bracket closed on the same line, not itself a sentence
-/// (`(He left.)`), then the end of the line, a period, or a new sentence.
-fn is_citation(bytes: &[u8], open: usize, end: usize) -> bool {
-    let limit = end.min(open + 80);
-    let Some(close) = memchr(b')', &bytes[open..limit]).map(|c| open + c) else {
-        return false;
-    };
-    let after = close + 1;
-    !matches!(bytes[close - 1], b'.' | b'!' | b'?')
-        && (after == end || matches!(bytes[after], b'.' | b' '))
 }
 
 fn is_plausible_start(c: char, bytes: &[u8], at: usize, end: usize) -> bool {

@@ -407,3 +407,57 @@ fn related_news_in_a_sentence_or_the_title_is_not_a_footer() {
         ],
     );
 }
+
+#[test]
+fn a_tag_list_glued_into_a_line_is_cut_out_of_it() {
+    assert_split(
+        "Title\nNine were killed a monitoring group said Tags Nusra Front al-Qaeda Aleppo Syria war. A suicide bomber struck.",
+        &[
+            "Title",
+            "Nine were killed a monitoring group said",
+            "[other] Tags Nusra Front al-Qaeda Aleppo Syria war.",
+            "A suicide bomber struck.",
+        ],
+    );
+    assert_split(
+        "Title\nJets struck Maaret al-Numan Tags Syria Idlib Bashar al Assad Almost a dozen civilians died.",
+        &[
+            "Title",
+            "Jets struck Maaret al-Numan",
+            "[other] Tags Syria Idlib Bashar al Assad",
+            "Almost a dozen civilians died.",
+        ],
+    );
+    // "IS" is a tag, not the verb "is".
+    assert_split(
+        "Title\nJets converged. Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on Raqqa killed 25.",
+        &[
+            "Title",
+            "Jets converged.",
+            "[other] Tags Raqqa airstrikes IS Syria airstrikes",
+            "Overnight airstrikes on Raqqa killed 25.",
+        ],
+    );
+}
+
+#[test]
+fn tags_in_a_sentence_are_no_tag_list() {
+    for text in [
+        "Title\nThe price Tags are high in Damascus.",
+        "Title\nHe said Tags were removed from the page.",
+        "Title\nShe wrote Tags.",
+    ] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().all(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
+}
+
+#[test]
+fn a_share_button_after_a_credit_is_cut_off() {
+    assert_split(
+        "Title\nThe army advanced. (Source: Syrian Coalition) Twitter",
+        &["Title", "The army advanced.", "[credit] (Source: Syrian Coalition)", "[share] Twitter"],
+    );
+    let text = "Title\nHe said so on Twitter";
+    assert!(check_invariants(text).iter().all(|s| !s.is_furniture()), "{text:?}");
+}
