@@ -24,7 +24,7 @@ use newsstance::text::{SentenceSplitter, SpanKind};
 
 /// Floors a margin below the figures reached (see the table printed by the test).
 const MIN_PRECISION: f64 = 0.99;
-const MIN_RECALL: f64 = 0.95;
+const MIN_RECALL: f64 = 0.96;
 const MIN_F1: f64 = 0.97;
 const MIN_KIND_AGREEMENT: f64 = 0.99;
 

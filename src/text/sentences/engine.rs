@@ -88,17 +88,20 @@ fn split_line_parts(
     }
     let first = out.len();
     let mut body = trim_range(text, start, end);
-    // A tag list glued into the line: the text on both sides is split as lines of their own.
+    // Tag lists and tweets glued into the line: the text on both sides is split as lines of
+    // their own.
+    let mut parts = Vec::new();
     while let Some((s, e)) = body {
-        let Some((tags_start, tags_end)) = header::glued_tags(bytes, s, e) else {
+        parts.clear();
+        let Some((block_start, block_end)) = header::glued_block(bytes, s, e, &mut parts) else {
             split_body(text, s, e, line_index, cx, out);
             break;
         };
-        if let Some((s, e)) = trim_range(text, s, tags_start) {
+        if let Some((s, e)) = trim_range(text, s, block_start) {
             split_body(text, s, e, line_index, cx, out);
         }
-        out.push(furniture(tags_start, tags_end, FurnitureKind::OTHER));
-        body = trim_range(text, tags_end, e);
+        out.extend(parts.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
+        body = trim_range(text, block_end, e);
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
@@ -109,8 +112,9 @@ fn split_line_parts(
 }
 
 /// Widgets, credits and sign-offs that scraped pages run into the body, one sentence each, in
-/// the spans from `first`; a slideshow label glued to the start of a sentence ("Slideshow (3
-/// Images) The attack ...") is cut off it.
+/// the spans from `first`; a slideshow label or a video title glued to the start of a sentence
+/// ("Slideshow (3 Images) The attack ...", "... on regime forces - YouTube Russia has ...") is
+/// cut off it.
 fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut Vec<SentenceSpan>) {
     let mut glued = Vec::new();
     for (i, span) in out.iter_mut().enumerate().skip(first) {
@@ -119,7 +123,9 @@ fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut 
         }
         if let Some(kind) = table.sentence_kind(span.text(text)) {
             span.kind = SpanKind::Furniture(kind);
-        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end) {
+        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end)
+            .or_else(|| header::video_title(text.as_bytes(), span.start, span.end))
+        {
             glued.push((i, e));
         }
     }

@@ -10,9 +10,11 @@ use super::furniture::{FurnitureKind, PHOTO_AGENCIES};
 
 mod date;
 mod dateline;
+mod embeds;
 
 pub(super) use date::date_run;
 pub(super) use dateline::{city_before, dateline};
+pub(super) use embeds::video_title;
 
 /// Agencies named in datelines ("(AP)"), sign-offs ("-AFP") and parenthesised credits.
 pub(super) const AGENCIES: &[&str] = &[
@@ -394,7 +396,7 @@ const SENTENCE_WORDS: &[&[u8]] = &[
 /// the end of the line, a period, or the sentence that follows: it starts at the last
 /// capitalised word before the first of the [`SENTENCE_WORDS`] ("Almost" in "Almost a
 /// dozen", "At" in "At least 16 people"). At most [`MAX_TAGS_LEN`] bytes. Returns its range.
-pub(super) fn glued_tags(bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+fn glued_tags(bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
     static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
     let finder = FINDER.get_or_init(|| memmem::Finder::new(b" Tags "));
     let at = start + finder.find(&bytes[start..end])? + 1;
@@ -422,6 +424,33 @@ pub(super) fn glued_tags(bytes: &[u8], start: usize, end: usize) -> Option<(usiz
         p = word_end + 1;
     }
     None
+}
+
+/// The first block run into the middle of a line, a tag list or a tweet's links and signature:
+/// pushes its parts (kind other) to `parts` and returns its range.
+pub(super) fn glued_block(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    parts: &mut Vec<(usize, usize, FurnitureKind)>,
+) -> Option<(usize, usize)> {
+    let tags = glued_tags(bytes, start, end);
+    let tweet = embeds::tweet(bytes, start, end);
+    match (tags, tweet) {
+        (Some(tags), tweet) if tweet.as_ref().is_none_or(|t| tags.0 < t.links.0) => {
+            parts.push((tags.0, tags.1, FurnitureKind::OTHER));
+            Some(tags)
+        }
+        (_, Some(tweet)) => {
+            parts.push((tweet.links.0, tweet.links.1, FurnitureKind::OTHER));
+            let Some(signature) = tweet.signature else {
+                return Some(tweet.links);
+            };
+            parts.push((signature.0, signature.1, FurnitureKind::OTHER));
+            Some((tweet.links.0, signature.1))
+        }
+        _ => None,
+    }
 }
 
 /// `word` is `lower` or `lower` with a capital first letter ("the", "The"; not "IS" for "is").

@@ -461,3 +461,55 @@ fn a_share_button_after_a_credit_is_cut_off() {
     let text = "Title\nHe said so on Twitter";
     assert!(check_invariants(text).iter().all(|s| !s.is_furniture()), "{text:?}");
 }
+
+#[test]
+fn a_tweet_run_into_a_line_is_cut_into_its_links_and_signature() {
+    assert_split(
+        "Title\nNow in Aleppo the convoy is blocked. pic.twitter.comtCdooEpBWg Joyce Karam (JoyceKaram) September 13 2016 \"I am pained\" he said.",
+        &[
+            "Title",
+            "Now in Aleppo the convoy is blocked.",
+            "[other] pic.twitter.comtCdooEpBWg",
+            "[other] Joyce Karam (JoyceKaram) September 13 2016",
+            "\"I am pained\" he said.",
+        ],
+    );
+    assert_split(
+        "Title\nA school was hit last night.httpst.co7yzW74JRrW pic.twitter.comsRZBdQcoeo The White Helmets (SyriaCivilDef) October 24 2016 The raids hit Hass.",
+        &[
+            "Title",
+            "A school was hit last night.",
+            "[other] httpst.co7yzW74JRrW pic.twitter.comsRZBdQcoeo",
+            "[other] The White Helmets (SyriaCivilDef) October 24 2016",
+            "The raids hit Hass.",
+        ],
+    );
+    // Without a signature only the link is cut; a link inside a word is not a tweet.
+    assert_split(
+        "Title\nIt ended. pic.twitter.comabc The raids hit Hass.",
+        &["Title", "It ended.", "[other] pic.twitter.comabc", "The raids hit Hass."],
+    );
+    let text = "Title\nSee xpic.twitter.comabc for it.";
+    assert!(check_invariants(text).iter().all(|s| !s.is_furniture()), "{text:?}");
+}
+
+#[test]
+fn a_video_title_glued_to_a_sentence_is_cut_off_it() {
+    assert_split(
+        "Title\nIt ended. Interview with Alexey Khlebnikov on US strikes - YouTube Russia has backed Assad.",
+        &[
+            "Title",
+            "It ended.",
+            "[other] Interview with Alexey Khlebnikov on US strikes - YouTube",
+            "Russia has backed Assad.",
+        ],
+    );
+    assert_split(
+        "Title\nAssad speaks out - YouTube \"When you talk about it\" he said.",
+        &["Title", "[other] Assad speaks out - YouTube", "\"When you talk about it\" he said."],
+    );
+    for text in ["Title\nHe posted it - YouTube removed it later.", "Title\nWatch it - YouTube"] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().any(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
+}
