@@ -23,10 +23,10 @@ use std::path::Path;
 use newsstance::text::{SentenceSplitter, SpanKind};
 
 /// Floors a margin below the figures reached (see the table printed by the test).
-const MIN_PRECISION: f64 = 0.98;
-const MIN_RECALL: f64 = 0.87;
-const MIN_F1: f64 = 0.92;
-const MIN_KIND_AGREEMENT: f64 = 0.98;
+const MIN_PRECISION: f64 = 0.99;
+const MIN_RECALL: f64 = 0.96;
+const MIN_F1: f64 = 0.97;
+const MIN_KIND_AGREEMENT: f64 = 0.99;
 
 struct Gold {
     id: String,

@@ -4,9 +4,9 @@
 
 use memchr::{memchr, memchr3};
 
-use super::furniture::{FurnitureKind, FurnitureTable};
+use super::furniture::{site_footer, FurnitureKind, FurnitureTable};
 use super::header;
-use super::rules::{is_attribution, period_ends_sentence, Cut};
+use super::rules::{crosshead, is_attribution, is_citation, period_ends_sentence, Cut};
 use super::{SentenceSpan, SpanKind};
 
 /// U+2026 HORIZONTAL ELLIPSIS, the one multi-byte terminator.
@@ -70,7 +70,11 @@ fn split_line_parts(
     // Furniture glued to the end of the line, cut off first and pushed last.
     let mut tail = std::mem::take(&mut cx.widgets);
     tail.clear();
-    if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
+    // A site footer run into the line (never the title).
+    let footer = (line_index > 0).then(|| site_footer(text, start, end, &mut tail)).flatten();
+    if let Some(at) = footer {
+        end = at;
+    } else if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
         end = at;
     } else if let Some((at, kind)) = header::glued_tail(bytes, start, end) {
         tail.push((at, end, kind));
@@ -78,10 +82,26 @@ fn split_line_parts(
     } else if let Some(at) = header::sign_off(bytes, start, end) {
         tail.push((at, end, FurnitureKind::BYLINE));
         end = at;
+    } else if let Some(at) = header::glued_button(bytes, start, end) {
+        tail.push((at, end, FurnitureKind::SHARE));
+        end = at;
     }
     let first = out.len();
-    if let Some((s, e)) = trim_range(text, start, end) {
-        split_body(text, s, e, line_index, cx, out);
+    let mut body = trim_range(text, start, end);
+    // Tag lists and tweets glued into the line: the text on both sides is split as lines of
+    // their own.
+    let mut parts = Vec::new();
+    while let Some((s, e)) = body {
+        parts.clear();
+        let Some((block_start, block_end)) = header::glued_block(bytes, s, e, &mut parts) else {
+            split_body(text, s, e, line_index, cx, out);
+            break;
+        };
+        if let Some((s, e)) = trim_range(text, s, block_start) {
+            split_body(text, s, e, line_index, cx, out);
+        }
+        out.extend(parts.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
+        body = trim_range(text, block_end, e);
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
@@ -92,8 +112,9 @@ fn split_line_parts(
 }
 
 /// Widgets, credits and sign-offs that scraped pages run into the body, one sentence each, in
-/// the spans from `first`; a slideshow label glued to the start of a sentence ("Slideshow (3
-/// Images) The attack ...") is cut off it.
+/// the spans from `first`; a slideshow label or a video title glued to the start of a sentence
+/// ("Slideshow (3 Images) The attack ...", "... on regime forces - YouTube Russia has ...") is
+/// cut off it.
 fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut Vec<SentenceSpan>) {
     let mut glued = Vec::new();
     for (i, span) in out.iter_mut().enumerate().skip(first) {
@@ -102,7 +123,9 @@ fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut 
         }
         if let Some(kind) = table.sentence_kind(span.text(text)) {
             span.kind = SpanKind::Furniture(kind);
-        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end) {
+        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end)
+            .or_else(|| header::video_title(text.as_bytes(), span.start, span.end))
+        {
             glued.push((i, e));
         }
     }
@@ -257,8 +280,12 @@ fn header_stage(
 ) -> usize {
     let bytes = text.as_bytes();
     let mut headline_seen = false;
+    // A short-URL widget found at `pos` by the end of the previous turn.
+    let mut short_url = None;
     for _ in 0..4 {
-        let found = if let Some(e) = header::date_run(bytes, pos, end) {
+        let found = if let Some(e) = short_url.take() {
+            Some((e, FurnitureKind::SHARE))
+        } else if let Some(e) = header::date_run(bytes, pos, end) {
             Some((e, FurnitureKind::DATE))
         } else if let Some(e) = title
             .filter(|_| !headline_seen)
@@ -279,7 +306,8 @@ fn header_stage(
         }
         // The rest of the header line may be furniture too ("... 2018) Get short URL"); a
         // short-URL widget run into the first sentence is cut at the next turn.
-        if header::short_url(bytes, pos, end).is_some_and(|e| e < end) {
+        short_url = header::short_url(bytes, pos, end).filter(|&e| e < end);
+        if short_url.is_some() {
             continue;
         }
         if let Some(kind) = table.line_kind(&text[pos..end]) {
@@ -351,6 +379,11 @@ fn split_sentences(
             Cut::After => {
                 push_trimmed(text, sentence_start, run.end, kind, out);
                 sentence_start = next;
+                // A crosshead run into the text is a unit of its own.
+                if let Some(e) = crosshead(bytes, next, end) {
+                    push_trimmed(text, next, e, kind, out);
+                    sentence_start = skip_whitespace(text, e, end);
+                }
             }
             Cut::Before(at) => {
                 push_trimmed(text, sentence_start, at, kind, out);
@@ -463,18 +496,6 @@ impl Terminator {
             && word[0].is_ascii_uppercase()
             && word[1..].iter().all(u8::is_ascii_lowercase)
     }
-}
-
-/// `(OCHA statement, Oct. 9)`: a short bracket closed on the same line, not itself a sentence
-/// (`(He left.)`), then the end of the line, a period, or a new sentence.
-fn is_citation(bytes: &[u8], open: usize, end: usize) -> bool {
-    let limit = end.min(open + 80);
-    let Some(close) = memchr(b')', &bytes[open..limit]).map(|c| open + c) else {
-        return false;
-    };
-    let after = close + 1;
-    !matches!(bytes[close - 1], b'.' | b'!' | b'?')
-        && (after == end || matches!(bytes[after], b'.' | b' '))
 }
 
 fn is_plausible_start(c: char, bytes: &[u8], at: usize, end: usize) -> bool {

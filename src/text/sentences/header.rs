@@ -10,9 +10,11 @@ use super::furniture::{FurnitureKind, PHOTO_AGENCIES};
 
 mod date;
 mod dateline;
+mod embeds;
 
 pub(super) use date::date_run;
 pub(super) use dateline::{city_before, dateline};
+pub(super) use embeds::video_title;
 
 /// Agencies named in datelines ("(AP)"), sign-offs ("-AFP") and parenthesised credits.
 pub(super) const AGENCIES: &[&str] = &[
@@ -177,7 +179,8 @@ pub(super) fn slideshow(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
 /// into the first sentence: "Get short URL 0 73 The Kurdish-led ...", "Get short URL Topic
 /// Operation to Liberate Raqqa From Daesh (61) 112010 The US-led ...". Returns where the
 /// widget ends. The counters are one number, or "0" and one number: "Get short URL 0 85 12
-/// Daesh terrorists ..." leaves "12 Daesh terrorists ..." to the sentence.
+/// Daesh terrorists ..." leaves "12 Daesh terrorists ..." to the sentence. The label must be
+/// followed by a space, a digit or the end of the line.
 pub(super) fn short_url(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
     const LABEL: &[u8] = b"get short url";
     let line = &bytes[pos..end];
@@ -185,6 +188,10 @@ pub(super) fn short_url(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
         return None;
     }
     let mut at = LABEL.len();
+    // The label is a word of its own: "Get short URLs ..." is not the widget.
+    if line.get(at).is_some_and(|&b| b != b' ' && !b.is_ascii_digit()) {
+        return None;
+    }
     let spaces = |from: usize| from + line[from..].iter().take_while(|&&b| b == b' ').count();
     // A topic label: "Topic <title> (<count>)".
     let topic = spaces(at);
@@ -370,4 +377,93 @@ fn slash_credit(bytes: &[u8], slash: usize, end: usize) -> Option<(usize, usize)
         }
     }
     Some((start, p))
+}
+
+/// Longest tag list glued into a line.
+const MAX_TAGS_LEN: usize = 200;
+
+/// Words that tag lists do not have and sentences do: the first of them after "Tags " shows
+/// that a sentence has begun, at the capitalised word before it.
+const SENTENCE_WORDS: &[&[u8]] = &[
+    b"a", b"an", b"the", b"of", b"in", b"on", b"at", b"to", b"by", b"for", b"with", b"from",
+    b"into", b"was", b"were", b"is", b"are", b"has", b"have", b"had", b"said", b"says", b"will",
+    b"would",
+];
+
+/// A tag list glued into a line after a word ("... a monitoring group said Tags Nusra Front
+/// al-Qaeda Aleppo Syria war. A suicide bomber ...", "... Maaret al-Numan Tags Syria Idlib
+/// Bashar al Assad Almost a dozen civilians ..."): "Tags " after a space, then words up to
+/// the end of the line, a period, or the sentence that follows: it starts at the last
+/// capitalised word before the first of the [`SENTENCE_WORDS`] ("Almost" in "Almost a
+/// dozen", "At" in "At least 16 people"). At most [`MAX_TAGS_LEN`] bytes. Returns its range.
+fn glued_tags(bytes: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| memmem::Finder::new(b" Tags "));
+    let at = start + finder.find(&bytes[start..end])? + 1;
+    let before = bytes[at - 2];
+    if !(before.is_ascii_alphanumeric() || matches!(before, b'.' | b')')) {
+        return None;
+    }
+    let limit = end.min(at + MAX_TAGS_LEN);
+    let first = at + b"Tags ".len();
+    let (mut p, mut last_capital) = (first, None);
+    while p < limit {
+        let word_end = p + bytes[p..limit].iter().take_while(|&&b| b != b' ').count();
+        let word = &bytes[p..word_end];
+        let capital = word.first().is_some_and(u8::is_ascii_uppercase);
+        if SENTENCE_WORDS.iter().any(|w| is_word_or_capitalised(word, w)) {
+            let sentence = if capital { Some(p) } else { last_capital };
+            return sentence.filter(|&s| s > first).map(|s| (at, s - 1));
+        }
+        if word_end == end || word.ends_with(b".") {
+            return (word_end > first).then_some((at, word_end));
+        }
+        if capital {
+            last_capital = Some(p);
+        }
+        p = word_end + 1;
+    }
+    None
+}
+
+/// The first block run into the middle of a line, a tag list or a tweet's links and signature:
+/// pushes its parts (kind other) to `parts` and returns its range.
+pub(super) fn glued_block(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    parts: &mut Vec<(usize, usize, FurnitureKind)>,
+) -> Option<(usize, usize)> {
+    let tags = glued_tags(bytes, start, end);
+    let tweet = embeds::tweet(bytes, start, end);
+    match (tags, tweet) {
+        (Some(tags), tweet) if tweet.as_ref().is_none_or(|t| tags.0 < t.links.0) => {
+            parts.push((tags.0, tags.1, FurnitureKind::OTHER));
+            Some(tags)
+        }
+        (_, Some(tweet)) => {
+            parts.push((tweet.links.0, tweet.links.1, FurnitureKind::OTHER));
+            let Some(signature) = tweet.signature else {
+                return Some(tweet.links);
+            };
+            parts.push((signature.0, signature.1, FurnitureKind::OTHER));
+            Some((tweet.links.0, signature.1))
+        }
+        _ => None,
+    }
+}
+
+/// `word` is `lower` or `lower` with a capital first letter ("the", "The"; not "IS" for "is").
+fn is_word_or_capitalised(word: &[u8], lower: &[u8]) -> bool {
+    word.len() == lower.len() && word[0].to_ascii_lowercase() == lower[0] && word[1..] == lower[1..]
+}
+
+/// Share buttons left at the end of a line after a closed sentence or bracket: "...
+/// (Source: Syrian Coalition) Twitter". Returns where the button starts.
+pub(super) fn glued_button(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    const BUTTONS: &[&str] = &["Twitter", "Facebook"];
+    let line = &bytes[start..end];
+    let button = BUTTONS.iter().find(|b| line.ends_with(b.as_bytes()))?;
+    let at = end - button.len();
+    (at >= start + 2 && bytes[at - 1] == b' ' && matches!(bytes[at - 2], b')' | b'.')).then_some(at)
 }

@@ -1,8 +1,13 @@
 //! The word rules: what the word in front of a period is (title, abbreviation, initial,
-//! ordinary word, list marker), which words open sentences, and quote attributions
-//! (`"Why?" he asked`).
+//! ordinary word, list marker), which words open sentences, quote attributions
+//! (`"Why?" he asked`) and citations in brackets after a quote, and crossheads run into the
+//! text ([`crossheads`]).
 
 use memchr::memchr;
+
+mod crossheads;
+
+pub(super) use crossheads::crosshead;
 
 /// Longest word looked at in front of a period; every abbreviation is shorter,
 /// and the bound keeps pathological tokens from making the scan quadratic.
@@ -405,4 +410,16 @@ fn ascii_letters(bytes: &[u8], pos: usize, end: usize) -> &[u8] {
         stop += 1;
     }
     bytes.get(pos..stop).unwrap_or(&[])
+}
+
+/// `(OCHA statement, Oct. 9)`: a short bracket closed on the same line, not itself a sentence
+/// (`(He left.)`), then the end of the line, a period, or a new sentence.
+pub(super) fn is_citation(bytes: &[u8], open: usize, end: usize) -> bool {
+    let limit = end.min(open + 80);
+    let Some(close) = memchr(b')', &bytes[open..limit]).map(|c| open + c) else {
+        return false;
+    };
+    let after = close + 1;
+    !matches!(bytes[close - 1], b'.' | b'!' | b'?')
+        && (after == end || matches!(bytes[after], b'.' | b' '))
 }

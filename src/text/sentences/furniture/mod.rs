@@ -8,8 +8,10 @@ use std::borrow::Cow;
 
 use super::engine::is_space;
 
+mod footer;
 mod shapes;
 
+pub(super) use footer::site_footer;
 pub(super) use shapes::PHOTO_AGENCIES;
 use shapes::{
     all_capitalised, is_contact_line, is_initials_sign_off, is_name_list, is_names_sentence,
@@ -148,7 +150,8 @@ const BUILTIN_RULES: &[Rule] = &[
     rule(Match::Prefix, "share on ", K::SHARE),
     rule(Match::Prefix, "share via ", K::SHARE),
     rule(Match::Prefix, "share:", K::SHARE),
-    rule(Match::Prefix, "get short url", K::SHARE),
+    rule(Match::Line, "get short url", K::SHARE),
+    rule(Match::Prefix, "get short url ", K::SHARE),
     rule(Match::Opening, "follow us on ", K::SHARE),
     rule(Match::Line, "twitter", K::SHARE),
     rule(Match::Line, "facebook", K::SHARE),

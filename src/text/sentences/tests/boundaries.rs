@@ -242,3 +242,35 @@ fn missing_space_after_a_period() {
         &["Her email is Jane.Doe@example.com.", "I sent her an email."],
     );
 }
+
+#[test]
+fn crossheads_run_into_the_text_are_units_of_their_own() {
+    assert_split(
+        "It was said. SURPRISING TIMING The timing was odd. It ended.",
+        &["It was said.", "SURPRISING TIMING", "The timing was odd.", "It ended."],
+    );
+    assert_split(
+        "Two cars were destroyed. Aleppo A military source said it. Hama/Idleb Army units hit them.",
+        &[
+            "Two cars were destroyed.",
+            "Aleppo",
+            "A military source said it.",
+            "Hama/Idleb",
+            "Army units hit them.",
+        ],
+    );
+}
+
+#[test]
+fn acronyms_and_place_names_that_open_a_sentence_are_no_crossheads() {
+    for text in [
+        "It ended. UN OCHA Director Mark Lowcock spoke.",
+        "It ended. SUBSCRIBE TRT World for more.",
+        "It ended. U.S. FORCES Left the base.",
+        "It ended. Aleppo Governor Hussein Diab spoke.",
+        "It ended. Homs city was quiet.",
+        "It ended. NATO said nothing.",
+    ] {
+        assert_eq!(check_invariants(text).len(), 2, "{text:?}");
+    }
+}

@@ -319,7 +319,16 @@ fn a_short_url_widget_run_into_the_first_sentence_is_cut_at_its_counters() {
     assert_split(
         "Title\nGet short URL 0 73\nThe army advanced.",
         &["Title", "[share] Get short URL 0 73", "The army advanced."],
+    ); // "URLs" is another word: a sentence, in the header or as a whole line.
+    assert_split(
+        "Title\nGet short URLs for every story. The army advanced.",
+        &["Title", "Get short URLs for every story.", "The army advanced."],
     );
+    assert_split(
+        "Title\nThe army advanced.\nGet short URLs for every story.",
+        &["Title", "The army advanced.", "Get short URLs for every story."],
+    );
+    assert_split("Title\nGet short URL", &["Title", "[share] Get short URL"]);
 }
 
 #[test]
@@ -334,4 +343,173 @@ fn a_slideshow_label_glued_to_a_sentence_is_cut_off_it() {
         ],
     );
     assert_split("Title\nSlideshow (3 Images)", &["Title", "[other] Slideshow (3 Images)"]);
+}
+
+#[test]
+fn a_site_footer_run_into_the_last_line_is_cut_into_its_parts() {
+    assert_split(
+        "Title\nThe convoy waited. Source TRTWorld and agencies Related News Iraqs vote violations | The global gag rule | Slovenian elections Thousands of Afghan migrants walk into Turkey for a better life Category News A picture is worth a thousand words. Follow us on Instagram. FOLLOW TRTWORLD Dont miss out on the Latest News SUBSCRIBE Subscribe to our Youtube channel for all latest reporting from around the world. Subscribe Copyright \u{a9} 2018 TRT World. TRT World Watch Live TV Schedule Contact Us",
+        &[
+            "Title",
+            "The convoy waited.",
+            "[credit] Source TRTWorld and agencies",
+            "[related] Related News",
+            "[related] Iraqs vote violations | The global gag rule | Slovenian elections",
+            "[related] Thousands of Afghan migrants walk into Turkey for a better life",
+            "[other] Category News",
+            "[share] A picture is worth a thousand words.",
+            "[share] Follow us on Instagram.",
+            "[share] FOLLOW TRTWORLD",
+            "[other] Dont miss out on the Latest News",
+            "[other] SUBSCRIBE",
+            "[share] Subscribe to our Youtube channel for all latest reporting from around the world.",
+            "[share] Subscribe",
+            "[other] Copyright \u{a9} 2018 TRT World.",
+            "[other] TRT World Watch Live TV Schedule Contact Us",
+        ],
+    );
+}
+
+#[test]
+fn footer_headlines_not_in_the_table_stay_related_and_are_cut_after_a_question_mark() {
+    assert_split(
+        "Title\nIt ended. Source AA Related News Turkey tells its consul to leave Is peace near? Iraqs vote violations | The global gag rule | Slovenian elections Category News Talks go\ton A picture is worth a thousand words. Newsletter SUBSCRI",
+        &[
+            "Title",
+            "It ended.",
+            "Source AA",
+            "[related] Related News",
+            "[related] Turkey tells its consul to leave Is peace near?",
+            "[related] Iraqs vote violations | The global gag rule | Slovenian elections",
+            "[other] Category News",
+            "[related] Talks go\ton",
+            "[share] A picture is worth a thousand words.",
+            "[other] Newsletter SUBSCRI",
+        ],
+    );
+}
+
+#[test]
+fn related_news_in_a_sentence_or_the_title_is_not_a_footer() {
+    for text in [
+        "Title\nHe runs the Related News desk at the paper.",
+        "Title\nRelated News outlets reported the attack.",
+        "Title\nThe page said Related News 3 times.",
+    ] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().all(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
+    assert_split(
+        "Related News Iraqs vote violations | The global gag rule | Slovenian elections\nIt ended.",
+        &[
+            "Related News Iraqs vote violations | The global gag rule | Slovenian elections",
+            "It ended.",
+        ],
+    );
+}
+
+#[test]
+fn a_tag_list_glued_into_a_line_is_cut_out_of_it() {
+    assert_split(
+        "Title\nNine were killed a monitoring group said Tags Nusra Front al-Qaeda Aleppo Syria war. A suicide bomber struck.",
+        &[
+            "Title",
+            "Nine were killed a monitoring group said",
+            "[other] Tags Nusra Front al-Qaeda Aleppo Syria war.",
+            "A suicide bomber struck.",
+        ],
+    );
+    assert_split(
+        "Title\nJets struck Maaret al-Numan Tags Syria Idlib Bashar al Assad Almost a dozen civilians died.",
+        &[
+            "Title",
+            "Jets struck Maaret al-Numan",
+            "[other] Tags Syria Idlib Bashar al Assad",
+            "Almost a dozen civilians died.",
+        ],
+    );
+    // "IS" is a tag, not the verb "is".
+    assert_split(
+        "Title\nJets converged. Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on Raqqa killed 25.",
+        &[
+            "Title",
+            "Jets converged.",
+            "[other] Tags Raqqa airstrikes IS Syria airstrikes",
+            "Overnight airstrikes on Raqqa killed 25.",
+        ],
+    );
+}
+
+#[test]
+fn tags_in_a_sentence_are_no_tag_list() {
+    for text in [
+        "Title\nThe price Tags are high in Damascus.",
+        "Title\nHe said Tags were removed from the page.",
+        "Title\nShe wrote Tags.",
+    ] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().all(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
+}
+
+#[test]
+fn a_share_button_after_a_credit_is_cut_off() {
+    assert_split(
+        "Title\nThe army advanced. (Source: Syrian Coalition) Twitter",
+        &["Title", "The army advanced.", "[credit] (Source: Syrian Coalition)", "[share] Twitter"],
+    );
+    let text = "Title\nHe said so on Twitter";
+    assert!(check_invariants(text).iter().all(|s| !s.is_furniture()), "{text:?}");
+}
+
+#[test]
+fn a_tweet_run_into_a_line_is_cut_into_its_links_and_signature() {
+    assert_split(
+        "Title\nNow in Aleppo the convoy is blocked. pic.twitter.comtCdooEpBWg Joyce Karam (JoyceKaram) September 13 2016 \"I am pained\" he said.",
+        &[
+            "Title",
+            "Now in Aleppo the convoy is blocked.",
+            "[other] pic.twitter.comtCdooEpBWg",
+            "[other] Joyce Karam (JoyceKaram) September 13 2016",
+            "\"I am pained\" he said.",
+        ],
+    );
+    assert_split(
+        "Title\nA school was hit last night.httpst.co7yzW74JRrW pic.twitter.comsRZBdQcoeo The White Helmets (SyriaCivilDef) October 24 2016 The raids hit Hass.",
+        &[
+            "Title",
+            "A school was hit last night.",
+            "[other] httpst.co7yzW74JRrW pic.twitter.comsRZBdQcoeo",
+            "[other] The White Helmets (SyriaCivilDef) October 24 2016",
+            "The raids hit Hass.",
+        ],
+    );
+    // Without a signature only the link is cut; a link inside a word is not a tweet.
+    assert_split(
+        "Title\nIt ended. pic.twitter.comabc The raids hit Hass.",
+        &["Title", "It ended.", "[other] pic.twitter.comabc", "The raids hit Hass."],
+    );
+    let text = "Title\nSee xpic.twitter.comabc for it.";
+    assert!(check_invariants(text).iter().all(|s| !s.is_furniture()), "{text:?}");
+}
+
+#[test]
+fn a_video_title_glued_to_a_sentence_is_cut_off_it() {
+    assert_split(
+        "Title\nIt ended. Interview with Alexey Khlebnikov on US strikes - YouTube Russia has backed Assad.",
+        &[
+            "Title",
+            "It ended.",
+            "[other] Interview with Alexey Khlebnikov on US strikes - YouTube",
+            "Russia has backed Assad.",
+        ],
+    );
+    assert_split(
+        "Title\nAssad speaks out - YouTube \"When you talk about it\" he said.",
+        &["Title", "[other] Assad speaks out - YouTube", "\"When you talk about it\" he said."],
+    );
+    for text in ["Title\nHe posted it - YouTube removed it later.", "Title\nWatch it - YouTube"] {
+        let spans = check_invariants(text);
+        assert!(spans.iter().any(|s| !s.is_furniture()), "{text:?}: {spans:?}");
+    }
 }
