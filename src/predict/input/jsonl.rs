@@ -8,6 +8,8 @@ use std::sync::Arc;
 use super::{generated_id, too_long, InputFields, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
 
+mod fast;
+
 /// JSONL is read in blocks of whole lines of about this many bytes (a longer line makes a longer
 /// block): one read call and no copy per line on the reading thread.
 pub(crate) const JSONL_BLOCK: usize = 64 << 10;
@@ -116,8 +118,20 @@ impl JsonLines {
     /// [`InputReader::next_item`] would, and hands each to `each`; blank lines are not records
     /// and are left out. Warnings (invalid UTF-8 replaced) are appended to `warnings`.
     pub fn parse(&self, warnings: &mut Vec<String>, mut each: impl FnMut(Item)) {
+        self.parse_noting_escapes(warnings, |item, _| each(item));
+    }
+
+    /// As [`JsonLines::parse`], and hands each item the byte offsets in its text of the
+    /// characters a JSON string must escape (`"`, `\` and control characters), in order, when
+    /// the reader knows them: `None` for a line read through serde (see [`fast`]).
+    pub(crate) fn parse_noting_escapes(
+        &self,
+        warnings: &mut Vec<String>,
+        mut each: impl FnMut(Item, Option<&[usize]>),
+    ) {
         let mut line = self.first_line;
         let mut start = 0;
+        let mut escapes = Vec::new();
         while start < self.bytes.len() {
             let end = memchr::memchr(b'\n', &self.bytes[start..])
                 .map_or(self.bytes.len(), |i| start + i + 1);
@@ -125,14 +139,19 @@ impl JsonLines {
             let bytes = &self.bytes[start..end];
             let len = bytes.strip_suffix(b"\n").unwrap_or(bytes).len() as u64;
             if len > self.max_line {
-                each(Item::Skip(Skip {
-                    id: None,
-                    origin,
-                    reason: too_long("a line", Some(len), self.max_line),
-                }));
-            } else if let Some(item) = jsonl_item(bytes, origin, &self.fields, warnings) {
+                each(
+                    Item::Skip(Skip {
+                        id: None,
+                        origin,
+                        reason: too_long("a line", Some(len), self.max_line),
+                    }),
+                    None,
+                );
+            } else if let Some((item, known)) =
+                jsonl_item(bytes, origin, &self.fields, warnings, &mut escapes)
+            {
                 // A blank line gives no item.
-                each(item);
+                each(item, known.then_some(escapes.as_slice()));
             }
             line += 1;
             start = end;
@@ -243,13 +262,15 @@ struct JsonRecord {
     text: Option<serde_json::Value>,
 }
 
-/// `None` for a blank line (not a record).
+/// `None` for a blank line (not a record). With the item, whether `escapes` holds the offsets
+/// of the characters of its text that a JSON string must escape ([`fast::parse_default`]).
 fn jsonl_item(
     line: &[u8],
     origin: Location,
     fields: &InputFields,
     warnings: &mut Vec<String>,
-) -> Option<Item> {
+    escapes: &mut Vec<usize>,
+) -> Option<(Item, bool)> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = if origin.line == Some(1) {
@@ -261,7 +282,7 @@ fn jsonl_item(
         return None;
     }
     let skip = |id: Option<String>, reason: String| {
-        Some(Item::Skip(Skip { id, origin: origin.clone(), reason }))
+        Some((Item::Skip(Skip { id, origin: origin.clone(), reason }), false))
     };
     if memchr::memchr(0, line).is_some() {
         return skip(None, "binary data (NUL bytes), not a JSON line".into());
@@ -279,7 +300,11 @@ fn jsonl_item(
     }
     // The default fields are read into a struct that skips every other key; other fields
     // need the whole object.
-    let (id, body, kept) = if fields.is_default() {
+    let fast = fields.is_default().then(|| fast::parse_default(&text, escapes)).flatten();
+    let known = fast.is_some();
+    let (id, body, kept) = if let Some(r) = fast {
+        (r.id.map(serde_json::Value::String), r.text.map(serde_json::Value::String), Vec::new())
+    } else if fields.is_default() {
         match serde_json::from_str::<JsonRecord>(&text) {
             Ok(r) => (r.id, r.text, Vec::new()),
             Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
@@ -319,5 +344,5 @@ fn jsonl_item(
         return skip(id, format!("empty \"{key}\""));
     }
     let id = id.unwrap_or_else(|| generated_id(&origin));
-    Some(Item::Record(Record { id, text: body, origin, kept }))
+    Some((Item::Record(Record { id, text: body, origin, kept }), known))
 }
