@@ -182,9 +182,10 @@ fn read_lines_block(
     carry: &mut Vec<u8>,
     max_line: u64,
 ) -> std::io::Result<Option<Block>> {
-    let mut block = Vec::new();
+    // Room for the whole block at once: grown later, the block would be copied.
+    let mut target = JSONL_BLOCK.max(2 * carry.len());
+    let mut block = Vec::with_capacity(target);
     block.append(carry);
-    let mut target = JSONL_BLOCK.max(2 * block.len());
     // `block[..searched]` holds no line end: one line longer than a block is being read (at
     // the top of the loop, `block` is always the start of one line).
     let mut searched = 0;
