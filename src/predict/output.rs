@@ -9,7 +9,7 @@ use crate::text::{Mention, MentionFinder};
 mod encode;
 
 pub use encode::json_string;
-pub(crate) use encode::next_escape;
+pub(crate) use encode::{has_control, next_escape, next_quote};
 use encode::{copy_digits, decimal, probability};
 
 /// Output format of `predict`.

@@ -7,11 +7,12 @@ use std::io::Write;
 /// returns the number of digits. A number below 10^8 (every offset of a text under 100 MB) is
 /// turned into its eight digits at once in one 64-bit word ([`eight_digits`]), appended as one
 /// fixed block and cut back to its digits: a copy of variable length is a call to `memcpy`,
-/// and digits written to a stack buffer one by one and then copied out stall the copy. Larger
-/// numbers take two digits a step.
+/// and digits written to a stack buffer one by one and then copied out stall the copy. Inlined
+/// (a unit writes four or five numbers); larger numbers take [`long_decimal`].
+#[inline]
 pub(super) fn decimal(out: &mut Vec<u8>, n: usize) -> usize {
-    if let Ok(small) = u32::try_from(n) {
-        if small < 100_000_000 {
+    match u32::try_from(n) {
+        Ok(small) if small < 100_000_000 => {
             let digits = eight_digits(small);
             // Leading zeros are the low bytes that are zero; "0" keeps one.
             let zeros = (digits.trailing_zeros() / 8).min(7);
@@ -20,9 +21,16 @@ pub(super) fn decimal(out: &mut Vec<u8>, n: usize) -> usize {
             let end = out.len() + len;
             out.extend_from_slice(&ascii.to_le_bytes());
             out.truncate(end);
-            return len;
+            len
         }
+        _ => long_decimal(out, n),
     }
+}
+
+/// [`decimal`] for any number: room for the longest number is appended as one fixed block,
+/// the digits are written in place two a step and the vector is cut back to them.
+#[inline(never)]
+fn long_decimal(out: &mut Vec<u8>, n: usize) -> usize {
     let len = n.checked_ilog10().map_or(1, |l| l as usize + 1);
     let at = out.len();
     out.extend_from_slice(&[b'0'; 20]);
@@ -48,6 +56,7 @@ pub(super) fn decimal(out: &mut Vec<u8>, n: usize) -> usize {
 /// (the character offset of ASCII text, equal to its byte offset). Numbers of up to eight
 /// digits with eight bytes written after their start are copied as one block of eight bytes
 /// and the vector cut back, as [`decimal`] does.
+#[inline]
 pub(super) fn copy_digits(out: &mut Vec<u8>, (at, len): (usize, usize)) {
     if len <= 8 && at + 8 <= out.len() {
         let mut block = [0; 8];
@@ -140,6 +149,19 @@ pub(crate) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let quote = memchr::memchr2(b'"', b'\\', rest);
     let before = &rest[..quote.unwrap_or(rest.len())];
     first_control(before).or(quote).map(|at| from + at)
+}
+
+/// The first quote or backslash at or after `from`: [`next_escape`] for a text known to hold
+/// no control character.
+#[inline]
+pub(crate) fn next_quote(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', bytes.get(from..)?).map(|at| from + at)
+}
+
+/// Whether `bytes` holds a control character (below 0x20): one pass the compiler turns into
+/// vector code.
+pub(crate) fn has_control(bytes: &[u8]) -> bool {
+    bytes.iter().fold(u8::MAX, |low, &b| low.min(b)) < 0x20
 }
 
 /// The first control character (below 0x20) in `bytes`.

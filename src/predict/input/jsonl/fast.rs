@@ -13,7 +13,7 @@
 //! JSON string must escape (`"`, `\` or a control character): such a character can only come
 //! from an escape sequence, so the writer can copy a sentence without one as it is.
 
-use crate::predict::output::next_escape;
+use crate::predict::output::{has_control, next_escape, next_quote};
 
 /// The fields of a line read by [`parse_default`]; a field the line does not have is `None`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub(super) struct PlainRecord {
 pub(super) fn parse_default(line: &str, escapes: &mut Vec<usize>) -> Option<PlainRecord> {
     escapes.clear();
     let bytes = line.as_bytes();
+    // A line without control characters (nearly every line) is searched for quotes and
+    // backslashes alone.
+    let controls = has_control(bytes);
     let mut record = PlainRecord::default();
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
@@ -55,7 +58,7 @@ pub(super) fn parse_default(line: &str, escapes: &mut Vec<usize>) -> Option<Plai
             }
             let mut noted = Vec::new();
             let marks = if key == b"text" { &mut *escapes } else { &mut noted };
-            let (mut value, after) = string(line, pos, marks)?;
+            let (mut value, after) = string(line, pos, controls, marks)?;
             if key == b"id" {
                 // Its room was reserved for the rest of the line.
                 value.shrink_to_fit();
@@ -101,13 +104,21 @@ fn raw_key(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
 
 /// The string starting with its quote at `pos`, decoded, and the position after its closing
 /// quote; the offsets of decoded characters JSON must escape are appended to `escapes`.
-fn string(line: &str, pos: usize, escapes: &mut Vec<usize>) -> Option<(String, usize)> {
+/// A run of plain characters ends at the next quote or backslash, or with `controls` (the
+/// line holds a control character) also at the next control character.
+fn string(
+    line: &str,
+    pos: usize,
+    controls: bool,
+    escapes: &mut Vec<usize>,
+) -> Option<(String, usize)> {
     let bytes = line.as_bytes();
     if bytes.get(pos) != Some(&b'"') {
         return None;
     }
+    let scan = |from| if controls { next_escape(bytes, from) } else { next_quote(bytes, from) };
     let mut run = pos + 1;
-    let mut at = next_escape(bytes, run)?;
+    let mut at = scan(run)?;
     if bytes[at] == b'"' {
         return Some((line[run..at].to_string(), at + 1));
     }
@@ -128,7 +139,7 @@ fn string(line: &str, pos: usize, escapes: &mut Vec<usize>) -> Option<(String, u
             // A control character: serde's error.
             _ => return None,
         }
-        at = next_escape(bytes, run)?;
+        at = scan(run)?;
     }
 }
 
