@@ -9,8 +9,8 @@ use crate::text::{Mention, MentionFinder};
 mod encode;
 
 pub use encode::json_string;
-pub(crate) use encode::{has_control, next_escape, next_quote};
 use encode::{copy_digits, decimal, probability};
+pub(crate) use encode::{has_control, next_escape, next_quote};
 
 /// Output format of `predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::{generated_id, too_long, InputFields, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
+use crate::predict::output::has_control;
 
 mod fast;
 
@@ -287,7 +288,9 @@ fn jsonl_item(
     let skip = |id: Option<String>, reason: String| {
         Some((Item::Skip(Skip { id, origin: origin.clone(), reason }), false))
     };
-    if memchr::memchr(0, line).is_some() {
+    // NUL is a control character: most lines hold none, and are not searched for it.
+    let controls = has_control(line);
+    if controls && memchr::memchr(0, line).is_some() {
         return skip(None, "binary data (NUL bytes), not a JSON line".into());
     }
     let text = match std::str::from_utf8(line) {
@@ -303,7 +306,7 @@ fn jsonl_item(
     }
     // The default fields are read into a struct that skips every other key; other fields
     // need the whole object.
-    let fast = fields.is_default().then(|| fast::parse_default(&text, escapes)).flatten();
+    let fast = fields.is_default().then(|| fast::parse_default(&text, controls, escapes)).flatten();
     let known = fast.is_some();
     let (id, body, kept) = if let Some(r) = fast {
         (r.id.map(serde_json::Value::String), r.text.map(serde_json::Value::String), Vec::new())

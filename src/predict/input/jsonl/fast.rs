@@ -13,7 +13,7 @@
 //! JSON string must escape (`"`, `\` or a control character): such a character can only come
 //! from an escape sequence, so the writer can copy a sentence without one as it is.
 
-use crate::predict::output::{has_control, next_escape, next_quote};
+use crate::predict::output::{next_escape, next_quote};
 
 /// The fields of a line read by [`parse_default`]; a field the line does not have is `None`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -24,13 +24,16 @@ pub(super) struct PlainRecord {
 
 /// Reads `line` (valid UTF-8) if it has the plain shape (see the module docs); `escapes` gets
 /// the byte offsets in the decoded text of the characters a JSON string must escape, in order.
-/// `None` when the line is anything else (`escapes` is then meaningless).
-pub(super) fn parse_default(line: &str, escapes: &mut Vec<usize>) -> Option<PlainRecord> {
+/// `None` when the line is anything else (`escapes` is then meaningless). `controls`: whether
+/// the line holds a control character ([`crate::predict::output::has_control`]); a line without one (nearly every
+/// line) is searched for quotes and backslashes alone.
+pub(super) fn parse_default(
+    line: &str,
+    controls: bool,
+    escapes: &mut Vec<usize>,
+) -> Option<PlainRecord> {
     escapes.clear();
     let bytes = line.as_bytes();
-    // A line without control characters (nearly every line) is searched for quotes and
-    // backslashes alone.
-    let controls = has_control(bytes);
     let mut record = PlainRecord::default();
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {

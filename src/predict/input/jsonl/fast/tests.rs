@@ -1,4 +1,5 @@
 use super::*;
+use crate::predict::output::has_control;
 
 /// What serde reads from `line` as the default fields: both fields, when they are strings.
 fn serde_fields(line: &str) -> Option<PlainRecord> {
@@ -43,7 +44,8 @@ fn plain_lines_are_read_as_serde_reads_them() {
     ];
     for line in lines {
         let mut escapes = vec![99];
-        let read = parse_default(line, &mut escapes).unwrap_or_else(|| panic!("{line}"));
+        let read = parse_default(line, has_control(line.as_bytes()), &mut escapes)
+            .unwrap_or_else(|| panic!("{line}"));
         assert_eq!(Some(&read), serde_fields(line).as_ref(), "{line}");
         assert_eq!(escapes, to_escape(read.text.as_deref().unwrap_or("")), "{line}");
     }
@@ -72,7 +74,11 @@ fn other_shapes_are_left_to_serde() {
         "{\u{a0}\"text\":\"a no-break space\"}",
     ];
     for line in lines {
-        assert_eq!(parse_default(line, &mut Vec::new()), None, "{line}");
+        assert_eq!(
+            parse_default(line, has_control(line.as_bytes()), &mut Vec::new()),
+            None,
+            "{line}"
+        );
     }
 }
 
@@ -85,7 +91,7 @@ fn every_cut_of_a_line_reads_as_serde_or_is_left_to_it() {
         let Some(cut) = line.get(..end) else { continue };
         for cut in [cut.to_string(), format!("{cut}\"}}"), format!("{cut}}}")] {
             let mut escapes = Vec::new();
-            if let Some(read) = parse_default(&cut, &mut escapes) {
+            if let Some(read) = parse_default(&cut, has_control(cut.as_bytes()), &mut escapes) {
                 assert_eq!(Some(&read), serde_fields(&cut).as_ref(), "{cut}");
                 assert_eq!(escapes, to_escape(read.text.as_deref().unwrap_or("")), "{cut}");
             }
