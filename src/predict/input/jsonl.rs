@@ -266,6 +266,37 @@ struct JsonRecord {
     text: Option<serde_json::Value>,
 }
 
+/// The id, the text and the kept fields of a JSON object line, and whether `escapes` holds
+/// the offsets of the characters of its text that a JSON string must escape: the default
+/// fields without serde when the line allows ([`fast::parse_default`]), else read into a
+/// struct that skips every other key; other fields need the whole object.
+fn json_fields(
+    text: &str,
+    controls: bool,
+    fields: &InputFields,
+    escapes: &mut Vec<usize>,
+) -> serde_json::Result<ReadFields> {
+    if !fields.is_default() {
+        let mut object = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)?;
+        let kept = fields
+            .keep
+            .iter()
+            .map(|k| object.get(k).cloned().unwrap_or(serde_json::Value::Null))
+            .collect();
+        return Ok((object.remove("id"), object.remove(fields.text.as_str()), kept, false));
+    }
+    if let Some(r) = fast::parse_default(text, controls, escapes) {
+        let string = |s: Option<String>| s.map(serde_json::Value::String);
+        return Ok((string(r.id), string(r.text), Vec::new(), true));
+    }
+    let r = serde_json::from_str::<JsonRecord>(text)?;
+    Ok((r.id, r.text, Vec::new(), false))
+}
+
+/// A line's id, text and kept fields, and whether its text's escapes are known.
+type ReadFields =
+    (Option<serde_json::Value>, Option<serde_json::Value>, Vec<serde_json::Value>, bool);
+
 /// `None` for a blank line (not a record). With the item, whether `escapes` holds the offsets
 /// of the characters of its text that a JSON string must escape ([`fast::parse_default`]).
 fn jsonl_item(
@@ -304,29 +335,9 @@ fn jsonl_item(
     if !text.trim_start().starts_with('{') {
         return skip(None, format!("not a JSON object with a \"{key}\" field"));
     }
-    // The default fields are read into a struct that skips every other key; other fields
-    // need the whole object.
-    let fast = fields.is_default().then(|| fast::parse_default(&text, controls, escapes)).flatten();
-    let known = fast.is_some();
-    let (id, body, kept) = if let Some(r) = fast {
-        (r.id.map(serde_json::Value::String), r.text.map(serde_json::Value::String), Vec::new())
-    } else if fields.is_default() {
-        match serde_json::from_str::<JsonRecord>(&text) {
-            Ok(r) => (r.id, r.text, Vec::new()),
-            Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
-        }
-    } else {
-        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
-            Ok(mut object) => {
-                let kept = fields
-                    .keep
-                    .iter()
-                    .map(|k| object.get(k).cloned().unwrap_or(serde_json::Value::Null))
-                    .collect();
-                (object.remove("id"), object.remove(key.as_str()), kept)
-            }
-            Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
-        }
+    let (id, body, kept, known) = match json_fields(&text, controls, fields, escapes) {
+        Ok(read) => read,
+        Err(e) => return skip(None, format!("not a JSON object with a \"{key}\" field: {e}")),
     };
     let id = match id {
         Some(serde_json::Value::String(s)) => Some(s),
