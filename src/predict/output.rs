@@ -361,9 +361,9 @@ impl RecordWriter {
         // In ASCII text (most news) character offsets are byte offsets: their digits are
         // copied.
         out.extend_from_slice(b",\"start\":");
-        let start = (out.len(), decimal(out, u.start));
+        let start = decimal(out, u.start);
         out.extend_from_slice(b",\"end\":");
-        let end = (out.len(), decimal(out, u.end));
+        let end = decimal(out, u.end);
         out.extend_from_slice(b",\"start_char\":");
         if u.char_start == u.start {
             copy_digits(out, start);

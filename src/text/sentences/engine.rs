@@ -32,6 +32,9 @@ pub(super) struct LineContext<'t> {
     pub(super) previous_single: Option<usize>,
     /// Scratch for glued widgets.
     pub(super) widgets: Vec<(usize, usize, FurnitureKind)>,
+    /// The current line's body when the line rules were tried on it and none matched: a
+    /// sentence that is the whole body need not be tried again ([`run_in_furniture`]).
+    pub(super) ruled_out: Option<(usize, usize)>,
 }
 
 pub(super) fn split_line(
@@ -80,12 +83,13 @@ fn split_line_parts(
         end = at;
     }
     let first = out.len();
+    cx.ruled_out = None;
     if let Some((s, e)) = trim_range(text, start, end) {
         split_body(text, s, e, line_index, cx, out);
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
-        run_in_furniture(text, first, cx.table, out);
+        run_in_furniture(text, first, cx.table, cx.ruled_out, out);
     }
     out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
     cx.widgets = tail;
@@ -93,14 +97,22 @@ fn split_line_parts(
 
 /// Widgets, credits and sign-offs that scraped pages run into the body, one sentence each, in
 /// the spans from `first`; a slideshow label glued to the start of a sentence ("Slideshow (3
-/// Images) The attack ...") is cut off it.
-fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut Vec<SentenceSpan>) {
+/// Images) The attack ...") is cut off it. A sentence spanning `ruled_out`, a range the line
+/// rules matched nothing in, is only tried against the shapes of sentences.
+fn run_in_furniture(
+    text: &str,
+    first: usize,
+    table: &FurnitureTable,
+    ruled_out: Option<(usize, usize)>,
+    out: &mut Vec<SentenceSpan>,
+) {
     let mut glued = Vec::new();
     for (i, span) in out.iter_mut().enumerate().skip(first) {
         if span.kind != SpanKind::Sentence {
             continue;
         }
-        if let Some(kind) = table.sentence_kind(span.text(text)) {
+        let rules_tried = ruled_out == Some((span.start, span.end));
+        if let Some(kind) = table.sentence_kind(span.text(text), rules_tried) {
             span.kind = SpanKind::Furniture(kind);
         } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end) {
             glued.push((i, e));
@@ -157,6 +169,7 @@ fn whole_line_furniture(
         return false;
     }
     let Some(kind) = cx.table.line_kind(&text[start..end]) else {
+        cx.ruled_out = Some((start, end));
         return false;
     };
     split_sentences(text, start, end, SpanKind::Furniture(kind), out);

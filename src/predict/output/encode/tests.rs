@@ -83,9 +83,9 @@ fn eight_digit_numbers_are_written_in_full() {
     let mut n = 0;
     while n < 100_000_000 {
         let mut out = b"x".to_vec();
-        let len = decimal(&mut out, n);
+        let digits = decimal(&mut out, n);
         assert_eq!(out, format!("x{n}").into_bytes());
-        assert_eq!(len, n.to_string().len());
+        assert_eq!(digits.len(), n.to_string().len());
         n += 9_973;
     }
 }
@@ -96,10 +96,9 @@ fn copied_digits_are_the_digits_written() {
         // With and without eight bytes written after the number.
         for after in [&b""[..], b",\"end\":"] {
             let mut out = b"{".to_vec();
-            let at = out.len();
-            let len = decimal(&mut out, n);
+            let digits = decimal(&mut out, n);
             out.extend_from_slice(after);
-            copy_digits(&mut out, (at, len));
+            copy_digits(&mut out, digits);
             assert_eq!(out, format!("{{{n}{}{n}", String::from_utf8_lossy(after)).into_bytes());
         }
     }
