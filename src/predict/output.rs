@@ -9,7 +9,8 @@ use crate::text::{Mention, MentionFinder};
 mod encode;
 
 pub use encode::json_string;
-use encode::{decimal, probability};
+use encode::{copy_digits, decimal, probability};
+pub(crate) use encode::{has_control, next_escape, next_quote};
 
 /// Output format of `predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -310,15 +311,46 @@ impl RecordWriter {
     }
 
     fn write_json(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>) {
+        self.json_prefix(out, u.id, u.kept);
+        self.json_fields(out, u, false);
+    }
+
+    /// Whether records are written as JSONL.
+    pub(crate) fn is_jsonl(&self) -> bool {
+        self.format == OutputFormat::Jsonl
+    }
+
+    /// Appends `{"id":` with the record id and the kept fields: the start that every JSONL
+    /// unit of one input record shares, formatted once per record by `predict` and copied
+    /// before each of its units ([`RecordWriter::write_json_unit`]).
+    pub(crate) fn json_prefix(&self, out: &mut Vec<u8>, id: &str, kept: &[serde_json::Value]) {
         out.extend_from_slice(b"{\"id\":");
-        json_string(out, u.id);
-        for (key, value) in self.json_kept_keys.iter().zip(u.kept) {
+        json_string(out, id);
+        for (key, value) in self.json_kept_keys.iter().zip(kept) {
             out.extend_from_slice(key);
             match value {
                 serde_json::Value::String(s) => json_string(out, s),
                 other => serde_json::to_writer(&mut *out, other).expect("writing to memory"),
             }
         }
+    }
+
+    /// Appends one JSONL unit after `prefix`, its record's [`RecordWriter::json_prefix`]. With
+    /// `plain_text` the caller knows that the unit's text holds no character a JSON string
+    /// must escape, and it is copied as it is. The same bytes as [`RecordWriter::write`].
+    pub(crate) fn write_json_unit(
+        &self,
+        out: &mut Vec<u8>,
+        prefix: &[u8],
+        u: &OutputUnit<'_>,
+        plain_text: bool,
+    ) {
+        out.extend_from_slice(prefix);
+        self.json_fields(out, u, plain_text);
+    }
+
+    /// The fields of a JSONL unit after its prefix, and the line end.
+    fn json_fields(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>, plain_text: bool) {
         out.extend_from_slice(b",\"sentence\":");
         if u.furniture.is_some() {
             out.push(b'-');
@@ -326,16 +358,33 @@ impl RecordWriter {
         } else {
             decimal(out, u.sentence);
         }
+        // In ASCII text (most news) character offsets are byte offsets: their digits are
+        // copied.
         out.extend_from_slice(b",\"start\":");
-        decimal(out, u.start);
+        let start = decimal(out, u.start);
         out.extend_from_slice(b",\"end\":");
-        decimal(out, u.end);
+        let end = decimal(out, u.end);
         out.extend_from_slice(b",\"start_char\":");
-        decimal(out, u.char_start);
+        if u.char_start == u.start {
+            copy_digits(out, start);
+        } else {
+            decimal(out, u.char_start);
+        }
         out.extend_from_slice(b",\"end_char\":");
-        decimal(out, u.char_end);
+        if u.char_end == u.end {
+            copy_digits(out, end);
+        } else {
+            decimal(out, u.char_end);
+        }
         out.extend_from_slice(b",\"text\":");
-        json_string(out, u.text);
+        if plain_text {
+            out.reserve(u.text.len() + 2);
+            out.push(b'"');
+            out.extend_from_slice(u.text.as_bytes());
+            out.push(b'"');
+        } else {
+            json_string(out, u.text);
+        }
         if let Some(kind) = u.furniture {
             out.extend_from_slice(b",\"furniture\":");
             json_string(out, kind);

@@ -150,6 +150,8 @@ struct Worker {
     spans: Vec<SentenceSpan>,
     units: u64,
     furniture: u64,
+    /// The JSONL start of the current record's units ([`RecordWriter::json_prefix`]).
+    prefix: Vec<u8>,
 }
 
 /// One worker thread's buffers, alone on their cache lines: the buffers' lengths change with

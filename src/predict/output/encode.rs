@@ -3,12 +3,60 @@
 
 use std::io::Write;
 
-/// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit). Room
-/// for the longest number is appended as one fixed block, the digits are written in place and
-/// the vector is cut back to them: a copy of variable length is a call to `memcpy`, and
-/// digits written to a stack buffer and then copied out stall the copy; either took 3% of
-/// `predict --split-only` for the five numbers of every sentence.
-pub(super) fn decimal(out: &mut Vec<u8>, n: usize) {
+/// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit) and
+/// returns what was written, to write it again with [`copy_digits`]. A number below 10^8
+/// (every offset of a text under 100 MB) is turned into its eight digits at once in one 64-bit
+/// word ([`eight_digits`]), appended as one fixed block and cut back to its digits: a copy of
+/// variable length is a call to `memcpy`, and digits written to a stack buffer one by one and
+/// then copied out stall the copy. Inlined (a unit writes four or five numbers); larger
+/// numbers take [`long_decimal`].
+#[inline]
+pub(super) fn decimal(out: &mut Vec<u8>, n: usize) -> Digits {
+    let at = out.len();
+    match u32::try_from(n) {
+        Ok(small) if small < 100_000_000 => {
+            let digits = eight_digits(small);
+            // Leading zeros are the low bytes that are zero; "0" keeps one.
+            let zeros = (digits.trailing_zeros() / 8).min(7);
+            let word = (digits + ONES * u64::from(b'0')) >> (8 * zeros);
+            let len = 8 - zeros as usize;
+            put_word(out, word, len);
+            Digits { at, len, word }
+        }
+        _ => Digits { at, len: long_decimal(out, n), word: 0 },
+    }
+}
+
+/// The digits [`decimal`] wrote: where and how many, and for a number of up to eight digits
+/// the digits themselves as the bytes of a little-endian word.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Digits {
+    at: usize,
+    len: usize,
+    word: u64,
+}
+
+impl Digits {
+    /// The number of digits.
+    #[cfg(test)]
+    pub(super) fn len(self) -> usize {
+        self.len
+    }
+}
+
+/// Appends the first `len` bytes of `word` (little-endian) as one fixed block of eight bytes
+/// and cuts the vector back.
+#[inline]
+fn put_word(out: &mut Vec<u8>, word: u64, len: usize) {
+    let end = out.len() + len;
+    out.extend_from_slice(&word.to_le_bytes());
+    out.truncate(end);
+}
+
+/// [`decimal`] for any number: room for the longest number is appended as one fixed block,
+/// the digits are written in place two a step and the vector is cut back to them.
+#[inline(never)]
+fn long_decimal(out: &mut Vec<u8>, n: usize) -> usize {
     let len = n.checked_ilog10().map_or(1, |l| l as usize + 1);
     let at = out.len();
     out.extend_from_slice(&[b'0'; 20]);
@@ -27,6 +75,36 @@ pub(super) fn decimal(out: &mut Vec<u8>, n: usize) {
         digits[0] = b'0' + rest as u8;
     }
     out.truncate(at + len);
+    len
+}
+
+/// Appends a copy of the digits [`decimal`] wrote (the character offset of ASCII text, equal
+/// to its byte offset). Numbers of up to eight digits are written again from the word
+/// `decimal` made, not read back from `out`: an eight-byte load across the smaller stores
+/// written since (the next key, the next number) cannot be served from the store buffer and
+/// stalled the copy (15% of the samples of `json_fields`).
+#[inline]
+pub(super) fn copy_digits(out: &mut Vec<u8>, digits: Digits) {
+    if digits.len <= 8 {
+        put_word(out, digits.word, digits.len);
+    } else {
+        out.extend_from_within(digits.at..digits.at + digits.len);
+    }
+}
+
+/// The eight decimal digits of `n` (below 10^8, leading zeros included) as the bytes 0 to 9
+/// of a little-endian word, the most significant digit in the lowest byte. The word is split
+/// in lanes, each divided at once by multiplying with a reciprocal: two 32-bit lanes of four
+/// digits (`n / 10^4`, `n % 10^4`), then four 16-bit lanes of two, then eight bytes of one.
+/// `v * 5243 >> 19` is `v / 100` for `v < 43,699`, `v * 103 >> 10` is `v / 10` for `v < 179`,
+/// and no lane's product reaches the next lane.
+#[inline]
+fn eight_digits(n: u32) -> u64 {
+    let fours = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
+    let hundreds = ((fours * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let twos = hundreds | (fours - hundreds * 100) << 16;
+    let tens = ((twos * 103) >> 10) & 0x000f_000f_000f_000f;
+    tens | (twos - tens * 10) << 8
 }
 
 /// "00", "01", ... "99".
@@ -85,21 +163,47 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
 
 /// The first byte at or after `from` that JSON strings must escape.
 ///
+/// Quotes and backslashes are found with `memchr2` (vector code chosen for the processor at
+/// run time); control characters, rare in text, are then looked for before the one found
+/// ([`first_control`]). A loop testing each block of bytes for all three at once cost about
+/// three times as many instructions.
+pub(crate) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let quote = memchr::memchr2(b'"', b'\\', rest);
+    let before = &rest[..quote.unwrap_or(rest.len())];
+    first_control(before).or(quote).map(|at| from + at)
+}
+
+/// The first quote or backslash at or after `from`: [`next_escape`] for a text known to hold
+/// no control character.
+#[inline]
+pub(crate) fn next_quote(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', bytes.get(from..)?).map(|at| from + at)
+}
+
+/// Whether `bytes` holds a control character (below 0x20): one pass the compiler turns into
+/// vector code.
+pub(crate) fn has_control(bytes: &[u8]) -> bool {
+    bytes.iter().fold(u8::MAX, |low, &b| low.min(b)) < 0x20
+}
+
+/// The first control character (below 0x20) in `bytes`.
+///
 /// Blocks of [`BLOCK`] bytes are tested with a loop the compiler turns into vector compares;
-/// a block that holds an escape, and the rest after the last block, are searched eight bytes
-/// at a time ([`escape_mask`]); the last one to seven bytes as one word too, taken from the
+/// a block that holds one, and the rest after the last block, are searched eight bytes at a
+/// time ([`control_mask`]); the last one to seven bytes as one word too, taken from the
 /// text's last eight bytes. No byte is tested alone unless the text is shorter than eight
-/// bytes: a byte loop for the tail after the blocks took 40% of the time of this function.
-fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
+/// bytes: a byte loop for the tail after the blocks took 40% of the time of the scan.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
     while let Some(block) = bytes.get(i..i + BLOCK) {
-        if block.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        if block.iter().fold(u8::MAX, |low, &b| low.min(b)) < 0x20 {
             break;
         }
         i += BLOCK;
     }
     while let Some(word) = bytes.get(i..i + 8) {
-        let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        let mask = control_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
         if mask != 0 {
             return Some(i + (mask.trailing_zeros() / 8) as usize);
         }
@@ -110,17 +214,17 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
         return None;
     }
     if bytes.len() < 8 {
-        return (i..bytes.len()).find(|&j| needs_escape(bytes[j]));
+        return (i..bytes.len()).find(|&j| bytes[j] < 0x20);
     }
     // The last `rest` bytes (1 to 7), moved to the bottom of the word, filled up with 'A'.
     let last = &bytes[bytes.len() - 8..];
     let word = u64::from_le_bytes(last.try_into().expect("eight bytes")) >> (8 * (8 - rest))
         | (ONES * u64::from(b'A')) << (8 * rest);
-    let mask = escape_mask(word);
+    let mask = control_mask(word);
     (mask != 0).then(|| i + (mask.trailing_zeros() / 8) as usize)
 }
 
-/// Bytes [`next_escape`] tests at once for a byte to escape.
+/// Bytes [`first_control`] tests at once for a control character.
 const BLOCK: usize = 32;
 
 /// `0x01` in every byte of a word.
@@ -128,23 +232,12 @@ const ONES: u64 = u64::from_ne_bytes([1; 8]);
 /// The high bit of every byte of a word.
 const HIGHS: u64 = ONES << 7;
 
-/// The high bit set in each byte of `word` (little-endian) that JSON strings must escape,
-/// and possibly in bytes after the first such byte, never before it: the lowest marked byte
-/// is exact, which is all [`next_escape`] needs.
+/// The high bit set in each byte of `word` (little-endian) below 0x20, and possibly in bytes
+/// after the first such byte, never before it: the lowest marked byte is exact, which is all
+/// [`first_control`] needs.
 #[inline]
-fn escape_mask(word: u64) -> u64 {
-    let below = |n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
-    let equal = |b: u8| {
-        let x = word ^ (ONES * u64::from(b));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    below(0x20) | equal(b'"') | equal(b'\\')
-}
-
-/// A byte that JSON strings must escape: `"`, `\\` or a control character.
-#[inline]
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+fn control_mask(word: u64) -> u64 {
+    word.wrapping_sub(ONES * 0x20) & !word & HIGHS
 }
 
 #[cfg(test)]

@@ -102,3 +102,52 @@ fn furniture_is_numbered_below_zero_and_csv_names_its_kind_only_when_asked() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!((v["sentence"].as_i64(), v["furniture"].as_str()), (Some(-2), Some("comments")));
 }
+
+#[test]
+fn a_unit_after_its_record_prefix_is_the_unit_written_whole() {
+    let kept = [serde_json::json!("Al \"Jazeera\""), serde_json::json!(3)];
+    let w = RecordWriter::new(OutputFormat::Jsonl, &heads())
+        .with_kept(&["source".into(), "page".into()])
+        .unwrap();
+    let unit = OutputUnit {
+        id: "a\"1",
+        sentence: 4,
+        start: 120,
+        end: 131,
+        char_start: 120,
+        mentions: None,
+        char_end: 131,
+        kept: &kept,
+        text: "Hi “there”.",
+        furniture: None,
+        probabilities: Some(&[0.1, 0.2, 0.7]),
+        explanations: None,
+    };
+    let mut prefix = Vec::new();
+    w.json_prefix(&mut prefix, unit.id, unit.kept);
+    // Offsets equal or not, with their digits copied or written.
+    let units = [
+        unit,
+        OutputUnit { char_start: 118, char_end: 127, ..unit },
+        OutputUnit { start: 123_456_789, end: 123_456_800, ..unit },
+        OutputUnit { start: 0, end: 9, char_start: 0, char_end: 9, ..unit },
+    ];
+    for u in units {
+        let mut whole = Vec::new();
+        w.write(&mut whole, &u);
+        // The text holds nothing to escape, so it may be copied as it is.
+        for plain in [false, true] {
+            let mut out = b"before\n".to_vec();
+            w.write_json_unit(&mut out, &prefix, &u, plain);
+            assert_eq!(out[7..], whole[..], "{}", String::from_utf8_lossy(&whole));
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(&{
+        let mut out = Vec::new();
+        w.write_json_unit(&mut out, &prefix, &units[1], true);
+        out
+    })
+    .unwrap();
+    assert_eq!((v["id"].as_str(), v["source"].as_str()), (Some("a\"1"), Some("Al \"Jazeera\"")));
+    assert_eq!((v["start"].as_u64(), v["start_char"].as_u64()), (Some(120), Some(118)));
+}

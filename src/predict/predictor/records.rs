@@ -14,15 +14,22 @@ impl Predictor {
         let bytes = self.spare.lock().expect("spare buffers lock").pop();
         let mut chunk = ChunkOutput { bytes: bytes.unwrap_or_default(), ..Default::default() };
         // Split-only JSONL is about 1.8 times its input: room for twice the input grows the
-        // buffer once instead of doubling it (and copying it) several times.
+        // buffer once instead of doubling it (and copying it) several times. A reused buffer
+        // too small for that is replaced, not grown: growing it would copy its old capacity
+        // (the allocator does not know it is empty), and a quarter more room lets it serve
+        // the next chunks, whose sizes vary a little.
         let input: usize = items.iter().map(input_bytes).sum();
-        chunk.bytes.reserve(2 * input);
+        if chunk.bytes.capacity() < 2 * input {
+            chunk.bytes = Vec::with_capacity(2 * input + input / 2);
+        }
         for raw in items {
             match raw {
-                RawItem::Item(item) => self.item(item, &mut worker, &mut chunk),
+                RawItem::Item(item) => self.item(item, None, &mut worker, &mut chunk),
                 RawItem::JsonLines(lines) => {
                     let mut warnings = Vec::new();
-                    lines.parse(&mut warnings, |item| self.item(&item, &mut worker, &mut chunk));
+                    lines.parse_noting_escapes(&mut warnings, |item, escapes| {
+                        self.item(&item, escapes, &mut worker, &mut chunk)
+                    });
                     chunk.warnings.append(&mut warnings);
                 }
             }
@@ -30,12 +37,21 @@ impl Predictor {
         chunk
     }
 
-    /// Formats one record into the chunk, or records it as skipped.
-    fn item(&self, item: &Item, worker: &mut Worker, chunk: &mut ChunkOutput) {
+    /// Formats one record into the chunk, or records it as skipped. `escapes`: the offsets
+    /// in its text of the characters a JSON string must escape, when the reader knows them
+    /// ([`crate::predict::JsonLines::parse_noting_escapes`]).
+    fn item(
+        &self,
+        item: &Item,
+        escapes: Option<&[usize]>,
+        worker: &mut Worker,
+        chunk: &mut ChunkOutput,
+    ) {
         chunk.records += 1;
         match item {
             Item::Record(r) => {
-                if let Some(reason) = self.record(r, worker, &mut chunk.bytes) {
+                let text = TextEscapes(escapes);
+                if let Some(reason) = self.record(r, text, worker, &mut chunk.bytes) {
                     chunk.skips.push(Skip {
                         id: Some(r.id.clone()),
                         origin: r.origin.clone(),
@@ -56,13 +72,23 @@ impl Predictor {
     }
 
     /// Writes the units of one record; the reason of its skip when it wrote nothing.
-    fn record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
+    fn record(
+        &self,
+        r: &Record,
+        escapes: TextEscapes<'_>,
+        worker: &mut Worker,
+        out: &mut Vec<u8>,
+    ) -> Option<String> {
         let written = out.len();
         worker.text_bytes += r.text.len() as u64;
+        worker.prefix.clear();
+        if self.writer.is_jsonl() {
+            self.writer.json_prefix(&mut worker.prefix, &r.id, &r.kept);
+        }
         match self.settings.unit {
-            Unit::Sentence => self.whole_record(r, worker, out),
+            Unit::Sentence => self.whole_record(r, escapes, worker, out),
             Unit::Article => {
-                if let Some(reason) = self.split_record(r, worker, out) {
+                if let Some(reason) = self.split_record(r, escapes, worker, out) {
                     return Some(reason);
                 }
             }
@@ -72,7 +98,13 @@ impl Predictor {
     }
 
     /// Writes a record as one unit (`--unit sentence`).
-    fn whole_record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) {
+    fn whole_record(
+        &self,
+        r: &Record,
+        escapes: TextEscapes<'_>,
+        worker: &mut Worker,
+        out: &mut Vec<u8>,
+    ) {
         let score = &mut worker.score;
         let explanations = self.explain(&r.text, score);
         let scored = self.scorer.as_ref().map(|s| s.score_with_mentions(&r.text, score));
@@ -91,14 +123,21 @@ impl Predictor {
             probabilities,
             explanations: explanations.as_deref(),
         };
-        self.writer.write(out, &unit);
+        let plain = escapes.none_in(0, r.text.len());
+        self.write_unit(&worker.prefix, &unit, plain, out);
         worker.units += 1;
     }
 
     /// Splits a record and writes its sentences (and its furniture, when kept); the reason of
     /// its skip when it has too many sentences to hold.
-    fn split_record(&self, r: &Record, worker: &mut Worker, out: &mut Vec<u8>) -> Option<String> {
-        let Worker { score, spans, units, furniture, .. } = worker;
+    fn split_record(
+        &self,
+        r: &Record,
+        escapes: TextEscapes<'_>,
+        worker: &mut Worker,
+        out: &mut Vec<u8>,
+    ) -> Option<String> {
+        let Worker { score, spans, units, furniture, prefix, .. } = worker;
         self.splitter.split_into(&r.text, spans);
         if spans.len() > MAX_RECORD_SENTENCES {
             // Its output is held whole until written (hundreds of bytes a sentence):
@@ -124,7 +163,8 @@ impl Predictor {
                 }
             }
             let sentence = if is_furniture { furniture_index } else { index };
-            self.write_span(r, span, sentence, chars, score, out);
+            let plain = escapes.none_in(span.start, span.end);
+            self.write_span(r, span, (sentence, chars), score, (prefix, plain), out);
             if is_furniture {
                 furniture_index += 1;
             } else {
@@ -136,17 +176,18 @@ impl Predictor {
     }
 
     /// Writes one span of a record: a sentence scored, or furniture flagged and unscored (it
-    /// does not take a sentence index). `chars` are its character offsets in the record.
-    /// Always inlined: it runs once a sentence, and as a call it cost `predict --split-only`
-    /// 0.6% more instructions.
+    /// does not take a sentence index), with its sentence index and character offsets in the
+    /// record; `(prefix, plain)`: the record's JSONL prefix, and whether the span's text holds
+    /// nothing to escape. Always inlined: it runs once a sentence, and as a call it cost
+    /// `predict --split-only` 0.6% more instructions.
     #[inline(always)]
     fn write_span(
         &self,
         r: &Record,
         span: &SentenceSpan,
-        sentence: usize,
-        (char_start, char_end): (usize, usize),
+        (sentence, (char_start, char_end)): (usize, (usize, usize)),
         score: &mut ScoreScratch,
+        (prefix, plain): (&[u8], bool),
         out: &mut Vec<u8>,
     ) {
         let is_furniture = span.is_furniture();
@@ -171,7 +212,34 @@ impl Predictor {
             probabilities,
             explanations: explanations.as_deref(),
         };
-        self.writer.write(out, &unit);
+        self.write_unit(prefix, &unit, plain, out);
+    }
+
+    /// Writes a unit: in JSONL after its record's `prefix`, its text copied as it is when
+    /// `plain` (nothing in it to escape).
+    #[inline(always)]
+    fn write_unit(&self, prefix: &[u8], unit: &OutputUnit<'_>, plain: bool, out: &mut Vec<u8>) {
+        if self.writer.is_jsonl() {
+            self.writer.write_json_unit(out, prefix, unit, plain);
+        } else {
+            self.writer.write(out, unit);
+        }
+    }
+}
+
+/// The offsets in a record's text of the characters a JSON string must escape (`"`, `\`,
+/// control characters), in order, when known.
+#[derive(Clone, Copy)]
+struct TextEscapes<'a>(Option<&'a [usize]>);
+
+impl TextEscapes<'_> {
+    /// True when `start..end` of the text is known to hold none of them.
+    #[inline]
+    fn none_in(self, start: usize, end: usize) -> bool {
+        self.0.is_some_and(|at| {
+            let i = at.partition_point(|&p| p < start);
+            at.get(i).is_none_or(|&p| p >= end)
+        })
     }
 }
 

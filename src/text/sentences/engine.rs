@@ -9,6 +9,9 @@ use super::header;
 use super::rules::{crosshead, is_attribution, is_citation, period_ends_sentence, Cut};
 use super::{SentenceSpan, SpanKind};
 
+mod credits;
+use credits::{mark_glued_credit, split_credits};
+
 /// U+2026 HORIZONTAL ELLIPSIS, the one multi-byte terminator.
 const ELLIPSIS: &[u8] = "\u{2026}".as_bytes();
 /// U+2022 BULLET and U+2043 HYPHEN BULLET: an inline list item starts at them.
@@ -32,6 +35,9 @@ pub(super) struct LineContext<'t> {
     pub(super) previous_single: Option<usize>,
     /// Scratch for glued widgets.
     pub(super) widgets: Vec<(usize, usize, FurnitureKind)>,
+    /// The current line's body when the line rules were tried on it and none matched: a
+    /// sentence that is the whole body need not be tried again ([`run_in_furniture`]).
+    pub(super) ruled_out: Option<(usize, usize)>,
 }
 
 pub(super) fn split_line(
@@ -87,6 +93,7 @@ fn split_line_parts(
         end = at;
     }
     let first = out.len();
+    cx.ruled_out = None;
     let mut body = trim_range(text, start, end);
     // Tag lists and tweets glued into the line: the text on both sides is split as lines of
     // their own.
@@ -105,7 +112,7 @@ fn split_line_parts(
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
-        run_in_furniture(text, first, cx.table, out);
+        run_in_furniture(text, first, cx.table, cx.ruled_out, out);
     }
     out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
     cx.widgets = tail;
@@ -114,14 +121,22 @@ fn split_line_parts(
 /// Widgets, credits and sign-offs that scraped pages run into the body, one sentence each, in
 /// the spans from `first`; a slideshow label or a video title glued to the start of a sentence
 /// ("Slideshow (3 Images) The attack ...", "... on regime forces - YouTube Russia has ...") is
-/// cut off it.
-fn run_in_furniture(text: &str, first: usize, table: &FurnitureTable, out: &mut Vec<SentenceSpan>) {
+/// cut off it. A sentence spanning `ruled_out`, a range the line rules matched nothing in, is
+/// only tried against the shapes of sentences.
+fn run_in_furniture(
+    text: &str,
+    first: usize,
+    table: &FurnitureTable,
+    ruled_out: Option<(usize, usize)>,
+    out: &mut Vec<SentenceSpan>,
+) {
     let mut glued = Vec::new();
     for (i, span) in out.iter_mut().enumerate().skip(first) {
         if span.kind != SpanKind::Sentence {
             continue;
         }
-        if let Some(kind) = table.sentence_kind(span.text(text)) {
+        let rules_tried = ruled_out == Some((span.start, span.end));
+        if let Some(kind) = table.sentence_kind(span.text(text), rules_tried) {
             span.kind = SpanKind::Furniture(kind);
         } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end)
             .or_else(|| header::video_title(text.as_bytes(), span.start, span.end))
@@ -180,6 +195,7 @@ fn whole_line_furniture(
         return false;
     }
     let Some(kind) = cx.table.line_kind(&text[start..end]) else {
+        cx.ruled_out = Some((start, end));
         return false;
     };
     split_sentences(text, start, end, SpanKind::Furniture(kind), out);
@@ -225,47 +241,6 @@ fn leading_furniture(
         pos = skip_whitespace(text, e, end);
     }
     Some(pos)
-}
-
-/// Photo credits inside the line from `pos`: the text before one is its caption. An agency in
-/// brackets after a city in capitals is a dateline instead ("... Deir ez-Zor. MOSCOW
-/// (Sputnik) According to ..."). Returns where the text after the last of them starts.
-fn split_credits(text: &str, mut pos: usize, end: usize, out: &mut Vec<SentenceSpan>) -> usize {
-    let bytes = text.as_bytes();
-    let mut from = pos;
-    while let Some((s, e)) = header::next_credit(bytes, from, end) {
-        if let Some(city) = header::city_before(bytes, pos, s) {
-            if let Some(de) = header::dateline(bytes, city, end) {
-                split_sentences(text, pos, city, SpanKind::Sentence, out);
-                out.push(furniture(city, de, FurnitureKind::DATELINE));
-                pos = skip_whitespace(text, de, end);
-                from = pos;
-                continue;
-            }
-        }
-        let before = out.len();
-        split_sentences(text, pos, s, SpanKind::Sentence, out);
-        if out.len() > before {
-            let last = out.len() - 1;
-            out[last].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
-        }
-        out.push(furniture(s, e, FurnitureKind::CREDIT));
-        pos = skip_whitespace(text, e, end);
-        from = pos;
-    }
-    pos
-}
-
-/// A credit line glued after its caption ("... 2018. Photo: Delil Ahmed / AFP"), among the
-/// sentences pushed from `first` on: the last two become credit and caption.
-fn mark_glued_credit(text: &str, first: usize, out: &mut [SentenceSpan]) {
-    if out.len() >= first + 2 {
-        let last = out.len() - 1;
-        if super::furniture::is_photo_credit_line(out[last].text(text)) {
-            out[last].kind = SpanKind::Furniture(FurnitureKind::CREDIT);
-            out[last - 1].kind = SpanKind::Furniture(FurnitureKind::CAPTION);
-        }
-    }
 }
 
 /// Dates, the repeated headline and an agency byline at the start of a header line, in any

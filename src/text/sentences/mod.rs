@@ -199,6 +199,7 @@ impl SentenceSplitter {
             related_run: false,
             previous_single: None,
             widgets: Vec::new(),
+            ruled_out: None,
         };
         let mut line_start = 0;
         while line_start <= bytes.len() {

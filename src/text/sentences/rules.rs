@@ -67,7 +67,12 @@ pub(super) fn list_marker(bytes: &[u8], pos: usize, end: usize) -> Option<ListMa
         return None;
     }
     let mut p = pos;
-    if let Some(bullet) = BULLETS.iter().find(|b| bytes[p..end].starts_with(b.as_bytes())) {
+    // Bullets start with one of those three bytes; a digit or a letter cannot start one (the
+    // word before nearly every period is tested here).
+    let bullet = matches!(first, 0xE2 | b'-' | b'*')
+        .then(|| BULLETS.iter().find(|b| bytes[p..end].starts_with(b.as_bytes())))
+        .flatten();
+    if let Some(bullet) = bullet {
         p += bullet.len();
         while p < end && bytes[p] == b' ' {
             p += 1;

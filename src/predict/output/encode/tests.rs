@@ -75,3 +75,42 @@ fn probabilities_are_rounded_to_four_places() {
     probability(&mut out, 0.0);
     assert_eq!(out, b"0.12351.00000.0000");
 }
+
+#[test]
+fn eight_digit_numbers_are_written_in_full() {
+    // Every number of up to eight digits takes the word-at-a-time path; a step coprime with
+    // ten reaches every digit at every place.
+    let mut n = 0;
+    while n < 100_000_000 {
+        let mut out = b"x".to_vec();
+        let digits = decimal(&mut out, n);
+        assert_eq!(out, format!("x{n}").into_bytes());
+        assert_eq!(digits.len(), n.to_string().len());
+        n += 9_973;
+    }
+}
+
+#[test]
+fn copied_digits_are_the_digits_written() {
+    for n in [0, 9, 10, 99_999, 12_345_678, 99_999_999, 100_000_000, usize::MAX] {
+        // With and without eight bytes written after the number.
+        for after in [&b""[..], b",\"end\":"] {
+            let mut out = b"{".to_vec();
+            let digits = decimal(&mut out, n);
+            out.extend_from_slice(after);
+            copy_digits(&mut out, digits);
+            assert_eq!(out, format!("{{{n}{}{n}", String::from_utf8_lossy(after)).into_bytes());
+        }
+    }
+}
+
+#[test]
+fn escapes_are_found_past_any_start() {
+    let text = "a\"b\\c\u{1}d\u{1f}e".repeat(9);
+    let bytes = text.as_bytes();
+    for from in 0..=bytes.len() {
+        let expected = (from..bytes.len()).find(|&i| matches!(bytes[i], 0..=0x1f | b'"' | b'\\'));
+        assert_eq!(next_escape(bytes, from), expected, "{from}");
+    }
+    assert_eq!(next_escape(bytes, bytes.len() + 1), None);
+}

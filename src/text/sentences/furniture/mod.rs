@@ -351,12 +351,15 @@ impl FurnitureTable {
     /// two shapes that only a sentence can have: reporters' names closed by a period
     /// ("Dominic Evans Khaled Yacoub Oweis.") and editors' initials between slashes
     /// ("M. al-Frieh/H. Said"). Rules that match only the start of a line are left out but
-    /// for [`Match::Opening`] ones.
-    pub(super) fn sentence_kind(&self, sentence: &str) -> Option<FurnitureKind> {
+    /// for [`Match::Opening`] ones. With `rules_tried` (the caller found that no line rule
+    /// matches this text) only the two shapes are looked at.
+    pub(super) fn sentence_kind(&self, sentence: &str, rules_tried: bool) -> Option<FurnitureKind> {
         if sentence.len() > MAX_SENTENCE_FURNITURE_LEN {
             return None;
         }
-        if let Some(rule) = self.line_rule(sentence).filter(|r| r.whole_sentence()) {
+        if rules_tried {
+            // No rule matched: the first match below would be none.
+        } else if let Some(rule) = self.line_rule(sentence).filter(|r| r.whole_sentence()) {
             return Some(rule.kind);
         }
         let bytes = sentence.trim_end().as_bytes();

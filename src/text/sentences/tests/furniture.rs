@@ -219,6 +219,23 @@ fn user_patterns_add_kinds() {
 }
 
 #[test]
+fn contains_patterns_match_anywhere_in_any_case() {
+    // `*text*` user patterns and "contributed to this report" match anywhere in the line, in
+    // any ASCII case; other bytes (here é) must be equal.
+    let splitter = SentenceSplitter::new().with_furniture_patterns("promo,*Café Club*\n").unwrap();
+    let text = "It ended.\nJoin the CAFÉ CLUB today\nJoin the café club today\n\
+                Our café club opens.\nJANE DOE CONTRIBUTED TO THIS REPORT\n\
+                Jane Doe contributed to this.";
+    let kinds: Vec<_> = splitter
+        .split(text)
+        .iter()
+        .map(|s| s.furniture_kind().map(|k| splitter.kind_name(k)))
+        .collect();
+    // "CAFÉ" differs from "café" beyond ASCII: no match.
+    assert_eq!(kinds, [None, None, Some("promo"), Some("promo"), Some("byline"), None]);
+}
+
+#[test]
 fn run_in_widgets_credits_and_sign_offs_are_furniture_one_sentence_at_a_time() {
     let table = FurnitureTable::default();
     let cases = [
@@ -234,7 +251,7 @@ fn run_in_widgets_credits_and_sign_offs_are_furniture_one_sentence_at_a_time() {
         ("H. Zain/ R.J/ Ghossoun/H. Said", FurnitureKind::BYLINE),
     ];
     for (sentence, kind) in cases {
-        assert_eq!(table.sentence_kind(sentence), Some(kind), "{sentence:?}");
+        assert_eq!(table.sentence_kind(sentence, false), Some(kind), "{sentence:?}");
     }
 }
 
@@ -255,7 +272,7 @@ fn real_sentences_inside_a_line_stay_sentences() {
          village after village in the last weeks of the offensive.",
     ];
     for sentence in sentences {
-        assert_eq!(table.sentence_kind(sentence), None, "{sentence:?}");
+        assert_eq!(table.sentence_kind(sentence, false), None, "{sentence:?}");
     }
 }
 
@@ -283,6 +300,21 @@ fn the_splitter_flags_them_in_the_body_but_not_in_the_title() {
             ("The situation will get worse, he said.", None),
             ("Read Also", Some("related")),
         ]
+    );
+}
+
+#[test]
+fn a_line_that_is_one_run_in_sentence_is_furniture_by_its_shape() {
+    // The line rules match neither line; the sentences' shapes do, once the rules have been
+    // tried on the whole line.
+    assert_split(
+        "Talks ended.\nDominic Evans Khaled Yacoub Oweis.\nM. al-Frieh/H. Said\nAssad Responds.",
+        &[
+            "Talks ended.",
+            "[byline] Dominic Evans Khaled Yacoub Oweis.",
+            "[byline] M. al-Frieh/H. Said",
+            "Assad Responds.",
+        ],
     );
 }
 
