@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use crate::features::{sublinear_count, FeatureIndex, SparseRow, VectorizerScratch};
 use crate::model::metrics::ClassificationReport;
 
+mod char_block;
+
+use char_block::CharScratch;
+
 /// How a task's model was fitted and how well it did in cross-validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingSummary {
@@ -111,35 +115,6 @@ pub fn argmax(values: &[f64]) -> usize {
         .0
 }
 
-/// Appends to `dups` each feature of `features` already stamped with `stamp` in `seen`, and
-/// stamps the others: one pass without branches, with no dependence between features other
-/// than a true repeat's.
-#[inline]
-fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, dups: &mut Vec<u32>) {
-    let n = dups.len();
-    dups.resize(n + features.len(), 0);
-    let out = &mut dups[n..];
-    let mut k = 0;
-    for &f in features {
-        let s = &mut seen[f as usize];
-        out[k] = f;
-        k += usize::from(*s == stamp);
-        *s = stamp;
-    }
-    dups.truncate(n + k);
-}
-
-/// Moves to the next sentence's stamp; on wrapping, `seen` is cleared so that no old stamp
-/// can be taken for the new one.
-#[inline]
-fn next_stamp(seen: &mut [u8], stamp: &mut u8) {
-    *stamp = stamp.wrapping_add(1);
-    if *stamp == 0 {
-        seen.iter_mut().for_each(|s| *s = 0);
-        *stamp = 1;
-    }
-}
-
 /// Numerically stable softmax in place.
 pub fn softmax(z: &mut [f64]) {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -192,25 +167,11 @@ pub struct ScoreScratch {
     out: Vec<f64>,
     /// Token ids of the sentence being scored (character n-gram models).
     tokens: Vec<u32>,
-    /// Per token id: `sum idf_f W[f]` over the token's character features (width entries),
-    /// then `sum idf_f^2`; NaN where not computed yet.
-    token_sums: Vec<f64>,
-    /// The token cache generation `token_sums` belongs to.
-    generation: u64,
     /// Per feature, the occurrences after the first in the sentence being scored (zero
     /// between sentences).
     counts: Vec<u32>,
-    /// Per feature, the stamp of the last sentence it was seen in: a sentence's features are
-    /// told from older ones without clearing anything between sentences.
-    seen: Vec<u8>,
-    /// The stamp of the sentence being scored (1 to 255; `seen` is cleared when it wraps).
-    stamp: u8,
-    /// The sentence's character features that were seen before, one per such occurrence.
-    dups: Vec<u32>,
-    /// The features occurring more than once, each once.
-    repeated: Vec<u32>,
-    /// The character block's sum for the sentence being scored.
-    sum: Vec<f64>,
+    /// The character block's buffers.
+    chars: CharScratch,
 }
 
 impl ScoreScratch {
@@ -323,137 +284,58 @@ impl Scorer {
     /// order of the additions. Columns whose character weights are all zero get nothing from
     /// the character block, and are left out of it.
     fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
-        let ScoreScratch {
-            vectorizer,
-            row,
-            out,
-            tokens,
-            token_sums,
-            generation,
-            counts,
-            seen,
-            stamp,
-            dups,
-            repeated,
-            sum,
-        } = scratch;
+        let ScoreScratch { vectorizer, row, out, tokens, counts, chars } = scratch;
         let cw = self.char_columns.len();
-        let stride = cw + 1;
         // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
         // token is known.
         let gen = self.index.analyze_by_token(text, vectorizer, tokens, |t| {
-            let at = t as usize * stride;
-            if let Some(cell) = token_sums.get(at..at + stride) {
-                crate::util::prefetch(cell);
-            }
+            chars.prefetch_sums(t, cw + 1);
         });
-        if gen != *generation {
-            token_sums.clear();
-            *generation = gen;
-        }
+        chars.start(gen);
         self.word_row(vectorizer.word_hits(), counts, row);
         out.clear();
         out.extend_from_slice(&self.intercepts);
-        for (&j, &x) in row.indices.iter().zip(&row.values) {
-            out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
-        }
+        self.dot(&row.indices, &row.values, out);
         // Where each token's features lie is known now (its range was asked for above): the
         // features themselves are asked for before the first is read.
+        let mut occurrences = 0;
         for &t in tokens.iter() {
-            crate::util::prefetch(self.index.token_features(vectorizer, t));
-        }
-        if tokens.is_empty() || cw == 0 {
-            self.softmax_heads(out);
-            return;
-        }
-        let idf = self.index.idf();
-        // `counts` was sized for the word row.
-        if seen.len() < idf.len() {
-            seen.resize(idf.len(), 0);
-        }
-        next_stamp(seen, stamp);
-        sum.clear();
-        sum.resize(cw, 0.0);
-        let mut norm2 = 0.0;
-        dups.clear();
-        for &t in tokens.iter() {
-            let at = t as usize * stride;
-            if token_sums.len() < at + stride {
-                token_sums.resize(at + stride, f64::NAN);
-            }
             let features = self.index.token_features(vectorizer, t);
-            if token_sums[at].is_nan() {
-                self.fill_token_sums(features, idf, &mut token_sums[at..at + stride]);
-            }
-            let cell = &token_sums[at..at + stride];
-            sum.iter_mut().zip(&cell[..cw]).for_each(|(s, c)| *s += c);
-            norm2 += cell[cw];
-            mark_seen(features, seen, *stamp, dups);
+            crate::util::prefetch(features);
+            occurrences += features.len();
         }
-        self.correct_repeated(dups, repeated, counts, idf, sum, &mut norm2);
-        if norm2 > 0.0 {
-            let inverse = 1.0 / norm2.sqrt();
-            for (&c, s) in self.char_columns.iter().zip(sum.iter()) {
-                out[c] += s * inverse;
+        if !tokens.is_empty() && cw > 0 {
+            let sentence = (&tokens[..], occurrences);
+            match cw {
+                // The common widths keep the block's sums in registers.
+                3 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 3], out),
+                6 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 6], out),
+                9 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 9], out),
+                _ => self.add_char_block(sentence, vectorizer, chars, counts, vec![0.0; cw], out),
             }
         }
         self.softmax_heads(out);
     }
 
-    /// One token's cached sums: `sum idf_f W[f]` over its features in the first cells (one
-    /// per column of the character block), `sum idf_f^2` in the last.
-    #[inline]
-    fn fill_token_sums(&self, features: &[u32], idf: &[f64], cell: &mut [f64]) {
-        let cw = self.char_columns.len();
-        cell.iter_mut().for_each(|v| *v = 0.0);
-        for &f in features {
-            let i = idf[f as usize];
-            cell[..cw].iter_mut().zip(self.char_row(f)).for_each(|(c, wt)| *c += i * wt);
-            cell[cw] += i * i;
-        }
-    }
-
-    /// Corrects `sum` for the features that occur more than once in the sentence (counted
-    /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
-    /// `norm2` in place. `dups` holds a feature's occurrences after its first, in the order
-    /// they come; `counts` is zero before and after, and `repeated` scratch space.
-    #[inline]
-    fn correct_repeated(
-        &self,
-        dups: &[u32],
-        repeated: &mut Vec<u32>,
-        counts: &mut [u32],
-        idf: &[f64],
-        sum: &mut [f64],
-        norm2: &mut f64,
-    ) {
-        let sublinear = self.index.sublinear_tf();
-        // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
-        // reached 2 (the order of the additions below).
-        repeated.clear();
-        for &f in dups {
-            let c = &mut counts[f as usize];
-            *c += 1;
-            if *c == 1 {
-                repeated.push(f);
-            }
-        }
-        for &f in repeated.iter() {
-            crate::util::prefetch(self.char_row(f));
-        }
-        for &f in repeated.iter() {
-            let count = std::mem::take(&mut counts[f as usize]) + 1;
-            let m = f64::from(count);
-            let g = sublinear_count(count, sublinear);
-            let i = idf[f as usize];
-            sum.iter_mut().zip(self.char_row(f)).for_each(|(s, wt)| *s += (g - m) * i * wt);
-            *norm2 += (g * g - m) * i * i;
-        }
-    }
-
     fn softmax_heads(&self, out: &mut [f64]) {
         for head in &self.heads {
             softmax(&mut out[head.offset..head.offset + head.classes.len()]);
+        }
+    }
+
+    /// Adds `x_j * W[j]` to `out` for every entry `j` of a row.
+    #[inline]
+    fn dot(&self, indices: &[u32], values: &[f64], out: &mut [f64]) {
+        match self.width {
+            // The common widths (tasks x classes) get unrolled loops.
+            3 => self.accumulate::<3>(indices, values, out),
+            6 => self.accumulate::<6>(indices, values, out),
+            9 => self.accumulate::<9>(indices, values, out),
+            _ => {
+                for (&j, &x) in indices.iter().zip(values) {
+                    out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
+                }
+            }
         }
     }
 
@@ -510,21 +392,8 @@ impl Scorer {
         let out = &mut scratch.out;
         out.clear();
         out.extend_from_slice(&self.intercepts);
-        let (indices, values) = (&scratch.row.indices, &scratch.row.values);
-        match self.width {
-            // The common widths (tasks x classes) get unrolled loops.
-            3 => self.accumulate::<3>(indices, values, out),
-            6 => self.accumulate::<6>(indices, values, out),
-            9 => self.accumulate::<9>(indices, values, out),
-            _ => {
-                for (&j, &x) in indices.iter().zip(values) {
-                    out.iter_mut().zip(self.row(j)).for_each(|(o, w)| *o += x * w);
-                }
-            }
-        }
-        for head in &self.heads {
-            softmax(&mut out[head.offset..head.offset + head.classes.len()]);
-        }
+        self.dot(&scratch.row.indices, &scratch.row.values, out);
+        self.softmax_heads(out);
         out
     }
 }
