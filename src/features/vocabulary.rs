@@ -366,6 +366,7 @@ impl FeatureIndex {
     /// so a token seen before costs one hash lookup for both. `on_token` is called with each
     /// token-cache id as it comes (to ask early for what the caller keeps by id), and the
     /// token's range of features is asked for then too.
+    #[inline(always)]
     fn analyze_into(
         &self,
         text: &str,
@@ -445,6 +446,7 @@ impl FeatureIndex {
     /// the id of every token occurrence (see [`FeatureIndex::token_features`]); `on_token` is
     /// called with each id as it is found. Returns the token cache's generation: ids of
     /// different generations name different tokens.
+    #[inline(always)]
     pub fn analyze_by_token(
         &self,
         text: &str,

@@ -235,6 +235,7 @@ impl Scorer {
     /// which the product reads next) and L2-normalized, with the same values, summed in the
     /// same order, as [`SparseRow::fill_from_feature_hits_unordered`] of one block. `counts`
     /// is zero before and after.
+    #[inline(always)]
     fn word_row(&self, hits: &[u32], counts: &mut Vec<u32>, row: &mut SparseRow) {
         row.indices.clear();
         row.values.clear();
@@ -283,7 +284,30 @@ impl Scorer {
     /// more than once, where `g(m) != m`. The result equals the row-by-row product up to the
     /// order of the additions. Columns whose character weights are all zero get nothing from
     /// the character block, and are left out of it.
+    ///
+    /// On a processor with AVX2 the same code runs compiled for it: the block's 9 columns take
+    /// 3 vector operations instead of 5. Without fused multiply-add, which neither version
+    /// uses, every operation rounds as before, so both give the same bits.
     fn score_by_token(&self, text: &str, scratch: &mut ScoreScratch) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            unsafe { self.score_by_token_avx2(text, scratch) };
+            return;
+        }
+        self.score_by_token_with(text, scratch);
+    }
+
+    /// [`Scorer::score_by_token`] compiled for AVX2; callers check that the processor has it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn score_by_token_avx2(&self, text: &str, scratch: &mut ScoreScratch) {
+        self.score_by_token_with(text, scratch);
+    }
+
+    /// The body of [`Scorer::score_by_token`], inlined into each of its compiled versions.
+    #[inline(always)]
+    fn score_by_token_with(&self, text: &str, scratch: &mut ScoreScratch) {
         let ScoreScratch { vectorizer, row, out, tokens, counts, chars } = scratch;
         let cw = self.char_columns.len();
         // A token's cached sums lie somewhere in megabytes: they are asked for as soon as the
@@ -324,7 +348,7 @@ impl Scorer {
     }
 
     /// Adds `x_j * W[j]` to `out` for every entry `j` of a row.
-    #[inline]
+    #[inline(always)]
     fn dot(&self, indices: &[u32], values: &[f64], out: &mut [f64]) {
         match self.width {
             // The common widths (tasks x classes) get unrolled loops.
@@ -340,7 +364,7 @@ impl Scorer {
     }
 
     /// Adds `x_j * W[j]` to `out` for every entry of a row, `W` being `W` classes wide.
-    #[inline]
+    #[inline(always)]
     fn accumulate<const W: usize>(&self, indices: &[u32], values: &[f64], out: &mut [f64]) {
         let mut acc = [0.0; W];
         acc.copy_from_slice(&out[..W]);

@@ -102,7 +102,7 @@ impl BlockSum for Vec<f64> {
 /// stamps the others; returns how many were written. One pass without branches, with no
 /// dependence between features other than a true repeat's. `out` is at least as long as
 /// `features`.
-#[inline]
+#[inline(always)]
 fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, out: &mut [u32]) -> usize {
     let out = &mut out[..features.len()];
     let mut k = 0;
@@ -132,6 +132,7 @@ impl Scorer {
     /// columns of the block. `tokens` are the sentence's token ids and `occurrences` the number
     /// of their features (repeats included); `sum` starts at zero, one entry per column.
     /// `counts` is zero before and after.
+    #[inline(always)]
     pub(super) fn add_char_block<S: BlockSum>(
         &self,
         (tokens, occurrences): (&[u32], usize),
@@ -194,7 +195,7 @@ impl Scorer {
     /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
     /// `norm2` in place. `dups` holds a feature's occurrences after its first, in the order
     /// they come; `counts` is zero before and after, and `repeated` scratch space.
-    #[inline]
+    #[inline(always)]
     fn correct_repeated(
         &self,
         dups: &[u32],
