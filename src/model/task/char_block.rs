@@ -19,15 +19,14 @@ pub(super) struct CharScratch {
     token_sums: Vec<f64>,
     /// The token cache generation `token_sums` belongs to.
     generation: u64,
-    /// Per feature, the stamp of the last sentence it was seen in: a sentence's features are
-    /// told from older ones without clearing anything between sentences.
-    seen: Vec<u8>,
+    /// Per feature, the stamp of the last sentence it was seen in (in the top 8 bits) and its
+    /// occurrences in that sentence after the first (below them): a sentence's features are
+    /// counted without clearing anything between sentences.
+    seen: Vec<u32>,
     /// The stamp of the sentence being scored (1 to 255; `seen` is cleared when it wraps).
     stamp: u8,
-    /// The sentence's character features that were seen before, one per such occurrence (the
+    /// The features occurring more than once in the sentence being scored, each once (the
     /// first entries; the vector only grows).
-    dups: Vec<u32>,
-    /// The features occurring more than once, each once.
     repeated: Vec<u32>,
 }
 
@@ -98,19 +97,28 @@ impl BlockSum for Vec<f64> {
     }
 }
 
-/// Writes to `out` each feature of `features` already stamped with `stamp` in `seen`, and
-/// stamps the others; returns how many were written. One pass without branches, with no
-/// dependence between features other than a true repeat's. `out` is at least as long as
-/// `features`.
+/// Bits of a [`CharScratch::seen`] entry below the stamp: the feature's occurrences after its
+/// first in the sentence being scored. (Few in unit tests, so that ordinary sentences take the
+/// path of sentences too long for the count.)
+const COUNT_BITS: u32 = if cfg!(test) { 4 } else { 24 };
+const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
+
+/// Notes every occurrence of `features` in `seen`, whose entries of this sentence are `base`
+/// (the sentence's stamp) plus the occurrences after the first so far, and writes to `out`
+/// each feature met for the second time: the features that repeat, each once, in the order
+/// of their second occurrence. Returns how many were written. One pass without branches, with
+/// no dependence between features other than a true repeat's. `out` is at least as long as
+/// `features`, and no feature occurs `COUNT_MASK + 1` times in the sentence.
 #[inline(always)]
-fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, out: &mut [u32]) -> usize {
+fn mark_seen(features: &[u32], seen: &mut [u32], base: u32, out: &mut [u32]) -> usize {
     let out = &mut out[..features.len()];
     let mut k = 0;
     for &f in features {
         let s = &mut seen[f as usize];
+        let v = *s;
         out[k] = f;
-        k += usize::from(*s == stamp);
-        *s = stamp;
+        k += usize::from(v == base);
+        *s = if v & !COUNT_MASK == base { v + 1 } else { base };
     }
     k
 }
@@ -118,7 +126,7 @@ fn mark_seen(features: &[u32], seen: &mut [u8], stamp: u8, out: &mut [u32]) -> u
 /// Moves to the next sentence's stamp; on wrapping, `seen` is cleared so that no old stamp
 /// can be taken for the new one.
 #[inline]
-fn next_stamp(seen: &mut [u8], stamp: &mut u8) {
+fn next_stamp(seen: &mut [u32], stamp: &mut u8) {
     *stamp = stamp.wrapping_add(1);
     if *stamp == 0 {
         seen.iter_mut().for_each(|s| *s = 0);
@@ -145,15 +153,18 @@ impl Scorer {
         let cw = self.char_columns.len();
         let stride = cw + 1;
         let idf = self.index.idf();
-        let CharScratch { token_sums, seen, stamp, dups, repeated, .. } = chars;
+        let CharScratch { token_sums, seen, stamp, repeated, .. } = chars;
         if seen.len() < idf.len() {
             seen.resize(idf.len(), 0);
         }
         next_stamp(seen, stamp);
-        if dups.len() < occurrences {
-            dups.resize(occurrences, 0);
+        let base = u32::from(*stamp) << COUNT_BITS;
+        // A sentence of more occurrences than a count can hold has its repeats counted apart.
+        let huge = occurrences > COUNT_MASK as usize;
+        if repeated.len() < occurrences && !huge {
+            repeated.resize(occurrences, 0);
         }
-        let mut n_dups = 0;
+        let mut n_repeated = 0;
         let mut norm2 = 0.0;
         for &t in tokens {
             let at = t as usize * stride;
@@ -167,13 +178,48 @@ impl Scorer {
             }
             sum.add(cell);
             norm2 += cell[cw];
-            n_dups += mark_seen(features, seen, *stamp, &mut dups[n_dups..]);
+            if !huge {
+                n_repeated += mark_seen(features, seen, base, &mut repeated[n_repeated..]);
+            }
         }
-        self.correct_repeated(&dups[..n_dups], repeated, counts, &mut sum, &mut norm2);
+        if huge {
+            self.count_repeats(tokens, vectorizer, counts, repeated);
+            self.correct_repeated(repeated, |f| counts[f as usize], &mut sum, &mut norm2);
+            for &t in tokens {
+                let features = self.index.token_features(vectorizer, t);
+                features.iter().for_each(|&f| counts[f as usize] = 0);
+            }
+        } else {
+            let m = |f: u32| (seen[f as usize] & COUNT_MASK) + 1;
+            self.correct_repeated(&repeated[..n_repeated], m, &mut sum, &mut norm2);
+        }
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
             for (&c, s) in self.char_columns.iter().zip(sum.columns()) {
                 out[c] += s * inverse;
+            }
+        }
+    }
+
+    /// The occurrences of every character feature of `tokens` into `counts` (zero before),
+    /// and into `repeated` the features that repeat, each once, in the order of their second
+    /// occurrence.
+    #[cold]
+    fn count_repeats(
+        &self,
+        tokens: &[u32],
+        vectorizer: &VectorizerScratch,
+        counts: &mut [u32],
+        repeated: &mut Vec<u32>,
+    ) {
+        repeated.clear();
+        for &t in tokens {
+            for &f in self.index.token_features(vectorizer, t) {
+                let c = &mut counts[f as usize];
+                *c += 1;
+                if *c == 2 {
+                    repeated.push(f);
+                }
             }
         }
     }
@@ -193,39 +239,99 @@ impl Scorer {
 
     /// Corrects `sum` for the features that occur more than once in the sentence (counted
     /// `m` times by the token sums, where the tf is `g(m)`), and corrects the squared norm
-    /// `norm2` in place. `dups` holds a feature's occurrences after its first, in the order
-    /// they come; `counts` is zero before and after, and `repeated` scratch space.
+    /// `norm2` in place. `repeated` holds each such feature once, in the order of their
+    /// second occurrence (the order of the additions), and `m` gives its occurrences.
     #[inline(always)]
     fn correct_repeated(
         &self,
-        dups: &[u32],
-        repeated: &mut Vec<u32>,
-        counts: &mut [u32],
+        repeated: &[u32],
+        m: impl Fn(u32) -> u32,
         sum: &mut impl BlockSum,
         norm2: &mut f64,
     ) {
         let sublinear = self.index.sublinear_tf();
         let idf = self.index.idf();
-        // `counts` gets `m - 1`, and `repeated` each feature once, in the order its count
-        // reached 2 (the order of the additions below).
-        repeated.clear();
-        for &f in dups {
-            let c = &mut counts[f as usize];
-            *c += 1;
-            if *c == 1 {
-                repeated.push(f);
-            }
-        }
-        for &f in repeated.iter() {
+        for &f in repeated {
             crate::util::prefetch(self.char_row(f));
         }
-        for &f in repeated.iter() {
-            let count = std::mem::take(&mut counts[f as usize]) + 1;
+        for &f in repeated {
+            let count = m(f);
             let m = f64::from(count);
             let g = sublinear_count(count, sublinear);
             let i = idf[f as usize];
             sum.add_scaled((g - m) * i, self.char_row(f));
             *norm2 += (g * g - m) * i * i;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::features::{AnalyzedCorpus, Analyzer, FeatureIndex, FeatureSettings};
+    use crate::model::{Scorer, TaskModel, TrainingSummary};
+
+    /// A task with arbitrary (fixed) weights over `n` features.
+    fn task(n: usize, name: &str) -> TaskModel {
+        let weights = (0..n * 3).map(|i| ((i * 7919) % 201) as f64 / 50.0 - 2.0).collect();
+        TaskModel {
+            name: name.into(),
+            classes: vec!["a".into(), "b".into(), "c".into()],
+            weights,
+            intercept: vec![0.1, -0.2, 0.05],
+            training: TrainingSummary {
+                rows: 3,
+                class_counts: vec![1, 1, 1],
+                c: 1.0,
+                c_source: "given".into(),
+                balance: "none".into(),
+                features: "words+chars".into(),
+                solver: "sparse".into(),
+                converged: true,
+                iterations: 0,
+                gradient_norm: 0.0,
+                gradient_tolerance: 1.0,
+                cv: None,
+            },
+        }
+    }
+
+    #[test]
+    fn sentences_short_and_too_long_for_the_count_score_as_their_rows() {
+        let texts = ["the army shelled the town", "talks resumed in the town", "a b"];
+        let settings =
+            FeatureSettings { min_df: 1, char_ngrams: Some((2, 4)), ..Default::default() };
+        let corpus = AnalyzedCorpus::analyze(&Analyzer::new(settings.clone()), texts);
+        let all: Vec<usize> = (0..texts.len()).collect();
+        let (vocabulary, _) = corpus.fit_vocabulary(&settings, &all);
+        let index = FeatureIndex::new(settings.clone(), &vocabulary);
+        // Blocks of 3, 6 and 9 columns (kept in arrays) and of 12 (in a vector); a task with
+        // zero character weights is left out of the block.
+        let n = vocabulary.len();
+        let mut words_only = task(n, "w");
+        words_only.weights[vocabulary.char_start() * 3..].iter_mut().for_each(|w| *w = 0.0);
+        let sets = [
+            vec![task(n, "x")],
+            vec![task(n, "x"), task(n, "y"), words_only],
+            vec![task(n, "x"), task(n, "y"), task(n, "z")],
+            vec![task(n, "x"), task(n, "y"), task(n, "z"), task(n, "v")],
+        ];
+        // Sentences of at most 15 character n-gram occurrences ("a b", "a b a b") fit the
+        // tests' count; the others are counted apart.
+        let long = "the town ".repeat(40);
+        for tasks in &sets {
+            let scorer = Scorer::new(FeatureIndex::new(settings.clone(), &vocabulary), tasks);
+            let mut scratch = Default::default();
+            for text in ["the the town", "the army", long.as_str(), "a b a b", long.as_str()] {
+                let got = scorer.score(text, &mut scratch).to_vec();
+                let row = index.transform(text);
+                for (t, model) in tasks.iter().enumerate() {
+                    let mut by_row = vec![0.0; 3];
+                    model.probabilities_into(&row, &mut by_row);
+                    for (p, q) in got[3 * t..3 * t + 3].iter().zip(&by_row) {
+                        assert!((p - q).abs() < 1e-12, "{text:?} task {t}: {got:?} vs {by_row:?}");
+                    }
+                }
+            }
         }
     }
 }
