@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{sublinear_count, FeatureIndex, SparseRow, VectorizerScratch};
+use crate::features::{FeatureIndex, SparseRow, TermFrequency, VectorizerScratch};
 use crate::model::metrics::ClassificationReport;
 
 mod char_block;
@@ -157,6 +157,8 @@ pub struct Scorer {
     /// The character n-gram features' weights in `char_columns`, one row per feature from
     /// the first character feature on.
     char_weights: Vec<f64>,
+    /// The tf of a count (the index's: sublinear or not).
+    tf: TermFrequency,
 }
 
 /// Per-thread buffers for [`Scorer::score`].
@@ -219,7 +221,8 @@ impl Scorer {
             .chunks(stride)
             .flat_map(|row| char_columns.iter().map(move |&c| row[c]))
             .collect();
-        Scorer { index, heads, width, weights, intercepts, char_columns, char_weights }
+        let tf = TermFrequency::new(index.sublinear_tf());
+        Scorer { index, heads, width, weights, intercepts, char_columns, char_weights, tf }
     }
 
     /// Feature `j`'s row: its weights, then its idf.
@@ -255,11 +258,10 @@ impl Scorer {
             }
             *c += 1;
         }
-        let sublinear = self.index.sublinear_tf();
         let mut norm = 0.0;
         for &f in &row.indices {
             let count = std::mem::take(&mut counts[f as usize]);
-            let v = sublinear_count(count, sublinear) * self.row(f)[self.width];
+            let v = self.tf.of(count) * self.row(f)[self.width];
             norm += v * v;
             row.values.push(v);
         }

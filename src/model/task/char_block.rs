@@ -7,7 +7,7 @@
 //! sentence instead of being read and written back for every token; other widths use a vector.
 //! Either way every column gets the same additions in the same order.
 
-use crate::features::{sublinear_count, VectorizerScratch};
+use crate::features::VectorizerScratch;
 
 use super::Scorer;
 
@@ -109,6 +109,9 @@ const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
 /// of their second occurrence. Returns how many were written. One pass without branches, with
 /// no dependence between features other than a true repeat's. `out` is at least as long as
 /// `features`, and no feature occurs `COUNT_MASK + 1` times in the sentence.
+///
+/// An entry of an earlier sentence is below `base` (stamps only grow until `seen` is cleared),
+/// so `max(v + 1, base)` is `base` for a feature's first occurrence and `v + 1` after it.
 #[inline(always)]
 fn mark_seen(features: &[u32], seen: &mut [u32], base: u32, out: &mut [u32]) -> usize {
     let out = &mut out[..features.len()];
@@ -118,7 +121,7 @@ fn mark_seen(features: &[u32], seen: &mut [u32], base: u32, out: &mut [u32]) -> 
         let v = *s;
         out[k] = f;
         k += usize::from(v == base);
-        *s = if v & !COUNT_MASK == base { v + 1 } else { base };
+        *s = (v + 1).max(base);
     }
     k
 }
@@ -249,7 +252,6 @@ impl Scorer {
         sum: &mut impl BlockSum,
         norm2: &mut f64,
     ) {
-        let sublinear = self.index.sublinear_tf();
         let idf = self.index.idf();
         for &f in repeated {
             crate::util::prefetch(self.char_row(f));
@@ -257,7 +259,7 @@ impl Scorer {
         for &f in repeated {
             let count = m(f);
             let m = f64::from(count);
-            let g = sublinear_count(count, sublinear);
+            let g = self.tf.of(count);
             let i = idf[f as usize];
             sum.add_scaled((g - m) * i, self.char_row(f));
             *norm2 += (g * g - m) * i * i;
