@@ -237,20 +237,12 @@ impl Scorer {
     /// of its first hit, valued `tf * idf` (the idf read from beside the feature's weights,
     /// which the product reads next) and L2-normalized, with the same values, summed in the
     /// same order, as [`SparseRow::fill_from_feature_hits_unordered`] of one block. `counts`
-    /// is zero before and after.
+    /// is zero before and after, and as long as the index (see
+    /// [`Scorer::prefetch_word_rows`]).
     #[inline(always)]
-    fn word_row(&self, hits: &[u32], counts: &mut Vec<u32>, row: &mut SparseRow) {
+    fn word_row(&self, hits: &[u32], counts: &mut [u32], row: &mut SparseRow) {
         row.indices.clear();
         row.values.clear();
-        if counts.len() < self.index.len() {
-            counts.resize(self.index.len(), 0);
-        }
-        // The rows and counts lie scattered over megabytes: all are asked for before the
-        // first is read, so that their cache misses overlap.
-        for &f in hits {
-            crate::util::prefetch(self.row(f));
-            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
-        }
         for &f in hits {
             let c = &mut counts[f as usize];
             if *c == 0 {
@@ -268,6 +260,20 @@ impl Scorer {
         if norm > 0.0 {
             let inverse = 1.0 / norm.sqrt();
             row.values.iter_mut().for_each(|v| *v *= inverse);
+        }
+    }
+
+    /// Asks for the weight rows and counts of `hits` (word features) ahead of
+    /// [`Scorer::word_row`]: they lie scattered over megabytes, and all are asked for before
+    /// the first is read, so that their cache misses overlap. Sizes `counts` for the index.
+    #[inline(always)]
+    fn prefetch_word_rows(&self, hits: &[u32], counts: &mut Vec<u32>) {
+        if counts.len() < self.index.len() {
+            counts.resize(self.index.len(), 0);
+        }
+        for &f in hits {
+            crate::util::prefetch(self.row(f));
+            crate::util::prefetch(std::slice::from_ref(&counts[f as usize]));
         }
     }
 
@@ -318,10 +324,11 @@ impl Scorer {
             chars.prefetch_sums(t, cw + 1);
         });
         chars.start(gen);
-        self.word_row(vectorizer.word_hits(), counts, row);
-        out.clear();
-        out.extend_from_slice(&self.intercepts);
-        self.dot(&row.indices, &row.values, out);
+        // The one-stem n-grams' weight rows are asked for now, and the longer n-grams (whose
+        // table slots the analysis asked for) are looked up after the character block: both
+        // have the block's time to arrive.
+        let unigrams = vectorizer.word_hits().len();
+        self.prefetch_word_rows(vectorizer.word_hits(), counts);
         // Where each token's features lie is known now (its range was asked for above): the
         // features themselves are asked for before the first is read.
         let mut occurrences = 0;
@@ -330,15 +337,27 @@ impl Scorer {
             crate::util::prefetch(features);
             occurrences += features.len();
         }
+        chars.block.clear();
         if !tokens.is_empty() && cw > 0 {
             let sentence = (&tokens[..], occurrences);
             match cw {
                 // The common widths keep the block's sums in registers.
-                3 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 3], out),
-                6 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 6], out),
-                9 => self.add_char_block(sentence, vectorizer, chars, counts, [0.0; 9], out),
-                _ => self.add_char_block(sentence, vectorizer, chars, counts, vec![0.0; cw], out),
+                3 => self.char_block(sentence, vectorizer, chars, counts, [0.0; 3]),
+                6 => self.char_block(sentence, vectorizer, chars, counts, [0.0; 6]),
+                9 => self.char_block(sentence, vectorizer, chars, counts, [0.0; 9]),
+                _ => self.char_block(sentence, vectorizer, chars, counts, vec![0.0; cw]),
             }
+        }
+        self.index.resolve_word_hits(vectorizer);
+        self.prefetch_word_rows(&vectorizer.word_hits()[unigrams..], counts);
+        self.word_row(vectorizer.word_hits(), counts, row);
+        out.clear();
+        out.extend_from_slice(&self.intercepts);
+        self.dot(&row.indices, &row.values, out);
+        // The character block is added after the word block, as the row-by-row product adds
+        // them.
+        for (&c, v) in self.char_columns.iter().zip(&chars.block) {
+            out[c] += v;
         }
         self.softmax_heads(out);
     }
@@ -414,6 +433,7 @@ impl Scorer {
             return &scratch.out;
         }
         self.index.find_hits(text, &mut scratch.vectorizer);
+        self.prefetch_word_rows(scratch.vectorizer.word_hits(), &mut scratch.counts);
         self.word_row(scratch.vectorizer.word_hits(), &mut scratch.counts, &mut scratch.row);
         let out = &mut scratch.out;
         out.clear();

@@ -28,6 +28,9 @@ pub(super) struct CharScratch {
     /// The features occurring more than once in the sentence being scored, each once (the
     /// first entries; the vector only grows).
     repeated: Vec<u32>,
+    /// The character block of the sentence being scored, to be added to its columns (empty
+    /// when the block adds nothing).
+    pub(super) block: Vec<f64>,
 }
 
 impl CharScratch {
@@ -138,25 +141,25 @@ fn next_stamp(seen: &mut [u32], stamp: &mut u8) {
 }
 
 impl Scorer {
-    /// Adds the character block of a sentence to `out`: `sum_f g(m_f) idf_f W[f] / norm` over
-    /// its character features, `m_f` being the occurrences of feature f and `g` the tf, in the
-    /// columns of the block. `tokens` are the sentence's token ids and `occurrences` the number
-    /// of their features (repeats included); `sum` starts at zero, one entry per column.
-    /// `counts` is zero before and after.
+    /// The character block of a sentence into `chars.block` (empty before): `sum_f g(m_f)
+    /// idf_f W[f] / norm` over its character features, `m_f` being the occurrences of feature
+    /// f and `g` the tf, one value per column of the block; nothing when the norm is zero.
+    /// `tokens` are the sentence's token ids and `occurrences` the number of their features
+    /// (repeats included); `sum` starts at zero, one entry per column. `counts` is zero before
+    /// and after.
     #[inline(always)]
-    pub(super) fn add_char_block<S: BlockSum>(
+    pub(super) fn char_block<S: BlockSum>(
         &self,
         (tokens, occurrences): (&[u32], usize),
         vectorizer: &VectorizerScratch,
         chars: &mut CharScratch,
         counts: &mut [u32],
         mut sum: S,
-        out: &mut [f64],
     ) {
         let cw = self.char_columns.len();
         let stride = cw + 1;
         let idf = self.index.idf();
-        let CharScratch { token_sums, seen, stamp, repeated, .. } = chars;
+        let CharScratch { token_sums, seen, stamp, repeated, block, .. } = chars;
         if seen.len() < idf.len() {
             seen.resize(idf.len(), 0);
         }
@@ -198,9 +201,7 @@ impl Scorer {
         }
         if norm2 > 0.0 {
             let inverse = 1.0 / norm2.sqrt();
-            for (&c, s) in self.char_columns.iter().zip(sum.columns()) {
-                out[c] += s * inverse;
-            }
+            block.extend(sum.columns().iter().map(|s| s * inverse));
         }
     }
 
