@@ -351,9 +351,9 @@ struct Queued {
 }
 
 impl Analyzer {
-    /// One ordinary token (with its cache probe): handed to `token`, then (unless a stop word) its stem id appended
-    /// (and, with `SPANS`, its byte range). Stop words are cached too (as [`STOP_STEM`]), so a
-    /// token costs one cache lookup whatever it is.
+    /// One ordinary token (with its cache probe): handed to `token`, then (unless a stop word)
+    /// its stem id appended (and, with `SPANS`, its byte range). Stop words are cached too (as
+    /// [`STOP_STEM`]), so a token costs one cache lookup whatever it is.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn push_token<const SPANS: bool>(
