@@ -9,7 +9,9 @@ use crate::features::about::{about_marker, AboutIds};
 use crate::features::settings::FeatureSettings;
 use crate::features::stopwords::is_stop_word;
 use crate::text::ascii::AsciiClasses;
-use crate::text::{dateline_len, Actor, Mention, MentionFinder, StemCache, Stemmer, Tokenizer};
+use crate::text::{
+    dateline_len, Actor, Mention, MentionFinder, Probe, StemCache, Stemmer, Tokenizer,
+};
 
 /// Stem id of a stem that is not in the vocabulary: n-grams containing it are skipped.
 pub const UNKNOWN_STEM: u32 = u32::MAX;
@@ -222,10 +224,10 @@ impl Analyzer {
         queue.clear();
         queued.clear();
         self.for_each_unit(text, &mut mentions, (classes, lowered), &mut |t, span, placeholder| {
-            cache.prefetch(t);
+            let probe = cache.probe(t);
             let start = queued.len();
             queued.push_str(t);
-            queue.push(Queued { start, end: queued.len(), span, placeholder });
+            queue.push(Queued { start, end: queued.len(), span, placeholder, probe });
         });
         scratch.mentions = mentions;
         stems.clear();
@@ -237,8 +239,10 @@ impl Analyzer {
         for q in queue.iter() {
             let t = &queued[q.start..q.end];
             if q.placeholder {
-                let entry = cache
-                    .get_or_insert_mut(t, |p| TokenEntry { stem: stem_id(p), token: NO_TOKEN_ID });
+                let entry = cache.get_or_insert_probed_mut(t, q.probe, |p| TokenEntry {
+                    stem: stem_id(p),
+                    token: NO_TOKEN_ID,
+                });
                 stems.push(entry.stem);
                 if SPANS {
                     spans.push(q.span);
@@ -247,6 +251,7 @@ impl Analyzer {
                     about |= self.placeholder_bit(t);
                 }
             } else {
+                let t = (t, q.probe);
                 self.push_token::<SPANS>(t, q.span, stems, spans, cache, stem_id, token);
             }
         }
@@ -410,17 +415,19 @@ struct Queued {
     /// Byte range in the text.
     span: (usize, usize),
     placeholder: bool,
+    /// Where its cache lookup goes (found when its slot was prefetched).
+    probe: Probe,
 }
 
 impl Analyzer {
-    /// One ordinary token: handed to `token`, then (unless a stop word) its stem id appended
-    /// (and, with `SPANS`, its byte range). Stop words are cached too (as [`STOP_STEM`]), so a
-    /// token costs one cache lookup whatever it is.
+    /// One ordinary token (with its cache probe): handed to `token`, then (unless a stop word)
+    /// its stem id appended (and, with `SPANS`, its byte range). Stop words are cached too (as
+    /// [`STOP_STEM`]), so a token costs one cache lookup whatever it is.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn push_token<const SPANS: bool>(
         &self,
-        t: &str,
+        (t, probe): (&str, Probe),
         span: (usize, usize),
         stems: &mut Vec<u32>,
         spans: &mut Vec<(usize, usize)>,
@@ -428,7 +435,7 @@ impl Analyzer {
         stem_id: &mut impl FnMut(&str) -> u32,
         token: &mut impl FnMut(&str, &mut u32, (usize, usize)),
     ) {
-        let entry = cache.get_or_insert_mut(t, |t| TokenEntry {
+        let entry = cache.get_or_insert_probed_mut(t, probe, |t| TokenEntry {
             stem: if self.settings.stop_words && is_stop_word(t) {
                 STOP_STEM
             } else {

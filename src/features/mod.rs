@@ -10,6 +10,6 @@ mod vocabulary;
 pub use about::{about_marker, ABOUT_PREFIX};
 pub use analyzer::{Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX};
 pub use settings::FeatureSettings;
-pub(crate) use sparse::sublinear_count;
 pub use sparse::SparseRow;
+pub(crate) use sparse::TermFrequency;
 pub use vocabulary::{AnalyzedCorpus, FeatureIndex, Occurrence, VectorizerScratch, Vocabulary};

@@ -157,9 +157,30 @@ static SUBLINEAR_TF: std::sync::LazyLock<[f64; TF_TABLE_LEN]> = std::sync::LazyL
 /// from a table instead of computing a logarithm.
 #[inline]
 pub(crate) fn sublinear_count(count: u32, sublinear_tf: bool) -> f64 {
-    match SUBLINEAR_TF.get(count as usize) {
-        Some(&tf) if sublinear_tf && count > 0 => tf,
-        _ => sublinear(f64::from(count), sublinear_tf),
+    TermFrequency::new(sublinear_tf).of(count)
+}
+
+/// [`sublinear_count`] with its table found once: a scorer keeps one, so that the table's
+/// lazy initialization is not checked again for every count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TermFrequency {
+    table: &'static [f64; TF_TABLE_LEN],
+    sublinear_tf: bool,
+}
+
+impl TermFrequency {
+    /// The tf of counts, sublinear or not.
+    pub(crate) fn new(sublinear_tf: bool) -> Self {
+        TermFrequency { table: &SUBLINEAR_TF, sublinear_tf }
+    }
+
+    /// The tf of a term seen `count` times (as [`sublinear_count`]).
+    #[inline]
+    pub(crate) fn of(self, count: u32) -> f64 {
+        match self.table.get(count as usize) {
+            Some(&tf) if self.sublinear_tf && count > 0 => tf,
+            _ => sublinear(f64::from(count), self.sublinear_tf),
+        }
     }
 }
 

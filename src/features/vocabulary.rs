@@ -350,6 +350,7 @@ impl FeatureIndex {
         let mut word_hits = std::mem::take(&mut char_cache.word_hits);
         let mut tokens = std::mem::take(&mut char_cache.tokens);
         self.analyze_into(text, analyzer, char_cache, (&mut word_hits, &mut tokens), |_| {});
+        self.resolve_ngrams(char_cache, &mut word_hits);
         hits.clear();
         for &t in &tokens {
             hits.extend_from_slice(char_cache.of(t));
@@ -365,7 +366,10 @@ impl FeatureIndex {
     /// to `tokens`. The token-cache id is kept in the analyzer's stem cache next to the stem,
     /// so a token seen before costs one hash lookup for both. `on_token` is called with each
     /// token-cache id as it comes (to ask early for what the caller keeps by id), and the
-    /// token's range of features is asked for then too.
+    /// token's range of features is asked for then too. The features of the longer n-grams
+    /// are not looked up yet: their table slots are asked for, and
+    /// [`FeatureIndex::resolve_ngrams`] appends them to `word_hits`.
+    #[inline(always)]
     fn analyze_into(
         &self,
         text: &str,
@@ -414,10 +418,15 @@ impl FeatureIndex {
                 }
             },
         );
-        // The longer n-grams come after every one-stem n-gram: their slots were prefetched as
-        // the keys came, and are read now.
-        word_hits.extend(keys.iter().filter_map(|&key| self.ngrams.get(key)));
         char_cache.keys = keys;
+    }
+
+    /// Appends to `word_hits` the features of the longer n-grams of the text analyzed last by
+    /// [`FeatureIndex::analyze_into`]: they come after every one-stem n-gram, and their table
+    /// slots, asked for as the keys came, are read now.
+    #[inline(always)]
+    fn resolve_ngrams(&self, char_cache: &CharCache, word_hits: &mut Vec<u32>) {
+        word_hits.extend(char_cache.keys.iter().filter_map(|&key| self.ngrams.get(key)));
     }
 
     /// Index of the first character n-gram feature (the number of word features).
@@ -441,10 +450,14 @@ impl FeatureIndex {
     }
 
     /// For scorers that handle character n-grams token by token: analyzes `text` into its
-    /// word features, one per occurrence ([`VectorizerScratch::word_hits`]), and, in `tokens`,
-    /// the id of every token occurrence (see [`FeatureIndex::token_features`]); `on_token` is
-    /// called with each id as it is found. Returns the token cache's generation: ids of
-    /// different generations name different tokens.
+    /// word features, one per occurrence ([`VectorizerScratch::word_hits`]: the one-stem
+    /// n-grams' now, the longer ones' after [`FeatureIndex::resolve_word_hits`]), and, in
+    /// `tokens`, the id of every token occurrence (see [`FeatureIndex::token_features`]);
+    /// `on_token` is called with each id as it is found. Returns the token cache's
+    /// generation: ids of different generations name different tokens. The longer n-grams'
+    /// table slots are asked for during the analysis: the later their lookup, the likelier
+    /// they are in cache by then.
+    #[inline(always)]
     pub fn analyze_by_token(
         &self,
         text: &str,
@@ -455,6 +468,14 @@ impl FeatureIndex {
         let VectorizerScratch { analyzer, hits, char_cache, .. } = scratch;
         self.analyze_into(text, analyzer, char_cache, (hits, tokens), on_token);
         char_cache.generation
+    }
+
+    /// Completes [`VectorizerScratch::word_hits`] after [`FeatureIndex::analyze_by_token`]:
+    /// the features of the n-grams of more than one stem are appended.
+    #[inline(always)]
+    pub fn resolve_word_hits(&self, scratch: &mut VectorizerScratch) {
+        let VectorizerScratch { hits, char_cache, .. } = scratch;
+        self.resolve_ngrams(char_cache, hits);
     }
 
     /// Analyzes `text` into every feature occurrence, the character n-grams' first

@@ -83,6 +83,8 @@ pub struct RecordWriter {
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
+    /// Per actor of `mentions`, `"name":[` pre-escaped.
+    json_actor_keys: Vec<Vec<u8>>,
     /// Names of the kept input fields, and per name `,"name":` pre-escaped for JSONL.
     kept: Vec<String>,
     json_kept_keys: Vec<Vec<u8>>,
@@ -136,6 +138,7 @@ impl RecordWriter {
             json_class_keys,
             furniture_column: false,
             mentions: None,
+            json_actor_keys: Vec::new(),
             kept: Vec::new(),
             json_kept_keys: Vec::new(),
             terms_columns: false,
@@ -193,11 +196,20 @@ impl RecordWriter {
     /// `mentions` column holding the `"mentions"` object.
     pub fn with_mentions(mut self, finder: Option<MentionFinder>) -> Self {
         self.mentions = finder.filter(|f| !f.is_empty());
+        let actors = self.mentions.iter().flat_map(|f| f.actors());
+        self.json_actor_keys = actors
+            .map(|actor| {
+                let mut key = Vec::new();
+                json_string(&mut key, &actor.name);
+                key.extend_from_slice(b":[");
+                key
+            })
+            .collect();
         self
     }
 
-    /// Appends `{"ACTOR":[[start,end],...],...}` for the unit's mentions: byte offsets, or
-    /// character offsets with `chars`.
+    /// Appends `{"ACTOR":[[start,end],...],...}` for the unit's mentions (`finder` is the
+    /// writer's own): byte offsets, or character offsets with `chars`.
     fn mentions_json(
         &self,
         out: &mut Vec<u8>,
@@ -207,21 +219,30 @@ impl RecordWriter {
         chars: bool,
     ) {
         out.push(b'{');
+        // An ASCII text's character offsets are its byte offsets.
+        let count_chars = chars && !found.is_empty() && !u.text.is_ascii();
         for (a, actor) in finder.actors().iter().enumerate() {
             if a > 0 {
                 out.push(b',');
             }
-            json_string(out, &actor.name);
-            out.extend_from_slice(b":[");
+            match self.json_actor_keys.get(a) {
+                Some(key) => out.extend_from_slice(key),
+                None => {
+                    json_string(out, &actor.name);
+                    out.extend_from_slice(b":[");
+                }
+            }
             let mut first = true;
             for m in found.iter().filter(|m| m.actor == a) {
                 if !first {
                     out.push(b',');
                 }
                 first = false;
-                let (start, end) = if chars {
+                let (start, end) = if count_chars {
                     let start = u.char_start + u.text[..m.start].chars().count();
                     (start, start + u.text[m.start..m.end].chars().count())
+                } else if chars {
+                    (u.char_start + m.start, u.char_start + m.end)
                 } else {
                     (u.start + m.start, u.start + m.end)
                 };

@@ -264,6 +264,10 @@ impl MentionFinder {
                     key.extend(w.chars().flat_map(char::to_lowercase));
                 }
                 found = self.index.get(&key).and_then(|entries| {
+                    // The next word, found once for all the aliases starting with this one
+                    // ("Syrian" starts a dozen).
+                    let mut after_next = words.clone();
+                    let next = after_next.next();
                     entries.iter().find_map(|&(a, k)| {
                         let alias = &self.actors[a].aliases[k];
                         if let Some((ps, pe)) = previous {
@@ -274,7 +278,15 @@ impl MentionFinder {
                         // The alias's other words must follow, in order.
                         let mut rest = words.clone();
                         let mut last = (start, end);
-                        for expected in &alias.words[1..] {
+                        if let Some(second) = alias.words.get(1) {
+                            let (s, e) = next?;
+                            if !same_word(&text[s..e], second) {
+                                return None;
+                            }
+                            last = (s, e);
+                            rest = after_next.clone();
+                        }
+                        for expected in alias.words.iter().skip(2) {
                             let (s, e) = rest.next()?;
                             if !same_word(&text[s..e], expected) {
                                 return None;

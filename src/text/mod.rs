@@ -10,5 +10,5 @@ pub use mentions::{dateline_len, Actor, ActorAlias, Mention, MentionFinder};
 pub use sentences::{
     FurnitureKind, FurniturePatternError, SentenceSpan, SentenceSplitter, SpanKind,
 };
-pub use stem::{Language, StemCache, Stemmer};
+pub use stem::{Language, Probe, StemCache, Stemmer};
 pub use tokens::{Tokenizer, NUMBER_TOKEN};

@@ -104,6 +104,11 @@ fn short_key(token: &str) -> Option<[u64; 2]> {
     (key != [0, 0]).then_some(key)
 }
 
+/// A token's key in a [`StemCache`] and its hash (none for a token of more than 16 bytes),
+/// from [`StemCache::probe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe(Option<([u64; 2], u64)>);
+
 /// Short tokens' keys and values: open addressing with linear probing, at most half full.
 #[derive(Debug)]
 struct ShortTable<V> {
@@ -119,25 +124,31 @@ impl<V> ShortTable<V> {
         ShortTable { slots: Vec::new(), len: 0, shift: 64 }
     }
 
-    /// The slot where the probe for `key` starts (the table has slots).
+    /// The hash of `key`, whose top bits choose its first slot (whatever the table's size).
     #[inline]
-    fn home(&self, key: &[u64; 2]) -> usize {
+    fn hash(key: &[u64; 2]) -> u64 {
         let mixed = key[0] ^ key[1].rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The slot where the probe for a key of hash `hash` starts (the table has slots).
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        (hash >> self.shift) as usize
     }
 
     #[inline]
-    fn prefetch(&self, key: &[u64; 2]) {
+    fn prefetch(&self, hash: u64) {
         if !self.slots.is_empty() {
-            crate::util::prefetch(std::slice::from_ref(&self.slots[self.home(key)]));
+            crate::util::prefetch(std::slice::from_ref(&self.slots[self.home(hash)]));
         }
     }
 
-    /// The slot holding `key`, or the empty slot where it would go.
+    /// The slot holding `key` (of hash `hash`), or the empty slot where it would go.
     #[inline]
-    fn find(&self, key: &[u64; 2]) -> usize {
+    fn find(&self, key: &[u64; 2], hash: u64) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
+        let mut i = self.home(hash);
         loop {
             let k = &self.slots[i].0;
             if k == key || *k == [0, 0] {
@@ -147,17 +158,21 @@ impl<V> ShortTable<V> {
         }
     }
 
-    fn contains(&self, key: &[u64; 2]) -> bool {
-        !self.slots.is_empty() && self.slots[self.find(key)].0 == *key
+    fn contains(&self, key: &[u64; 2], hash: u64) -> bool {
+        !self.slots.is_empty() && self.slots[self.find(key, hash)].0 == *key
     }
 
-    /// The value of `key`, inserted with `compute` when absent.
+    /// The value of `key` (of hash `hash`), inserted with `compute` when absent.
     #[inline]
-    fn get_or_insert_mut(&mut self, key: [u64; 2], compute: impl FnOnce() -> V) -> &mut V {
+    fn get_or_insert_mut(
+        &mut self,
+        (key, hash): ([u64; 2], u64),
+        compute: impl FnOnce() -> V,
+    ) -> &mut V {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let i = self.find(&key);
+        let i = self.find(&key, hash);
         let slot = &mut self.slots[i];
         if slot.0 != key {
             *slot = (key, Some(compute()));
@@ -172,7 +187,7 @@ impl<V> ShortTable<V> {
         self.shift = 64 - n.trailing_zeros();
         for (key, value) in old {
             if key != [0, 0] {
-                let i = self.find(&key);
+                let i = self.find(&key, Self::hash(&key));
                 self.slots[i] = (key, value);
             }
         }
@@ -205,24 +220,44 @@ impl<V: Clone> StemCache<V> {
     /// of a sentence's tokens, asked for together ahead, overlap their cache misses.
     #[inline]
     pub fn prefetch(&self, token: &str) {
-        if let Some(key) = short_key(token) {
-            self.short.prefetch(&key);
+        self.probe(token);
+    }
+
+    /// [`StemCache::prefetch`], returning the token's key and hash so that its lookup
+    /// ([`StemCache::get_or_insert_probed_mut`]) need not find them again.
+    #[inline]
+    pub fn probe(&self, token: &str) -> Probe {
+        let probe = Probe(short_key(token).map(|key| (key, ShortTable::<V>::hash(&key))));
+        if let Some((_, hash)) = probe.0 {
+            self.short.prefetch(hash);
         }
+        probe
     }
 
     /// The cached value for `token`, computing it with `compute` on a miss, as a mutable
     /// reference: callers can keep more per-token data in the value than the stem.
     pub fn get_or_insert_mut(&mut self, token: &str, compute: impl FnOnce(&str) -> V) -> &mut V {
-        let key = short_key(token);
+        let probe = Probe(short_key(token).map(|key| (key, ShortTable::<V>::hash(&key))));
+        self.get_or_insert_probed_mut(token, probe, compute)
+    }
+
+    /// [`StemCache::get_or_insert_mut`] of a token whose [`StemCache::probe`] is `probe`.
+    #[inline]
+    pub fn get_or_insert_probed_mut(
+        &mut self,
+        token: &str,
+        probe: Probe,
+        compute: impl FnOnce(&str) -> V,
+    ) -> &mut V {
         if self.len() >= self.capacity
-            && !match &key {
-                Some(k) => self.short.contains(k),
+            && !match &probe.0 {
+                Some((k, hash)) => self.short.contains(k, *hash),
                 None => self.long.contains_key(token),
             }
         {
             self.clear();
         }
-        match key {
+        match probe.0 {
             Some(k) => self.short.get_or_insert_mut(k, || compute(token)),
             None => {
                 if !self.long.contains_key(token) {
