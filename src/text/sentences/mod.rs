@@ -83,9 +83,10 @@
 //!    (`irresolution.For his part`) is a boundary.
 //!
 //! Known limits: `"Stop!" Smith said he ...` keeps the attribution with the
-//! quote; `... and Plan B. Officials said` is not split (weak initial); crossheads, bylines
-//! and related lists run into the body without punctuation (`... said. MILITARY BASES The`)
-//! and site footers are not found; `1) ... 2) ...` without periods is not split. The gold test
+//! quote; `... and Plan B. Officials said` is not split (weak initial); crossheads in sentence
+//! case, bylines without "By" and headlines without a period run into the body (crossheads in
+//! capitals, SANA province headings, tag lists, embedded tweets and one site's footer are
+//! found); `1) ... 2) ...` without periods is not split. The gold test
 //! (`tests/segmentation.rs`) lists every miss with `SEGMENTATION_DIFF=1`.
 //!
 //! # Robustness and speed
