@@ -15,7 +15,7 @@ struct Rule {
 }
 
 /// Rules passed today; a change that passes fewer fails the test (raise it when more pass).
-const FLOOR: usize = 45;
+const FLOOR: usize = 46;
 
 #[test]
 fn english_golden_rules() {

@@ -6,7 +6,9 @@ use memchr::{memchr, memchr3};
 
 use super::furniture::{site_footer, FurnitureKind, FurnitureTable};
 use super::header;
-use super::rules::{crosshead, is_attribution, is_citation, period_ends_sentence, Cut};
+use super::rules::{
+    crosshead, is_attribution, is_citation, next_bracket_item, period_ends_sentence, Cut,
+};
 use super::{SentenceSpan, SpanKind};
 
 mod credits;
@@ -536,9 +538,17 @@ fn trim_range(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, kind: SpanKind, out: &mut Vec<SentenceSpan>) {
-    if let Some((start, end)) = trim_range(text, start, end) {
-        out.push(SentenceSpan { start, end, kind });
+    let Some((mut start, end)) = trim_range(text, start, end) else {
+        return;
+    };
+    // The items of a `1) ... 2) ...` list, run together without periods: a unit each.
+    while let Some(next) = next_bracket_item(text.as_bytes(), start, end) {
+        if let Some((s, e)) = trim_range(text, start, next) {
+            out.push(SentenceSpan { start: s, end: e, kind });
+        }
+        start = next;
     }
+    out.push(SentenceSpan { start, end, kind });
 }
 
 /// Lazily finds `…` and inline bullets (`•`, `⁃`) in a line: the position is cached until

@@ -72,6 +72,8 @@
 //!      never ends it, and the next marker of the same list (`2.)` after `1.)`, `b.` after
 //!      `a.`) or a first marker after a colon (`... three parts: a. ...`) starts a new item,
 //!      with or without a period before it; an inline bullet (`•`, `⁃`) after a space does too;
+//!      in an item opened by a bracket-only marker (`1)`, `a)`), the next marker (` 2) `,
+//!      ` b) `) starts the next item without any terminator;
 //!    * `A.M.`/`P.M.` in capitals end the sentence before any capitalised word but a weekday
 //!      or time zone (`6 P.M. Mr. Smith left`), lowercase `a.m.` only before an opener;
 //!      `I.` after a lowercase word is the pronoun (`you and I. Did`), not an initial;
@@ -86,7 +88,7 @@
 //! quote; `... and Plan B. Officials said` is not split (weak initial); crossheads in sentence
 //! case, bylines without "By" and headlines without a period run into the body (crossheads in
 //! capitals, SANA province headings, tag lists, embedded tweets and one site's footer are
-//! found); `1) ... 2) ...` without periods is not split. The gold test
+//! found). The gold test
 //! (`tests/segmentation.rs`) lists every miss with `SEGMENTATION_DIFF=1`.
 //!
 //! # Robustness and speed

@@ -100,6 +100,28 @@ pub(super) fn list_marker(bytes: &[u8], pos: usize, end: usize) -> Option<ListMa
     (p < end && bytes[p] == b' ').then_some(ListMarker { letter, ordinal, start })
 }
 
+/// In an item that opens with a bracket-only marker (`1)`, `a)`), where the next item of the
+/// same list starts (` 2) `, ` b) `) within `start..end`: such items often end without a
+/// period, so no terminator would separate them (`1) The first item 2) The second item`).
+pub(super) fn next_bracket_item(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let own = list_marker(bytes, start, end)?;
+    let width = if own.letter { 1 } else { own.ordinal.to_string().len() };
+    let close = own.start + width;
+    // With a period (`1.`, `1.)`), the period splits the items.
+    if bytes.get(close) != Some(&b')') || close >= end {
+        return None;
+    }
+    let next = if own.letter {
+        if own.ordinal >= 26 {
+            return None;
+        }
+        format!(" {}) ", char::from(b'a' + own.ordinal as u8))
+    } else {
+        format!(" {}) ", own.ordinal + 1)
+    };
+    memchr::memmem::find(&bytes[close..end], next.as_bytes()).map(|at| close + at + 1)
+}
+
 pub(super) fn period_ends_sentence(
     text: &str,
     sentence_start: usize,

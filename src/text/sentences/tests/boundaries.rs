@@ -274,3 +274,17 @@ fn acronyms_and_place_names_that_open_a_sentence_are_no_crossheads() {
         assert_eq!(check_invariants(text).len(), 2, "{text:?}");
     }
 }
+
+#[test]
+fn bracket_list_items_without_periods_are_units_of_their_own() {
+    assert_split(
+        "1) The first item 2) The second item 3) The third",
+        &["1) The first item", "2) The second item", "3) The third"],
+    );
+    assert_split("a) one side b) the other", &["a) one side", "b) the other"]);
+    // Only the next item of the same list: not a skipped number, not a mid-sentence bracket.
+    assert_split("1) The first item 3) is not next", &["1) The first item 3) is not next"]);
+    assert_split("The plan has parts 1) and 2) in it.", &["The plan has parts 1) and 2) in it."]);
+    // With periods, the periods split the items as before.
+    assert_split("1.) The first. 2.) The second.", &["1.) The first.", "2.) The second."]);
+}
