@@ -34,11 +34,10 @@ POSITIVE = re.compile(r"\b(welcom\w*|celebrat\w*|return(?:ed|ing)? (?:home|to th
                       r"progress|breakthrough|normal life|back to school)\b", re.I)
 
 
-def main():
-    corpus, ann, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(20161130)
-    done = list(csv.DictReader(open(ann / "pool.csv", encoding="utf-8", newline="")))
+def unread_sentences(corpus, done, min_len, max_len):
+    """The FA-KES sentences of min_len to max_len characters that no row of `done` (rows with
+    `id` and `text`) holds, by id or by text, each text once, in corpus order, as
+    (id, article_id, outlet, text)."""
     seen_ids = {r["id"] for r in done}
     seen_text = {r["text"] for r in done}
     rows = list(csv.DictReader(open(corpus / "fa-kes-articles.csv", encoding="utf-8")))
@@ -46,27 +45,43 @@ def main():
     for row in rows:
         for i, s in enumerate(split(row["article_content"])):
             sid = f"fk-{row['unit_id']}-{i:03d}"
-            if not 40 <= len(s) <= 450 or sid in seen_ids or s in seen_text:
+            if not min_len <= len(s) <= max_len or sid in seen_ids or s in seen_text:
                 continue
             seen_text.add(s)
             cand.append((sid, f"fk-{row['unit_id']}", row["source"], s))
-    rng.shuffle(cand)
-    picked, per_article = [], {}
+    return cand
 
-    def take(pred, n, cap):
+
+class Picker:
+    """Takes candidates in their order into `picked`: none twice, at most `cap` per article."""
+
+    def __init__(self, cand):
+        self.cand, self.picked, self.picked_set, self.per_article = cand, [], set(), {}
+
+    def take(self, pred, n, cap):
+        """Takes up to n more candidates whose text `pred` accepts; returns how many."""
         got = 0
-        for c in cand:
+        for c in self.cand:
             if got == n:
                 break
-            if c in picked_set or per_article.get(c[1], 0) >= cap or not pred(c[3]):
+            if c in self.picked_set or self.per_article.get(c[1], 0) >= cap or not pred(c[3]):
                 continue
-            picked.append(c)
-            picked_set.add(c)
-            per_article[c[1]] = per_article.get(c[1], 0) + 1
+            self.picked.append(c)
+            self.picked_set.add(c)
+            self.per_article[c[1]] = self.per_article.get(c[1], 0) + 1
             got += 1
         return got
 
-    picked_set = set()
+
+def main():
+    corpus, ann, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(20161130)
+    done = list(csv.DictReader(open(ann / "pool.csv", encoding="utf-8", newline="")))
+    cand = unread_sentences(corpus, done, 40, 450)
+    rng.shuffle(cand)
+    picker = Picker(cand)
+    take, picked, per_article = picker.take, picker.picked, picker.per_article
     n_r = take(lambda s: RUSSIA.search(s), len(cand), len(cand))
     n_p = take(lambda s: POSITIVE.search(s), 260, 4)
     n_m = take(lambda s: ACTOR.search(s), 640, 5)

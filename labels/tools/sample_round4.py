@@ -23,8 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-from sample_round2 import POSITIVE, RUSSIA
-from sample_sentences import split
+from sample_round2 import POSITIVE, RUSSIA, Picker, unread_sentences
 
 MORE_POSITIVE = re.compile(r"\b(aid|humanitarian|evacuat\w*|truce|ceasefire|cease-fire|"
                            r"liberat\w*|reunit\w*|welcome|support\w*|friend\w*|cooperat\w*|"
@@ -38,32 +37,10 @@ def main():
     done = []
     for name in ("pool.csv", "pool-2.csv"):
         done += list(csv.DictReader(open(ann / name, encoding="utf-8", newline="")))
-    seen_ids = {r["id"] for r in done}
-    seen_text = {r["text"] for r in done}
-    rows = list(csv.DictReader(open(corpus / "fa-kes-articles.csv", encoding="utf-8")))
-    cand = []
-    for row in rows:
-        for i, s in enumerate(split(row["article_content"])):
-            sid = f"fk-{row['unit_id']}-{i:03d}"
-            if not 30 <= len(s) <= 600 or sid in seen_ids or s in seen_text:
-                continue
-            seen_text.add(s)
-            cand.append((sid, f"fk-{row['unit_id']}", row["source"], s))
+    cand = unread_sentences(corpus, done, 30, 600)
     rng.shuffle(cand)
-    picked, picked_set, per_article = [], set(), {}
-
-    def take(pred, n, cap):
-        got = 0
-        for c in cand:
-            if got == n:
-                break
-            if c in picked_set or per_article.get(c[1], 0) >= cap or not pred(c[3]):
-                continue
-            picked.append(c)
-            picked_set.add(c)
-            per_article[c[1]] = per_article.get(c[1], 0) + 1
-            got += 1
-        return got
+    picker = Picker(cand)
+    take, picked, per_article = picker.take, picker.picked, picker.per_article
 
     n_r = take(lambda s: RUSSIA.search(s), len(cand), len(cand))
     n_p = take(lambda s: POSITIVE.search(s) or MORE_POSITIVE.search(s), 200, 3)
