@@ -20,6 +20,12 @@ pub struct FeatureSettings {
     pub min_df: usize,
     /// A term occurring in more than this fraction of training sentences is dropped.
     pub max_df: f64,
+    /// A character n-gram occurring in more than this fraction of training sentences is
+    /// dropped (on top of `max_df`). The most common n-grams ("th", "the", "ed ") say little
+    /// and make up most of a sentence's character features: dropping them makes training and
+    /// scoring cheaper. 1 keeps them all (models written before this setting existed).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub char_max_df: f64,
     /// Keep at most this many terms (the most frequent; ties by term). Bounds the dense
     /// training matrix: rows x max_features x 8 bytes.
     pub max_features: Option<usize>,
@@ -52,6 +58,14 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn one() -> f64 {
+    1.0
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+
 /// Most actors whose "about" features ([`FeatureSettings::about_features`]) one model builds.
 pub const MAX_ABOUT_ACTORS: usize = 64;
 
@@ -62,6 +76,7 @@ impl Default for FeatureSettings {
             char_ngrams: None,
             min_df: 2,
             max_df: 1.0,
+            char_max_df: 1.0,
             max_features: Some(20_000),
             sublinear_tf: true,
             stop_words: false,
@@ -95,6 +110,12 @@ impl FeatureSettings {
             return Err(Error::setting(
                 format!("max_df {} is not in (0, 1]", self.max_df),
                 "give max_df as a fraction of sentences, e.g. 0.9",
+            ));
+        }
+        if !(self.char_max_df > 0.0 && self.char_max_df <= 1.0) {
+            return Err(Error::setting(
+                format!("char_max_df {} is not in (0, 1]", self.char_max_df),
+                "give char_max_df as a fraction of sentences, e.g. 0.2",
             ));
         }
         if self.about_features && self.actors.len() > MAX_ABOUT_ACTORS {

@@ -128,7 +128,8 @@ impl AnalyzedCorpus {
     }
 
     /// Fits a vocabulary on the documents `rows` (indices into `docs`): document frequencies,
-    /// `min_df`/`max_df` filtering, the `max_features` most frequent terms, smoothed idf.
+    /// `min_df`/`max_df`/`char_max_df` filtering, the `max_features` most frequent terms,
+    /// smoothed idf.
     /// Returns the vocabulary and, per corpus term id, its feature index (or `u32::MAX`).
     pub fn fit_vocabulary(
         &self,
@@ -150,13 +151,16 @@ impl AnalyzedCorpus {
         }
         let n_docs = rows.len();
         let max_df = (settings.max_df * n_docs as f64).floor() as u32;
+        let char_max_df =
+            (settings.char_max_df.min(settings.max_df) * n_docs as f64).floor() as u32;
+        let name = |t: u32| self.term_names[t as usize].as_str();
         let mut kept: Vec<u32> = (0..n_terms as u32)
             .filter(|&t| {
                 let d = df[t as usize];
-                d > 0 && d as usize >= settings.min_df && d <= max_df.max(1)
+                let most = if is_char_term(name(t)) { char_max_df } else { max_df };
+                d > 0 && d as usize >= settings.min_df && d <= most.max(1)
             })
             .collect();
-        let name = |t: u32| self.term_names[t as usize].as_str();
         // Word terms first, then character n-grams; each block sorted by term.
         kept.sort_by(|&a, &b| {
             (is_char_term(name(a)), name(a)).cmp(&(is_char_term(name(b)), name(b)))

@@ -50,6 +50,25 @@ fn word_terms_come_before_character_terms_and_each_block_is_capped() {
 }
 
 #[test]
+fn char_max_df_drops_common_character_terms_only() {
+    let s = FeatureSettings {
+        min_df: 1,
+        word_ngrams: (1, 1),
+        char_ngrams: Some((2, 2)),
+        max_features: None,
+        char_max_df: 0.5,
+        ..Default::default()
+    };
+    let c = corpus(&["ab", "ab", "ab cd", "ef"], &s);
+    let (v, _) = c.fit_vocabulary(&s, &[0, 1, 2, 3]);
+    // "ab" is in 3 of 4 sentences: the word stays, its 2-grams " a", "ab", "b " go.
+    assert_eq!(v.terms, ["ab", "cd", "ef", "c: c", "c: e", "c:cd", "c:d ", "c:ef", "c:f "]);
+    assert_eq!(v.char_start(), 3);
+    let s = FeatureSettings { char_max_df: 1.0, ..s };
+    assert_eq!(c.fit_vocabulary(&s, &[0, 1, 2, 3]).0.len(), 12);
+}
+
+#[test]
 fn vocabulary_uses_only_the_given_rows() {
     let s = FeatureSettings { min_df: 1, word_ngrams: (1, 1), ..Default::default() };
     let c = corpus(&["army", "rebels"], &s);

@@ -2,7 +2,8 @@
 //!
 //! The objective and solver are linfa-logistic's: the summed multinomial log-loss plus
 //! `alpha/2 |W|^2` (intercepts unpenalized), minimized by argmin's L-BFGS with a More-Thuente
-//! line search and memory 10, from zeros or a given start. Only the data access differs: the
+//! line search and memory 10, from zeros or a given start ([`lbfgs`] runs argmin's algorithm
+//! and line search with its vectors updated in place). Only the data access differs: the
 //! loss and gradient walk CSR rows, so one evaluation costs time in proportion to the non-zeros
 //! times the classes, not rows times features. The tests below check that this fit and
 //! linfa-logistic's dense fit give the same probabilities from the same start.
@@ -12,9 +13,7 @@
 
 use std::cell::RefCell;
 
-use argmin::core::{CostFunction, Executor, Gradient, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
+use argmin::core::{CostFunction, Gradient};
 use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 
@@ -114,6 +113,11 @@ struct Data<'a> {
 }
 
 impl Objective<'_> {
+    /// The loss and gradient at `w`.
+    fn evaluate(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
+        self.with_evaluation(w, |loss, grad| (loss, grad.clone()))
+    }
+
     /// Calls `f` with the loss and gradient at `w`, computing them unless `w` was the last
     /// point evaluated.
     fn with_evaluation<T>(&self, w: &Array1<f64>, f: impl FnOnce(f64, &Array1<f64>) -> T) -> T {
@@ -353,20 +357,11 @@ pub fn fit_sparse(
     }
     let data = Data { x, y: &y_col, weights, k, alpha: solver.alpha };
     let objective = Objective { data: &data, cache: RefCell::new(None) };
-    let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(solver.gradient_tolerance)
-        .map_err(|e| e.to_string())?;
-    let result = Executor::new(objective, lbfgs)
-        .configure(|state| state.param(init.clone()).max_iters(solver.max_iterations))
-        .run()
-        .map_err(|e| e.to_string())?;
-    let iterations = result.state.get_iter();
-    let mut state = result.state;
-    let best = state.take_best_param().unwrap_or(init);
+    let lbfgs::Minimum { best, gradient: grad, iterations } =
+        lbfgs::minimize(&objective, init, solver.gradient_tolerance, solver.max_iterations);
     if best.iter().any(|v| !v.is_finite()) {
         return Err("the solver diverged (non-finite weights)".into());
     }
-    let (_, grad) = data.compute(best.as_slice().expect("standard layout"));
     let gradient_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
 
     let mut weights_out = Array2::zeros((d, n_classes));
@@ -405,5 +400,6 @@ impl FittedWeights {
     }
 }
 
+mod lbfgs;
 #[cfg(test)]
 mod tests;

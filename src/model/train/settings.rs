@@ -115,7 +115,7 @@ impl Precision {
 }
 
 /// Character n-gram sizes of the word-and-character candidates when none are given.
-pub const DEFAULT_CHAR_NGRAMS: (usize, usize) = (2, 4);
+pub const DEFAULT_CHAR_NGRAMS: (usize, usize) = (3, 4);
 
 impl Default for TrainSettings {
     fn default() -> Self {
@@ -187,7 +187,7 @@ impl TrainSettings {
         {
             return Err(Error::setting(
                 "solver limits must be positive",
-                "use e.g. --max-iterations 1000",
+                "use e.g. --max-iterations 1000 and --cv-tolerance-factor 10",
             ));
         }
         Ok(())
