@@ -3,6 +3,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::features::about::ABOUT_PREFIX;
 use crate::features::analyzer::{
     for_each_char_gram, ngram_ids, ngram_key, Analyzer, AnalyzerScratch, Term, CHAR_TERM_PREFIX,
     ID_BITS, MAX_STEM_ID, NO_TOKEN_ID, UNKNOWN_STEM,
@@ -12,7 +13,7 @@ use crate::features::sparse::SparseRow;
 
 mod lookup;
 
-use lookup::{CharCache, NgramTable, CHAR_CACHE_ENTRIES};
+use lookup::{AboutTable, CharCache, NgramTable, CHAR_CACHE_ENTRIES, RESOLVED};
 
 /// Terms and their inverse document frequencies.
 ///
@@ -227,6 +228,8 @@ pub struct FeatureIndex {
     unigrams: Vec<u32>,
     /// The n-grams of two or more stems.
     ngrams: NgramTable,
+    /// The "about" features again (they are in `ngrams` too), read from arrays.
+    about: AboutTable,
     chars: FxHashMap<Box<str>, u32>,
 }
 
@@ -240,6 +243,7 @@ impl FeatureIndex {
         let mut unigrams: Vec<u32> = Vec::new();
         let mut ngrams: Vec<(u64, u32)> = Vec::new();
         let mut chars = FxHashMap::default();
+        let mut about_pairs = Vec::new();
         for (feature, term) in vocabulary.terms.iter().enumerate() {
             if let Some(gram) = term.strip_prefix(CHAR_TERM_PREFIX) {
                 chars.insert(gram.into(), feature as u32);
@@ -259,9 +263,16 @@ impl FeatureIndex {
                 unigrams[id as usize] = feature as u32;
             } else {
                 ngrams.push((ngram_key(&ids), feature as u32));
+                if let (&[marker, stem], true) = (&ids[..], term.starts_with(ABOUT_PREFIX)) {
+                    about_pairs.push(((marker, stem), feature as u32));
+                }
             }
         }
         unigrams.resize(stem_ids.len(), NO_FEATURE);
+        let mut about = AboutTable::default();
+        for (pair, feature) in about_pairs {
+            about.insert(pair, feature, stem_ids.len());
+        }
         FeatureIndex {
             analyzer: Analyzer::new(settings),
             idf: vocabulary.idf.clone(),
@@ -269,6 +280,7 @@ impl FeatureIndex {
             stem_ids,
             unigrams,
             ngrams: NgramTable::new(&ngrams),
+            about,
             chars,
         }
     }
@@ -296,6 +308,7 @@ impl FeatureIndex {
             *f = position[*f as usize];
         });
         self.ngrams.features_mut().for_each(|f| *f = position[*f as usize]);
+        self.about.features_mut().for_each(|f| *f = position[*f as usize]);
         self.chars.values_mut().for_each(|f| *f = position[*f as usize]);
         position
     }
@@ -404,6 +417,8 @@ impl FeatureIndex {
                     if f != NO_FEATURE {
                         word_hits.push(f);
                     }
+                } else if let Some(f) = self.about.get(key) {
+                    keys.push(RESOLVED | u64::from(f));
                 } else {
                     self.ngrams.prefetch(key);
                     keys.push(key);
@@ -430,7 +445,13 @@ impl FeatureIndex {
     /// slots, asked for as the keys came, are read now.
     #[inline(always)]
     fn resolve_ngrams(&self, char_cache: &CharCache, word_hits: &mut Vec<u32>) {
-        word_hits.extend(char_cache.keys.iter().filter_map(|&key| self.ngrams.get(key)));
+        word_hits.extend(char_cache.keys.iter().filter_map(|&key| {
+            if key & RESOLVED == 0 {
+                self.ngrams.get(key)
+            } else {
+                Some(key as u32).filter(|&f| f != AboutTable::NONE)
+            }
+        }));
     }
 
     /// Index of the first character n-gram feature (the number of word features).

@@ -370,6 +370,24 @@ impl RecordWriter {
         self.json_fields(out, u, plain_text);
     }
 
+    /// The `"mentions"` and `"mention_chars"` fields of a JSONL unit.
+    fn mentions_fields(&self, out: &mut Vec<u8>, finder: &MentionFinder, u: &OutputUnit<'_>) {
+        let found = mentions_of(finder, u);
+        let found = found.as_ref();
+        out.extend_from_slice(b",\"mentions\":");
+        let at = out.len();
+        self.mentions_json(out, finder, u, found, false);
+        out.extend_from_slice(b",\"mention_chars\":");
+        // Where character offsets are the byte offsets (no mention, or ASCII text starting at
+        // the same byte and character), the object just written is written again.
+        if u.char_start == u.start && (found.is_empty() || u.text.is_ascii()) {
+            let end = out.len() - b",\"mention_chars\":".len();
+            out.extend_from_within(at..end);
+        } else {
+            self.mentions_json(out, finder, u, found, true);
+        }
+    }
+
     /// The fields of a JSONL unit after its prefix, and the line end.
     fn json_fields(&self, out: &mut Vec<u8>, u: &OutputUnit<'_>, plain_text: bool) {
         out.extend_from_slice(b",\"sentence\":");
@@ -411,12 +429,7 @@ impl RecordWriter {
             json_string(out, kind);
         }
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
-            let found = mentions_of(finder, u);
-            let found = found.as_ref();
-            out.extend_from_slice(b",\"mentions\":");
-            self.mentions_json(out, finder, u, found, false);
-            out.extend_from_slice(b",\"mention_chars\":");
-            self.mentions_json(out, finder, u, found, true);
+            self.mentions_fields(out, finder, u);
         }
         if let Some(p) = u.probabilities {
             out.extend_from_slice(b",\"predictions\":{");

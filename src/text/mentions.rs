@@ -153,6 +153,25 @@ pub struct MentionFinder {
     /// and the byte lengths (up to 63) that first words of aliases have.
     prefixes: Box<[u64; 1024]>,
     lengths: u64,
+    /// The filter for ASCII words: a bit set over a hash of the length and the lowercase
+    /// first three bytes of the first words of aliases (see [`triple_bit`]). An ASCII word
+    /// matches a first word only if it has that length and those bytes, so most ASCII words
+    /// that pass the two-byte filter ("said", "more", "people") are turned away here.
+    triples: Box<[u64; TRIPLE_WORDS]>,
+}
+
+/// Words of [`MentionFinder::triples`].
+const TRIPLE_WORDS: usize = 64;
+
+/// The bit of an ASCII word (its length and lowercase first three bytes) in
+/// [`MentionFinder::triples`].
+#[inline]
+fn triple_bit(word: &[u8]) -> usize {
+    let byte = |i: usize| word.get(i).map_or(0, |b| u32::from(b.to_ascii_lowercase()));
+    let len = word.len().min(255) as u32;
+    let packed = byte(0) | byte(1) << 8 | byte(2) << 16 | len << 24;
+    let bits = (TRIPLE_WORDS * 64).trailing_zeros();
+    (packed.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
 /// The bit of a word's first two bytes, lowercased, in [`MentionFinder::prefixes`].
@@ -176,6 +195,7 @@ impl MentionFinder {
     pub fn new(actors: &[Actor]) -> Self {
         let mut index: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
         let (mut prefixes, mut lengths) = (Box::new([0u64; 1024]), 0u64);
+        let mut triples = Box::new([0u64; TRIPLE_WORDS]);
         for (a, actor) in actors.iter().enumerate() {
             for (k, alias) in actor.aliases.iter().enumerate() {
                 let first = &alias.words[0];
@@ -183,12 +203,14 @@ impl MentionFinder {
                 let bit = prefix_bit(first.as_bytes());
                 prefixes[bit / 64] |= 1 << (bit % 64);
                 lengths |= 1u64.checked_shl(first.len() as u32).unwrap_or(1 << 63);
+                let bit = triple_bit(first.as_bytes());
+                triples[bit / 64] |= 1 << (bit % 64);
             }
         }
         for entries in index.values_mut() {
             entries.sort_by_key(|&(a, k)| std::cmp::Reverse(actors[a].aliases[k].words.len()));
         }
-        MentionFinder { actors: actors.to_vec(), index, prefixes, lengths }
+        MentionFinder { actors: actors.to_vec(), index, prefixes, lengths, triples }
     }
 
     /// The actors, in table order.
@@ -221,9 +243,9 @@ impl MentionFinder {
         let mut mask = [0u64; ASCII_MASK_WORDS];
         if text.len() <= ASCII_MASK_WORDS * 64 && text.is_ascii() {
             let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut mask);
-            self.find_in_words(text, AsciiWords { mask, len: text.len(), pos }, out);
+            self.find_in_words::<true, _>(text, AsciiWords { mask, len: text.len(), pos }, out);
         } else {
-            self.find_in_words(text, Words { text, pos }, out);
+            self.find_in_words::<false, _>(text, Words { text, pos }, out);
         }
     }
 
@@ -235,13 +257,14 @@ impl MentionFinder {
             return;
         }
         let pos = dateline_len(text);
-        self.find_in_words(text, AsciiWords { mask: alnum, len: text.len(), pos }, out);
+        let words = AsciiWords { mask: alnum, len: text.len(), pos };
+        self.find_in_words::<true, _>(text, words, out);
     }
 
     /// The search of [`MentionFinder::find_into`] over `words`, the words of `text` from where
-    /// the search starts.
+    /// the search starts; with `ASCII`, `text` is ASCII.
     #[inline(always)]
-    fn find_in_words<W>(&self, text: &str, mut words: W, out: &mut Vec<Mention>)
+    fn find_in_words<const ASCII: bool, W>(&self, text: &str, mut words: W, out: &mut Vec<Mention>)
     where
         W: Iterator<Item = (usize, usize)> + Clone,
     {
@@ -249,11 +272,16 @@ impl MentionFinder {
         let mut key = String::new();
         while let Some((start, end)) = words.next() {
             let w = &text[start..end];
-            let len_bit = 1u64.checked_shl(w.len() as u32).unwrap_or(1 << 63);
-            let bit = prefix_bit(w.as_bytes());
-            let candidate = !w.as_bytes()[..w.len().min(2)].is_ascii()
-                || (self.prefixes[bit / 64] & (1 << (bit % 64)) != 0
-                    && self.lengths & len_bit != 0);
+            let candidate = if ASCII || w.is_ascii() {
+                let bit = triple_bit(w.as_bytes());
+                self.triples[bit / 64] & (1 << (bit % 64)) != 0
+            } else {
+                let len_bit = 1u64.checked_shl(w.len() as u32).unwrap_or(1 << 63);
+                let bit = prefix_bit(w.as_bytes());
+                !w.as_bytes()[..w.len().min(2)].is_ascii()
+                    || (self.prefixes[bit / 64] & (1 << (bit % 64)) != 0
+                        && self.lengths & len_bit != 0)
+            };
             let mut found = None;
             if candidate {
                 key.clear();
@@ -471,123 +499,4 @@ pub fn dateline_len(text: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    fn table() -> Vec<Actor> {
-        let csv = "actor,alias,not_after,keep_words\n\
-                   assad,Assad,\n\
-                   assad,Bashar al-Assad,\n\
-                   assad,Syrian government,\n\
-                   assad,Damascus,in|near|of|to|from\n\
-                   russia,Russia,\n\
-                   russia,the Kremlin,\n\
-                   russia,Moscow,in|to|from\n\
-                   assad,regime,iranian,yes\n";
-        Actor::parse_table(Path::new("actors.csv"), csv.as_bytes()).unwrap()
-    }
-
-    fn found(text: &str) -> Vec<(String, &str)> {
-        let f = MentionFinder::new(&table());
-        f.find(text)
-            .iter()
-            .map(|m| (f.actors()[m.actor].name.clone(), &text[m.start..m.end]))
-            .collect()
-    }
-
-    #[test]
-    fn longest_alias_wins_and_offsets_cover_the_name() {
-        assert_eq!(
-            found("Bashar al-Assad's troops and the Kremlin's envoy met; Assad spoke."),
-            [
-                ("assad".into(), "Bashar al-Assad"),
-                ("russia".into(), "the Kremlin"),
-                ("assad".into(), "Assad")
-            ]
-        );
-    }
-
-    #[test]
-    fn case_and_punctuation_between_words_do_not_matter() {
-        assert_eq!(found("THE SYRIAN  GOVERNMENT said"), [("assad".into(), "SYRIAN  GOVERNMENT")]);
-    }
-
-    #[test]
-    fn names_that_keep_their_words_are_marked() {
-        let f = MentionFinder::new(&table());
-        let m = f.find("The regime and the Iranian regime; Assad");
-        assert_eq!(
-            m.iter().map(|m| (m.start, m.keep_words)).collect::<Vec<_>>(),
-            [(4, true), (35, false)]
-        );
-    }
-
-    #[test]
-    fn places_are_not_mentions() {
-        assert_eq!(found("Talks in Moscow ended; Moscow said no."), [("russia".into(), "Moscow")]);
-        assert_eq!(found("on the outskirts of Damascus"), []);
-    }
-
-    #[test]
-    fn names_inside_words_are_not_mentions() {
-        assert_eq!(found("Russians and Assadist slogans"), []);
-    }
-
-    #[test]
-    fn datelines_are_recognized_and_hold_no_mention() {
-        for (text, rest) in [
-            ("MOSCOW (AP) — Officials met.", "Officials met."),
-            ("DAMASCUS, Syria — Officials met.", "Officials met."),
-            ("BEIRUT, Sept 28 (Reuters) - Officials met.", "Officials met."),
-            ("NEW YORK -- Officials met.", "Officials met."),
-            ("  AL-BAB – Officials met.", "Officials met."),
-        ] {
-            assert_eq!(&text[dateline_len(text)..], rest, "{text}");
-        }
-        assert_eq!(found("MOSCOW (AP) — Russia said."), [("russia".into(), "Russia")]);
-        for text in
-            ["Moscow (AP) — lower case", "UN officials - said", "A - b", "MOSCOWs — x", "ISIS"]
-        {
-            assert_eq!(dateline_len(text), 0, "{text}");
-        }
-    }
-
-    #[test]
-    fn ascii_words_are_the_words() {
-        let mut texts = vec![
-            String::new(),
-            "a".into(),
-            "  Assad's   forces, 3.5 km-long; x".into(),
-            "x".repeat(64),
-            "y".repeat(128) + " z",
-            format!("{} {}", "a".repeat(63), "b".repeat(65)),
-        ];
-        // Words ending and starting at every position around the 64-byte block boundaries.
-        for k in 60..70 {
-            texts.push(format!("{}.{}", "w".repeat(k), "v".repeat(130 - k)));
-        }
-        for text in &texts {
-            let mut buf = [0u64; ASCII_MASK_WORDS];
-            let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut buf);
-            for pos in [0, 1, 5, 64, 65].into_iter().filter(|&p| p <= text.len()) {
-                let fast: Vec<_> = AsciiWords { mask, len: text.len(), pos }.collect();
-                let slow: Vec<_> = Words { text, pos }.collect();
-                assert_eq!(fast, slow, "{text:?} from {pos}");
-            }
-        }
-    }
-
-    #[test]
-    fn table_errors_name_the_line() {
-        let err = Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,\n")
-            .unwrap_err();
-        assert!(err.to_string().contains("a.csv:3"), "{err}");
-        let err = Actor::parse_table(Path::new("a.csv"), b"name,alias\n").unwrap_err();
-        assert!(err.to_string().contains("actor"), "{err}");
-        let err =
-            Actor::parse_table(Path::new("a.csv"), b"actor,alias\nassad,Assad\nassad,ASSAD\n")
-                .unwrap_err();
-        assert!(err.to_string().contains("twice"), "{err}");
-    }
-}
+mod tests;

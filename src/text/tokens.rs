@@ -184,7 +184,10 @@ impl Tokenizer {
 /// Appends ASCII letters and digits to `buf`, lowercased (setting bit 5 lowercases a letter
 /// and leaves a digit as it is).
 fn push_lowercase(buf: &mut String, alnum: &[u8]) {
-    buf.extend(alnum.iter().map(|&b| char::from(b | 0x20)));
+    debug_assert!(alnum.iter().all(u8::is_ascii_alphanumeric));
+    // SAFETY: an ASCII letter or digit with bit 5 set is still an ASCII byte, so the string
+    // stays UTF-8 (a byte at a time through `char` was a UTF-8 encoding per byte).
+    unsafe { buf.as_mut_vec() }.extend(alnum.iter().map(|&b| (b | 0x20) & 0x7f));
 }
 
 fn next_char(text: &str, i: usize) -> Option<char> {

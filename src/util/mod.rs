@@ -26,7 +26,8 @@ pub(crate) mod lines;
 
 /// Hints the CPU to bring the cache lines holding `values` into cache, so that the misses of
 /// reads known in advance overlap instead of following one another (no effect where not
-/// supported; never faults).
+/// supported; never faults). One prefetch per cache line the values touch, from the line of
+/// the first byte to the line of the last: a value row of 80 bytes takes two, not three.
 #[inline(always)]
 pub(crate) fn prefetch<T>(values: &[T]) {
     #[cfg(target_arch = "x86_64")]
@@ -37,14 +38,28 @@ pub(crate) fn prefetch<T>(values: &[T]) {
             return;
         }
         let start = values.as_ptr().cast::<i8>();
-        let mut offset = 0;
-        while offset < bytes {
-            // SAFETY: a prefetch does not access memory; the address is within `values`.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.add(offset)) };
-            offset += 64;
+        if bytes <= 64 {
+            // At most two lines, those of the first and the last byte (the common case of one
+            // value, whose size is known when compiling: no loop).
+            // SAFETY: a prefetch does not access memory; both addresses are within `values`.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(start);
+                _mm_prefetch::<_MM_HINT_T0>(start.add(bytes - 1));
+            }
+            return;
         }
-        // SAFETY: as above (the last byte, whose line the stride may have stepped over).
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.add(bytes - 1)) };
+        // Bytes from the start of the first byte's line to the last byte.
+        let lines_span = (start as usize % 64) + bytes - 1;
+        let mut offset = 0;
+        loop {
+            // SAFETY: a prefetch does not access memory; the address is within `values` (the
+            // first byte) or on a line that holds one of its bytes, and is never dereferenced.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+            offset += 64;
+            if offset > lines_span {
+                break;
+            }
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = values;

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::features::analyzer::for_each_char_gram;
+use crate::features::analyzer::{for_each_char_gram, ID_BITS};
 
 /// Word n-gram keys of two or more stems -> feature, frozen at load: open addressing with
 /// linear probing, at most half full, key and feature side by side in one slot so that a probe
@@ -62,6 +62,52 @@ impl NgramTable {
 
     pub(super) fn features_mut(&mut self) -> impl Iterator<Item = &mut u32> {
         self.slots.iter_mut().filter(|(k, _)| *k != 0).map(|(_, f)| f)
+    }
+}
+
+/// Marks an n-gram key in a text's list of keys as already resolved: the feature (or
+/// [`AboutTable::NONE`]) is in its low 32 bits. Keys of up to three stems never set it.
+pub(super) const RESOLVED: u64 = 1 << 63;
+
+/// The "about" features (`[about:ACTOR, stem]` keys, see [`crate::features::about`]) as one
+/// array per actor's marker, indexed by stem id: an array read instead of a probe of the
+/// n-gram table, for the keys of which a sentence naming an actor has one per word.
+#[derive(Debug, Default)]
+pub(super) struct AboutTable {
+    /// The markers' stem ids, and per marker, per stem id, the feature or [`Self::NONE`].
+    markers: Vec<(u32, Vec<u32>)>,
+}
+
+impl AboutTable {
+    /// No feature for this stem.
+    pub(super) const NONE: u32 = u32::MAX;
+
+    /// Notes that key `[marker, stem]` is feature `feature`; `stems` is the number of stem ids.
+    pub(super) fn insert(&mut self, (marker, stem): (u32, u32), feature: u32, stems: usize) {
+        let at = match self.markers.iter().position(|m| m.0 == marker) {
+            Some(at) => at,
+            None => {
+                self.markers.push((marker, vec![Self::NONE; stems]));
+                self.markers.len() - 1
+            }
+        };
+        self.markers[at].1[stem as usize] = feature;
+    }
+
+    /// For the key of a two-stem n-gram whose first stem is a marker, the feature (or
+    /// [`Self::NONE`]); `None` for any other key.
+    #[inline]
+    pub(super) fn get(&self, key: u64) -> Option<u32> {
+        if self.markers.is_empty() || key >> (2 * ID_BITS) != 0 {
+            return None;
+        }
+        let (first, second) = ((key >> ID_BITS) as u32, (key & ((1 << ID_BITS) - 1)) as u32);
+        let (_, features) = self.markers.iter().find(|m| m.0 + 1 == first)?;
+        features.get(second.checked_sub(1)? as usize).copied()
+    }
+
+    pub(super) fn features_mut(&mut self) -> impl Iterator<Item = &mut u32> {
+        self.markers.iter_mut().flat_map(|m| m.1.iter_mut()).filter(|f| **f != Self::NONE)
     }
 }
 

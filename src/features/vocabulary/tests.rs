@@ -159,3 +159,32 @@ fn unseen_words_give_an_empty_row() {
     let row = FeatureIndex::new(s, &v).transform("zebra quantum");
     assert!(row.indices.is_empty());
 }
+
+#[test]
+fn about_features_read_from_their_arrays_are_those_of_the_ngram_table() {
+    let table = "actor,alias,not_after\nassad,Assad,\nrussia,Putin,\n";
+    let actors =
+        crate::text::Actor::parse_table(std::path::Path::new("a.csv"), table.as_bytes()).unwrap();
+    let s = FeatureSettings { min_df: 1, actors, about_features: true, ..Default::default() };
+    let texts = ["Putin denied the strikes, Assad denied them", "Assad said the army advanced"];
+    let c = corpus(&texts, &s);
+    let (v, _) = c.fit_vocabulary(&s, &[0, 1]);
+    assert!(v.terms.iter().any(|t| t == "about:russia deni"), "{:?}", v.terms);
+    // `occurrences` looks every n-gram up in the n-gram table; rows read the "about"
+    // features from their arrays. Both agree, before and after the renumbering scorers do,
+    // for text naming both actors, one, or none, and with words the vocabulary lacks.
+    let mut index = FeatureIndex::new(s, &v);
+    for renumber in [false, true] {
+        if renumber {
+            index.renumber_hot_first();
+        }
+        for text in [texts[0], texts[1], "Assad and Putin denied it", "the army denied", ""] {
+            let mut scratch = VectorizerScratch::default();
+            let mut features: Vec<u32> =
+                index.occurrences(text, &mut scratch).iter().map(|o| o.feature).collect();
+            let row =
+                SparseRow::from_feature_hits(&mut features, index.idf(), true, v.char_start());
+            assert_eq!(row, index.transform(text), "{text:?}");
+        }
+    }
+}

@@ -19,11 +19,14 @@ pub(super) struct CharScratch {
     token_sums: Vec<f64>,
     /// The token cache generation `token_sums` belongs to.
     generation: u64,
-    /// Per feature, the stamp of the last sentence it was seen in (in the top 8 bits) and its
-    /// occurrences in that sentence after the first (below them): a sentence's features are
-    /// counted without clearing anything between sentences.
-    seen: Vec<u32>,
-    /// The stamp of the sentence being scored (1 to 255; `seen` is cleared when it wraps).
+    /// Per feature, the stamp of the last sentence it was seen in (in the top bits) and its
+    /// occurrences in that sentence after the first (in the [`COUNT_BITS`] below them): a
+    /// sentence's features are counted without clearing anything between sentences. Two bytes
+    /// a feature, so that the entries of the character features (tens of thousands) stay in
+    /// the first-level cache.
+    seen: Vec<u16>,
+    /// The stamp of the sentence being scored (1 to [`STAMP_END`] - 1; `seen` is cleared when
+    /// it gets there).
     stamp: u8,
     /// The features occurring more than once in the sentence being scored, each once (the
     /// first entries; the vector only grows).
@@ -101,10 +104,14 @@ impl BlockSum for Vec<f64> {
 }
 
 /// Bits of a [`CharScratch::seen`] entry below the stamp: the feature's occurrences after its
-/// first in the sentence being scored. (Few in unit tests, so that ordinary sentences take the
-/// path of sentences too long for the count.)
-const COUNT_BITS: u32 = if cfg!(test) { 4 } else { 24 };
-const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
+/// first in the sentence being scored (sentences of more than `COUNT_MASK` character-feature
+/// occurrences, over a thousand, are counted apart). Few in unit tests, so that ordinary
+/// sentences take the path of sentences too long for the count.
+const COUNT_BITS: u32 = if cfg!(test) { 4 } else { 10 };
+const COUNT_MASK: u16 = (1 << COUNT_BITS) - 1;
+/// The stamp at which [`CharScratch::seen`] is cleared and the stamps start over at 1: the
+/// stamps fit the bits above the count (and a `u8`).
+const STAMP_END: u32 = if 16 - COUNT_BITS >= 8 { 256 } else { 1 << (16 - COUNT_BITS) };
 
 /// Notes every occurrence of `features` in `seen`, whose entries of this sentence are `base`
 /// (the sentence's stamp) plus the occurrences after the first so far, and writes to `out`
@@ -115,26 +122,35 @@ const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
 ///
 /// An entry of an earlier sentence is below `base` (stamps only grow until `seen` is cleared),
 /// so `max(v + 1, base)` is `base` for a feature's first occurrence and `v + 1` after it.
+///
+/// # Safety
+///
+/// Every feature is below `seen.len()`.
 #[inline(always)]
-fn mark_seen(features: &[u32], seen: &mut [u32], base: u32, out: &mut [u32]) -> usize {
+unsafe fn mark_seen(features: &[u32], seen: &mut [u16], base: u16, out: &mut [u32]) -> usize {
     let out = &mut out[..features.len()];
     let mut k = 0;
     for &f in features {
-        let s = &mut seen[f as usize];
+        debug_assert!((f as usize) < seen.len() && k < out.len());
+        // SAFETY: every feature is below `seen.len()` (the caller's promise); `k` counts some
+        // of the features before `f`, so it is below `features.len()`, which `out` has. (The
+        // two bounds checks were a quarter of the instructions of this loop, which every
+        // character-feature occurrence goes through.)
+        let s = unsafe { seen.get_unchecked_mut(f as usize) };
         let v = *s;
-        out[k] = f;
+        unsafe { *out.get_unchecked_mut(k) = f };
         k += usize::from(v == base);
         *s = (v + 1).max(base);
     }
     k
 }
 
-/// Moves to the next sentence's stamp; on wrapping, `seen` is cleared so that no old stamp
-/// can be taken for the new one.
+/// Moves to the next sentence's stamp; on wrapping, `seen` (the entries that can be set) is
+/// cleared so that no old stamp can be taken for the new one.
 #[inline]
-fn next_stamp(seen: &mut [u32], stamp: &mut u8) {
+fn next_stamp(seen: &mut [u16], stamp: &mut u8) {
     *stamp = stamp.wrapping_add(1);
-    if *stamp == 0 {
+    if *stamp == 0 || u32::from(*stamp) >= STAMP_END {
         seen.iter_mut().for_each(|s| *s = 0);
         *stamp = 1;
     }
@@ -163,8 +179,9 @@ impl Scorer {
         if seen.len() < idf.len() {
             seen.resize(idf.len(), 0);
         }
-        next_stamp(seen, stamp);
-        let base = u32::from(*stamp) << COUNT_BITS;
+        // Only the character features' entries are ever set.
+        next_stamp(&mut seen[self.index.char_start()..], stamp);
+        let base = u16::from(*stamp) << COUNT_BITS;
         // A sentence of more occurrences than a count can hold has its repeats counted apart.
         let huge = occurrences > COUNT_MASK as usize;
         if repeated.len() < occurrences && !huge {
@@ -185,7 +202,9 @@ impl Scorer {
             sum.add(cell);
             norm2 += cell[cw];
             if !huge {
-                n_repeated += mark_seen(features, seen, base, &mut repeated[n_repeated..]);
+                let out = &mut repeated[n_repeated..];
+                // SAFETY: the index's features are below its length, which `seen` has.
+                n_repeated += unsafe { mark_seen(features, seen, base, out) };
             }
         }
         if huge {
@@ -196,7 +215,7 @@ impl Scorer {
                 features.iter().for_each(|&f| counts[f as usize] = 0);
             }
         } else {
-            let m = |f: u32| (seen[f as usize] & COUNT_MASK) + 1;
+            let m = |f: u32| u32::from(seen[f as usize] & COUNT_MASK) + 1;
             self.correct_repeated(&repeated[..n_repeated], m, &mut sum, &mut norm2);
         }
         if norm2 > 0.0 {
