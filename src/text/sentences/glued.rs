@@ -4,10 +4,11 @@
 //! holding none of them (nearly every line) cannot be cut by any of them, and is looked at
 //! once here instead of four times there.
 
-/// The strings the stages search for, with the offset in each of the three bytes the vector
-/// pass looks for (rare enough together that few candidates are checked in full).
+/// The strings the stages search for, with the offset in each of the two bytes the vector
+/// pass looks for: a pair rare in prose ("ws", "gs", ".t", "uT"), so that few candidates are
+/// compared in full.
 const MARKS: [(&[u8], usize); 4] =
-    [(b"Related News", 0), (b" Tags ", 0), (b"pic.twitter.com", 0), (b" - YouTube", 1)];
+    [(b"Related News", 10), (b" Tags ", 3), (b"pic.twitter.com", 3), (b" - YouTube", 5)];
 
 /// True when `line` holds one of the strings of [`MARKS`]; false means that the site footer,
 /// glued tag list, tweet and video title stages find nothing in it or in any part of it.
@@ -20,16 +21,16 @@ pub(super) fn may_hold_glued(line: &[u8]) -> bool {
     any_mark_from(line, 0)
 }
 
-/// One of [`MARKS`] starts at `pos - offset`, where `pos` is where its three bytes would be.
+/// One of [`MARKS`] starts at `pos - offset`, where `pos` is where its two bytes would be.
 #[inline]
 fn mark_at(line: &[u8], pos: usize) -> bool {
     MARKS.iter().any(|&(mark, k)| pos >= k && line[pos - k..].starts_with(mark))
 }
 
-/// True when one of [`MARKS`] has its three bytes at `from` or after, byte by byte.
+/// True when one of [`MARKS`] has its two bytes at `from` or after, byte by byte.
 fn any_mark_from(line: &[u8], from: usize) -> bool {
     (from..line.len())
-        .any(|pos| matches!(line[pos], b'R' | b' ' | b'p' | b'-') && mark_at(line, pos))
+        .any(|pos| matches!(line[pos], b'w' | b'g' | b'.' | b'u') && mark_at(line, pos))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -39,32 +40,27 @@ mod avx2 {
     use super::{any_mark_from, mark_at, MARKS};
 
     /// [`super::may_hold_glued`] 32 positions at a time: a position is a candidate when the
-    /// three bytes of a mark are there, and only candidates are compared with the marks.
+    /// two bytes of a mark are there, and only candidates are compared with the marks.
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn any_mark(line: &[u8]) -> bool {
-        let triples: [[__m256i; 3]; MARKS.len()] = std::array::from_fn(|i| {
+        let pairs: [[__m256i; 2]; MARKS.len()] = std::array::from_fn(|i| {
             let (mark, k) = MARKS[i];
             std::array::from_fn(|j| _mm256_set1_epi8(mark[k + j] as i8))
         });
-        if line.len() < 34 {
+        if line.len() < 33 {
             return any_mark_from(line, 0);
         }
-        // The last turn starts 34 bytes before the end, over positions already looked at.
-        let last = line.len() - 34;
+        // The last turn starts 33 bytes before the end, over positions already looked at.
+        let last = line.len() - 33;
         let mut i = 0;
         loop {
-            // SAFETY: `i <= line.len() - 34`: the three loads of 32 bytes are inside the line.
+            // SAFETY: `i <= line.len() - 33`: the two loads of 32 bytes are inside the line.
             let p = line.as_ptr().add(i);
-            let v = [
-                _mm256_loadu_si256(p.cast()),
-                _mm256_loadu_si256(p.add(1).cast()),
-                _mm256_loadu_si256(p.add(2).cast()),
-            ];
+            let v = [_mm256_loadu_si256(p.cast()), _mm256_loadu_si256(p.add(1).cast())];
             let mut hit = _mm256_setzero_si256();
-            for t in &triples {
-                let a =
-                    _mm256_and_si256(_mm256_cmpeq_epi8(v[0], t[0]), _mm256_cmpeq_epi8(v[1], t[1]));
-                hit = _mm256_or_si256(hit, _mm256_and_si256(a, _mm256_cmpeq_epi8(v[2], t[2])));
+            for t in &pairs {
+                let a = _mm256_cmpeq_epi8(v[0], t[0]);
+                hit = _mm256_or_si256(hit, _mm256_and_si256(a, _mm256_cmpeq_epi8(v[1], t[1])));
             }
             let mut mask = _mm256_movemask_epi8(hit) as u32;
             while mask != 0 {
@@ -74,7 +70,7 @@ mod avx2 {
                 mask &= mask - 1;
             }
             if i == last {
-                // The positions of the last two bytes start no mark of three bytes or more.
+                // The last byte starts no pair.
                 return false;
             }
             i = (i + 32).min(last);
