@@ -8,9 +8,11 @@ use crate::text::{Mention, MentionFinder};
 
 mod encode;
 
+#[cfg(test)]
+pub(crate) use encode::has_control;
 pub use encode::json_string;
 use encode::{copy_digits, decimal, probability};
-pub(crate) use encode::{has_control, next_escape, next_quote};
+pub(crate) use encode::{next_escape, next_quote};
 
 /// Output format of `predict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

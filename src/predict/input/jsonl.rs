@@ -5,9 +5,9 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::mapped::{LineBytes, MappedLines};
 use super::{generated_id, too_long, InputFields, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
-use crate::predict::output::has_control;
 
 mod fast;
 
@@ -17,10 +17,18 @@ mod fast;
 /// (more read calls, jobs, messages and thread wake-ups per megabyte).
 pub(crate) const JSONL_BLOCK: usize = 256 << 10;
 
+/// Where the lines of a JSONL input come from.
+pub(super) enum LinesSource {
+    /// A stream, read in blocks.
+    Read(Box<dyn Read>),
+    /// A file mapped into memory, cut where reading it would cut it.
+    Mapped(MappedLines),
+}
+
 /// An open JSONL file or stream.
 pub(super) struct LinesInput {
     path: PathBuf,
-    reader: Box<dyn Read>,
+    source: LinesSource,
     /// Longest line read; a longer one is skipped without being held.
     max_line: u64,
     /// Lines read so far.
@@ -33,19 +41,22 @@ pub(super) struct LinesInput {
 impl LinesInput {
     pub(super) fn new(
         path: PathBuf,
-        reader: Box<dyn Read>,
+        source: LinesSource,
         fields: Arc<InputFields>,
         max_line: u64,
     ) -> Self {
-        LinesInput { path, reader, max_line, line: 0, carry: Vec::new(), fields }
+        LinesInput { path, source, max_line, line: 0, carry: Vec::new(), fields }
     }
 
     /// The next block of whole lines, or the skip of a line longer than the limit; `None` at
     /// the end (with a warning when a file held no line at all).
     pub(super) fn next_block(&mut self, warnings: &mut Vec<String>) -> Result<Option<RawItem>> {
         let path = &self.path;
-        let block = read_lines_block(&mut self.reader, &mut self.carry, self.max_line)
-            .map_err(|e| Error::io(path, e))?;
+        let block = match &mut self.source {
+            LinesSource::Read(reader) => read_lines_block(reader, &mut self.carry, self.max_line),
+            LinesSource::Mapped(map) => map.next_block(self.max_line),
+        }
+        .map_err(|e| Error::io(path, e))?;
         match block {
             None => {
                 if self.line == 0 && path.as_os_str() != "-" {
@@ -75,7 +86,7 @@ impl LinesInput {
 /// Whole JSONL lines read in one block (about [`JSONL_BLOCK`] bytes), and where they were read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct JsonLines {
-    bytes: Vec<u8>,
+    bytes: LineBytes,
     path: PathBuf,
     first_line: u64,
     /// Counted once, from `bytes`, which cannot change after.
@@ -89,7 +100,8 @@ pub(crate) struct JsonLines {
 impl JsonLines {
     /// Whole lines `bytes` (line ends included) of `path`, the first of them numbered
     /// `first_line`.
-    pub fn new(bytes: Vec<u8>, path: PathBuf, first_line: u64) -> Self {
+    pub fn new(bytes: impl Into<LineBytes>, path: PathBuf, first_line: u64) -> Self {
+        let bytes = bytes.into();
         let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
         JsonLines { bytes, path, first_line, lines, max_line: u64::MAX, fields: Arc::default() }
@@ -104,6 +116,12 @@ impl JsonLines {
     /// The lines' bytes, line ends included (the last line of a file may have none).
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Whether the lines are a range of a mapped file.
+    #[cfg(test)]
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.bytes, LineBytes::Mapped(..))
     }
 
     /// 1-based number of the first line.
@@ -164,12 +182,12 @@ impl JsonLines {
 
 /// How many times `--max-record-bytes` a line over the limit is read past, looking for its
 /// end, before the rest of the input is given up.
-const SKIP_LIMIT: u64 = 16;
+pub(super) const SKIP_LIMIT: u64 = 16;
 
 /// What [`read_lines_block`] reads.
-enum Block {
+pub(super) enum Block {
     /// Whole lines.
-    Lines(Vec<u8>),
+    Lines(LineBytes),
     /// One line of this many bytes (its line end left out), longer than the limit: read past
     /// and dropped, never held whole.
     TooLong(u64),
@@ -180,7 +198,7 @@ enum Block {
 /// after the cut go back to `carry`. A line longer than a block is read whole, up to
 /// `max_line` bytes; a longer one is read past and reported as [`Block::TooLong`]. `None` at
 /// the end of the stream.
-fn read_lines_block(
+pub(super) fn read_lines_block(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
     max_line: u64,
@@ -207,14 +225,14 @@ fn read_lines_block(
             if memchr::memchr(b'\n', &block).is_none() && block.len() as u64 > max_line {
                 return Ok(Some(Block::TooLong(block.len() as u64)));
             }
-            return Ok((!block.is_empty()).then_some(Block::Lines(block)));
+            return Ok((!block.is_empty()).then(|| Block::Lines(block.into())));
         }
         match memchr::memrchr(b'\n', &block[searched..]) {
             Some(i) => {
                 let cut = searched + i + 1;
                 carry.extend_from_slice(&block[cut..]);
                 block.truncate(cut);
-                return Ok(Some(Block::Lines(block)));
+                return Ok(Some(Block::Lines(block.into())));
             }
             None => {
                 // A long line: keep reading until its end.
@@ -229,7 +247,7 @@ fn read_lines_block(
 /// the line feed goes to `carry`. Returns the bytes dropped, the line feed left out. A line
 /// that goes on for more than [`SKIP_LIMIT`] times `max_line` (such as `/dev/zero`) is given
 /// up with the rest of the stream: the reading stops there.
-fn skip_rest_of_line(
+pub(super) fn skip_rest_of_line(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
     max_line: u64,
@@ -238,9 +256,7 @@ fn skip_rest_of_line(
     let mut dropped = 0u64;
     loop {
         if dropped > max_line.saturating_mul(SKIP_LIMIT) {
-            return Err(std::io::Error::other(format!(
-                "a line goes on for more than {dropped} bytes without a line feed (--max-record-bytes {max_line}); the rest of the input was not read"
-            )));
+            return Err(endless_line(dropped, max_line));
         }
         let n = match reader.read(&mut buf) {
             Ok(0) => return Ok(dropped),
@@ -256,6 +272,13 @@ fn skip_rest_of_line(
             None => dropped += n as u64,
         }
     }
+}
+
+/// The error of a line that goes on past [`SKIP_LIMIT`] times `max_line`.
+pub(super) fn endless_line(dropped: u64, max_line: u64) -> std::io::Error {
+    std::io::Error::other(format!(
+        "a line goes on for more than {dropped} bytes without a line feed (--max-record-bytes {max_line}); the rest of the input was not read"
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -297,6 +320,13 @@ fn json_fields(
 type ReadFields =
     (Option<serde_json::Value>, Option<serde_json::Value>, Vec<serde_json::Value>, bool);
 
+/// Whether `line` holds a control character (below 0x20), and whether it is all ASCII: one
+/// pass (smallest and largest byte) that the compiler turns into vector code.
+fn controls_and_ascii(line: &[u8]) -> (bool, bool) {
+    let (low, high) = line.iter().fold((u8::MAX, 0), |(low, high), &b| (low.min(b), high.max(b)));
+    (low < 0x20, high < 0x80)
+}
+
 /// `None` for a blank line (not a record). With the item, whether `escapes` holds the offsets
 /// of the characters of its text that a JSON string must escape ([`fast::parse_default`]).
 fn jsonl_item(
@@ -319,12 +349,19 @@ fn jsonl_item(
     let skip = |id: Option<String>, reason: String| {
         Some((Item::Skip(Skip { id, origin: origin.clone(), reason }), false))
     };
-    // NUL is a control character: most lines hold none, and are not searched for it.
-    let controls = has_control(line);
+    // NUL is a control character: most lines hold none, and are not searched for it. The
+    // same pass finds ASCII lines (most news), which need no UTF-8 validation.
+    let (controls, ascii) = controls_and_ascii(line);
     if controls && memchr::memchr(0, line).is_some() {
         return skip(None, "binary data (NUL bytes), not a JSON line".into());
     }
-    let text = match std::str::from_utf8(line) {
+    let utf8 = if ascii {
+        // SAFETY: ASCII is valid UTF-8.
+        Ok(unsafe { std::str::from_utf8_unchecked(line) })
+    } else {
+        std::str::from_utf8(line)
+    };
+    let text = match utf8 {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
             warnings.push(format!("{origin}: invalid UTF-8 replaced with U+FFFD"));

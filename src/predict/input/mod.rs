@@ -7,6 +7,7 @@
 
 mod csv;
 mod jsonl;
+mod mapped;
 mod source;
 #[cfg(test)]
 mod tests;
@@ -20,7 +21,8 @@ use std::sync::Arc;
 use crate::error::{Error, Location, Result};
 use csv::CsvInput;
 pub(crate) use jsonl::JsonLines;
-use jsonl::LinesInput;
+use jsonl::{LinesInput, LinesSource};
+use mapped::{MappedLines, Mapping};
 pub use source::InputSource;
 
 /// A text to score.
@@ -164,6 +166,8 @@ pub struct InputReader {
     record: ::csv::ByteRecord,
     fields: Arc<InputFields>,
     stdin_format: InputFormat,
+    /// JSONL files are mapped into memory rather than read ([`InputReader::with_mapped_files`]).
+    map_files: bool,
 }
 
 impl InputReader {
@@ -178,7 +182,16 @@ impl InputReader {
             record: ::csv::ByteRecord::new(),
             fields: Arc::new(InputFields::default()),
             stdin_format: InputFormat::Jsonl,
+            map_files: true,
         }
+    }
+
+    /// Whether JSONL files are mapped into memory (the default) or read. Either way the
+    /// records, skips, warnings and errors are the same; mapping spares copying the file.
+    /// Standard input and streams are always read.
+    pub fn with_mapped_files(mut self, map: bool) -> Self {
+        self.map_files = map;
+        self
     }
 
     /// Reads the text from `fields.text` and copies `fields.keep` into every record.
@@ -270,6 +283,17 @@ impl InputReader {
     /// CSV become the open source (an empty CSV opens nothing, with a warning).
     fn open_source(&mut self, source: Pending) -> Result<Option<Item>> {
         let (format, name, reader, rescan): (_, _, Box<dyn Read>, _) = match source {
+            Pending::Listed(InputSource::Jsonl(path)) if self.map_files => {
+                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                let source = match Mapping::of(&file) {
+                    Some(map) => LinesSource::Mapped(MappedLines::new(map)),
+                    None => LinesSource::Read(Box::new(file)),
+                };
+                let fields = Arc::clone(&self.fields);
+                self.open =
+                    Some(Open::Lines(LinesInput::new(path, source, fields, self.max_record)));
+                return Ok(None);
+            }
             Pending::Listed(InputSource::Text(path)) => {
                 return Ok(Some(text::file_item(
                     path,
@@ -303,8 +327,9 @@ impl InputReader {
             }
             InputFormat::Jsonl => {
                 let fields = Arc::clone(&self.fields);
+                let source = LinesSource::Read(reader);
                 self.open =
-                    Some(Open::Lines(LinesInput::new(name, reader, fields, self.max_record)))
+                    Some(Open::Lines(LinesInput::new(name, source, fields, self.max_record)))
             }
             InputFormat::Csv => {
                 self.open = CsvInput::open(

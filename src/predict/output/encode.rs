@@ -183,6 +183,7 @@ pub(crate) fn next_quote(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// Whether `bytes` holds a control character (below 0x20): one pass the compiler turns into
 /// vector code.
+#[cfg(test)]
 pub(crate) fn has_control(bytes: &[u8]) -> bool {
     bytes.iter().fold(u8::MAX, |low, &b| low.min(b)) < 0x20
 }

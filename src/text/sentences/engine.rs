@@ -78,8 +78,11 @@ fn split_line_parts(
     // Furniture glued to the end of the line, cut off first and pushed last.
     let mut tail = std::mem::take(&mut cx.widgets);
     tail.clear();
-    // A site footer run into the line (never the title).
-    let footer = (line_index > 0).then(|| site_footer(text, start, end, &mut tail)).flatten();
+    // Footers, tag lists, tweets and video titles are searched for only in a line holding
+    // their marks (one pass for all four). A site footer is never in the title.
+    let glued = super::glued::may_hold_glued(&bytes[start..end]);
+    let footer =
+        (glued && line_index > 0).then(|| site_footer(text, start, end, &mut tail)).flatten();
     if let Some(at) = footer {
         end = at;
     } else if let Some(at) = header::glued_widgets(bytes, start, end, &mut tail) {
@@ -102,7 +105,8 @@ fn split_line_parts(
     let mut parts = Vec::new();
     while let Some((s, e)) = body {
         parts.clear();
-        let Some((block_start, block_end)) = header::glued_block(bytes, s, e, &mut parts) else {
+        let block = glued.then(|| header::glued_block(bytes, s, e, &mut parts)).flatten();
+        let Some((block_start, block_end)) = block else {
             split_body(text, s, e, line_index, cx, out);
             break;
         };
@@ -114,7 +118,7 @@ fn split_line_parts(
     }
     // Not in the title: a headline in title case reads like a list of names.
     if line_index > 0 {
-        run_in_furniture(text, first, cx.table, cx.ruled_out, out);
+        run_in_furniture(text, first, (cx.table, glued), cx.ruled_out, out);
     }
     out.extend(tail.iter().map(|&(s, e, kind)| furniture(s, e, kind)));
     cx.widgets = tail;
@@ -124,11 +128,12 @@ fn split_line_parts(
 /// the spans from `first`; a slideshow label or a video title glued to the start of a sentence
 /// ("Slideshow (3 Images) The attack ...", "... on regime forces - YouTube Russia has ...") is
 /// cut off it. A sentence spanning `ruled_out`, a range the line rules matched nothing in, is
-/// only tried against the shapes of sentences.
+/// only tried against the shapes of sentences. `titles`: whether the line may hold a video title
+/// ([`super::glued::may_hold_glued`]).
 fn run_in_furniture(
     text: &str,
     first: usize,
-    table: &FurnitureTable,
+    (table, titles): (&FurnitureTable, bool),
     ruled_out: Option<(usize, usize)>,
     out: &mut Vec<SentenceSpan>,
 ) {
@@ -140,8 +145,10 @@ fn run_in_furniture(
         let rules_tried = ruled_out == Some((span.start, span.end));
         if let Some(kind) = table.sentence_kind(span.text(text), rules_tried) {
             span.kind = SpanKind::Furniture(kind);
-        } else if let Some(e) = header::slideshow(text.as_bytes(), span.start, span.end)
-            .or_else(|| header::video_title(text.as_bytes(), span.start, span.end))
+        } else if let Some(e) =
+            header::slideshow(text.as_bytes(), span.start, span.end).or_else(|| {
+                titles.then(|| header::video_title(text.as_bytes(), span.start, span.end))?
+            })
         {
             glued.push((i, e));
         }

@@ -103,6 +103,7 @@
 
 mod engine;
 mod furniture;
+mod glued;
 mod header;
 mod rules;
 #[cfg(test)]

@@ -114,10 +114,13 @@ pub(super) struct Rule {
     how: Match,
     pattern: Cow<'static, str>,
     kind: FurnitureKind,
+    /// The offset of the pattern's rarest byte ([`rarest_byte`]), searched for by
+    /// [`Match::Contains`].
+    probe: usize,
 }
 
 const fn rule(how: Match, pattern: &'static str, kind: FurnitureKind) -> Rule {
-    Rule { how, pattern: Cow::Borrowed(pattern), kind }
+    Rule { how, pattern: Cow::Borrowed(pattern), kind, probe: rarest_byte(pattern.as_bytes()) }
 }
 
 use FurnitureKind as K;
@@ -329,7 +332,8 @@ impl FurnitureTable {
                 return Err(err(format!("pattern {pattern:?} matches every line")));
             }
             let kind = self.kind_named(kind);
-            self.user.push(Rule { how, pattern: Cow::Owned(text.to_string()), kind });
+            let probe = rarest_byte(text.as_bytes());
+            self.user.push(Rule { how, pattern: Cow::Owned(text.to_string()), kind, probe });
         }
         Ok(())
     }
@@ -444,7 +448,7 @@ impl Rule {
                 line.len() > pattern.len()
                     && line[line.len() - pattern.len()..].eq_ignore_ascii_case(pattern)
             }
-            Match::Contains => contains_ignore_case(line, pattern),
+            Match::Contains => contains_ignore_case(line, pattern, self.probe),
             Match::Counted => {
                 let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
                 digits > 0
@@ -471,19 +475,20 @@ impl Rule {
 }
 
 /// `pattern` anywhere in `line`, ASCII case-insensitively: candidates are found with `memchr2`
-/// on the pattern's first byte in both cases.
-fn contains_ignore_case(line: &[u8], pattern: &[u8]) -> bool {
-    let Some(&first) = pattern.first() else {
+/// on the byte at `probe` in the pattern (its rarest letter, [`rarest_byte`]) in both cases:
+/// the "b" of "contributed to this report" is about half as frequent in news text as its
+/// first letter.
+fn contains_ignore_case(line: &[u8], pattern: &[u8], probe: usize) -> bool {
+    if pattern.is_empty() || pattern.len() > line.len() {
         return false;
-    };
+    }
+    let b = pattern[probe];
+    // Candidates start at `0..=line.len() - pattern.len()`; their probe byte is `probe` further.
+    let window = &line[probe..=line.len() - pattern.len() + probe];
     let mut pos = 0;
-    while pos + pattern.len() <= line.len() {
-        let window = &line[pos..=line.len() - pattern.len()];
-        let Some(offset) =
-            memchr::memchr2(first.to_ascii_lowercase(), first.to_ascii_uppercase(), window)
-        else {
-            return false;
-        };
+    while let Some(offset) =
+        memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), &window[pos..])
+    {
         let at = pos + offset;
         if line[at..at + pattern.len()].eq_ignore_ascii_case(pattern) {
             return true;
@@ -493,6 +498,54 @@ fn contains_ignore_case(line: &[u8], pattern: &[u8]) -> bool {
     false
 }
 
+/// The offset of the byte of `pattern` least frequent in English text: the first of its
+/// rarest letters by the usual frequency order; other bytes count as more frequent than every
+/// letter (the first byte is taken when the pattern has no letter, or is empty).
+const fn rarest_byte(pattern: &[u8]) -> usize {
+    const BY_FREQUENCY: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
+    let (mut best, mut best_rank, mut i) = (0, 0, 0);
+    while i < pattern.len() {
+        let b = pattern[i].to_ascii_lowercase();
+        let mut rank = 0;
+        while rank < BY_FREQUENCY.len() && BY_FREQUENCY[rank] != b {
+            rank += 1;
+        }
+        // Not a letter: rank 0.
+        let rank = if rank < BY_FREQUENCY.len() { rank + 1 } else { 0 };
+        if rank > best_rank {
+            (best, best_rank) = (i, rank);
+        }
+        i += 1;
+    }
+    best
+}
+
 pub(super) fn starts_with_ignore_case(line: &[u8], prefix: &[u8]) -> bool {
     line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_is_the_rarest_letter_and_finds_what_a_plain_search_finds() {
+        assert_eq!(rarest_byte(b"contributed to this report"), 6);
+        assert_eq!(rarest_byte(b" and "), 3);
+        assert_eq!((rarest_byte(b"12 - 3"), rarest_byte(b"")), (0, 0));
+        let pattern = b"contributed to this report";
+        let probe = rarest_byte(pattern);
+        for line in [
+            "Jane Doe contributed to this report",
+            "CONTRIBUTED TO THIS REPORT: J. Doe",
+            "Contributed to this report.",
+            "Contributed to this repor",
+            "b contributed to this rep b contributed to this reporT",
+            "",
+        ] {
+            let plain =
+                line.as_bytes().windows(pattern.len()).any(|w| w.eq_ignore_ascii_case(pattern));
+            assert_eq!(contains_ignore_case(line.as_bytes(), pattern, probe), plain, "{line:?}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use memchr::memchr;
 
-use super::{contains_ignore_case, starts_with_ignore_case};
+use super::{contains_ignore_case, rarest_byte, starts_with_ignore_case};
 
 /// One to five words, each starting with a capital letter: a name or label.
 pub(super) fn all_capitalised(words: &[u8]) -> bool {
@@ -51,7 +51,8 @@ pub(super) fn is_names_sentence(sentence: &[u8]) -> bool {
         return false;
     }
     let count = words.split(|&b| b == b' ').filter(|w| !w.is_empty()).count();
-    count >= 4 || (count >= 3 && contains_ignore_case(words, b" and "))
+    count >= 4
+        || (count >= 3 && contains_ignore_case(words, b" and ", const { rarest_byte(b" and ") }))
 }
 
 /// Editors' initials between slashes that close a state-agency story: "M. al-Frieh/H. Said",
