@@ -95,7 +95,7 @@ struct Args {
     #[arg(long, default_value = "3,4", value_parser = parse_range, value_name = "MIN,MAX")]
     char_ngrams: (usize, usize),
     /// Minimum number of sentences a term must occur in.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     min_df: usize,
     /// Maximum fraction of sentences a term may occur in.
     #[arg(long, default_value_t = 1.0)]

@@ -120,7 +120,11 @@ pub const DEFAULT_CHAR_NGRAMS: (usize, usize) = (3, 4);
 impl Default for TrainSettings {
     fn default() -> Self {
         TrainSettings {
-            features: FeatureSettings { max_features: None, ..FeatureSettings::default() },
+            features: FeatureSettings {
+                min_df: 3,
+                max_features: None,
+                ..FeatureSettings::default()
+            },
             feature_sets: vec![FeatureSet::Words, FeatureSet::WordsAndChars],
             balances: vec![Balance::None, Balance::Weighted],
             folds: 5,
