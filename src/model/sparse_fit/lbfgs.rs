@@ -49,7 +49,7 @@ pub(super) fn minimize(
     let mut alpha = vec![0.0; MEMORY];
     let mut iterations = 0;
     loop {
-        if l2_norm(&grad) < tolerance
+        if grad.dot(&grad).sqrt() < tolerance
             || (prev_cost - cost).abs() < f64::EPSILON
             || iterations >= max_iterations
         {
@@ -99,31 +99,23 @@ fn two_loop(
     alpha: &mut [f64],
 ) -> Array1<f64> {
     let gamma = match (s.back(), y.back()) {
-        (Some(sk), Some(yk)) => dot(sk, yk) / dot(yk, yk),
+        (Some(sk), Some(yk)) => sk.dot(yk) / yk.dot(yk),
         _ => 1.0,
     };
     let mut q = grad.clone();
     rho.clear();
-    rho.extend(s.iter().zip(y).map(|(sk, yk)| 1.0 / dot(yk, sk)));
+    rho.extend(s.iter().zip(y).map(|(sk, yk)| 1.0 / yk.dot(sk)));
     for i in (0..s.len()).rev() {
-        alpha[i] = dot(&s[i], &q) * rho[i];
+        alpha[i] = s[i].dot(&q) * rho[i];
         q.scaled_add(-alpha[i], &y[i]);
     }
     q *= gamma;
     for i in 0..s.len() {
-        let beta = dot(&y[i], &q) * rho[i];
+        let beta = y[i].dot(&q) * rho[i];
         q.scaled_add(alpha[i] - beta, &s[i]);
     }
     q.mapv_inplace(|v| -v);
     q
-}
-
-fn dot(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
-    a.dot(b)
-}
-
-fn l2_norm(a: &Array1<f64>) -> f64 {
-    a.dot(a).sqrt()
 }
 
 /// `out = a - b`, in place.
