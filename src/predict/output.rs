@@ -368,6 +368,13 @@ impl RecordWriter {
         u: &OutputUnit<'_>,
         plain_text: bool,
     ) {
+        if plain_text
+            && u.furniture.is_none()
+            && u.probabilities.is_none()
+            && encode::plain_unit(out, prefix, u)
+        {
+            return;
+        }
         out.extend_from_slice(prefix);
         self.json_fields(out, u, plain_text);
     }

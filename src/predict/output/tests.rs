@@ -131,8 +131,13 @@ fn a_unit_after_its_record_prefix_is_the_unit_written_whole() {
         OutputUnit { char_start: 118, char_end: 127, ..unit },
         OutputUnit { start: 123_456_789, end: 123_456_800, ..unit },
         OutputUnit { start: 0, end: 9, char_start: 0, char_end: 9, ..unit },
+        OutputUnit { start: 99_999_990, end: 99_999_999, char_start: 7, char_end: 16, ..unit },
+        OutputUnit { end: 100_000_000, char_end: 100_000_000, ..unit },
+        OutputUnit { sentence: 0, char_start: 120, char_end: 100_000_001, ..unit },
     ];
-    for u in units {
+    // Split-only units (no predictions) are written by a path of their own when plain.
+    let split_only = units.map(|u| OutputUnit { probabilities: None, ..u });
+    for u in units.into_iter().chain(split_only) {
         let mut whole = Vec::new();
         w.write(&mut whole, &u);
         // The text holds nothing to escape, so it may be copied as it is.

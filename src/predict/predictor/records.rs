@@ -3,7 +3,7 @@
 
 use super::{input_bytes, ChunkOutput, Predictor, Worker, MAX_RECORD_SENTENCES};
 use crate::model::{Explanation, ScoreScratch};
-use crate::predict::{Item, OutputUnit, RawItem, Record, Skip, Unit};
+use crate::predict::{Item, LineAt, OutputUnit, RawItem, Record, Skip, Unit};
 use crate::text::SentenceSpan;
 
 impl Predictor {
@@ -24,11 +24,11 @@ impl Predictor {
         }
         for raw in items {
             match raw {
-                RawItem::Item(item) => self.item(item, None, &mut worker, &mut chunk),
+                RawItem::Item(item) => self.item(item, (None, None), &mut worker, &mut chunk),
                 RawItem::JsonLines(lines) => {
                     let mut warnings = Vec::new();
-                    lines.parse_noting_escapes(&mut warnings, |item, escapes| {
-                        self.item(&item, escapes, &mut worker, &mut chunk)
+                    lines.parse_noting_escapes(&mut warnings, |item, escapes, at| {
+                        self.item(&item, (escapes, Some(at)), &mut worker, &mut chunk)
                     });
                     chunk.warnings.append(&mut warnings);
                 }
@@ -38,12 +38,13 @@ impl Predictor {
     }
 
     /// Formats one record into the chunk, or records it as skipped. `escapes`: the offsets
-    /// in its text of the characters a JSON string must escape, when the reader knows them
-    /// ([`crate::predict::JsonLines::parse_noting_escapes`]).
+    /// in its text of the characters a JSON string must escape, when the reader knows them;
+    /// `at`: for a JSONL line, where it is (its record's `origin` holds no line number;
+    /// [`crate::predict::JsonLines::parse_noting_escapes`]).
     fn item(
         &self,
         item: &Item,
-        escapes: Option<&[usize]>,
+        (escapes, at): (Option<&[usize]>, Option<&LineAt<'_>>),
         worker: &mut Worker,
         chunk: &mut ChunkOutput,
     ) {
@@ -54,7 +55,7 @@ impl Predictor {
                 if let Some(reason) = self.record(r, text, worker, &mut chunk.bytes) {
                     chunk.skips.push(Skip {
                         id: Some(r.id.clone()),
-                        origin: r.origin.clone(),
+                        origin: at.map_or_else(|| r.origin.clone(), LineAt::origin),
                         reason,
                     });
                 }
@@ -153,6 +154,7 @@ impl Predictor {
         // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
         let (mut index, mut furniture_index) = (0, 0);
         let mut offsets = CharOffsets::new(&r.text);
+        let mut next_escape = 0;
         for span in spans.iter() {
             let chars = offsets.of(span);
             let is_furniture = span.is_furniture();
@@ -163,7 +165,7 @@ impl Predictor {
                 }
             }
             let sentence = if is_furniture { furniture_index } else { index };
-            let plain = escapes.none_in(span.start, span.end);
+            let plain = escapes.none_in_from(&mut next_escape, span.start, span.end);
             self.write_span(r, span, (sentence, chars), score, (prefix, plain), out);
             if is_furniture {
                 furniture_index += 1;
@@ -238,6 +240,24 @@ impl TextEscapes<'_> {
     fn none_in(self, start: usize, end: usize) -> bool {
         self.0.is_some_and(|at| {
             let i = at.partition_point(|&p| p < start);
+            at.get(i).is_none_or(|&p| p >= end)
+        })
+    }
+
+    /// [`TextEscapes::none_in`] for spans taken in order: `next` is the index of the first
+    /// offset not before the previous span's start, and the search goes on from there (a
+    /// span starting before it searches again from the first offset).
+    #[inline]
+    fn none_in_from(self, next: &mut usize, start: usize, end: usize) -> bool {
+        self.0.is_some_and(|at| {
+            let mut i = *next;
+            if i > 0 && at[i - 1] >= start {
+                i = at.partition_point(|&p| p < start);
+            }
+            while at.get(i).is_some_and(|&p| p < start) {
+                i += 1;
+            }
+            *next = i;
             at.get(i).is_none_or(|&p| p >= end)
         })
     }
