@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::mapped::{LineBytes, MappedLines};
@@ -210,8 +210,8 @@ impl JsonLines {
     /// characters a JSON string must escape (`"`, `\` and control characters), in order, when
     /// the reader knows them: `None` for a line read through serde (see [`fast`]).
     ///
-    /// The records handed to `each` have no line number (`origin` is the file): the number is
-    /// found only when asked for ([`LineAt::origin`]), as finding it may mean counting the
+    /// The records handed to `each` have no origin (an empty path, no line): their line number
+    /// is found only when asked for ([`LineAt::origin`]), as finding it may mean counting the
     /// lines of the blocks before this one. Skips have theirs.
     pub(crate) fn parse_noting_escapes(
         &self,
@@ -281,10 +281,6 @@ impl LineAt<'_> {
     pub(crate) fn origin(&self) -> Location {
         let first = *self.first.get_or_init(|| self.lines.first_line());
         Location::line(&self.lines.path, first + self.index)
-    }
-
-    fn path(&self) -> &Path {
-        &self.lines.path
     }
 
     /// Whether this is the first line of its file.
@@ -508,6 +504,8 @@ fn jsonl_item(
         return skip(id, format!("empty \"{key}\""));
     }
     let id = id.unwrap_or_else(|| generated_id(&at.origin()));
-    let origin = Location::file(at.path());
+    // Found when asked for ([`JsonLines::parse_noting_escapes`]); an empty path allocates
+    // nothing.
+    let origin = Location { path: PathBuf::new(), line: None, column: None };
     Some((Item::Record(Record { id, text: body, origin, kept }), known))
 }

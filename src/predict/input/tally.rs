@@ -6,6 +6,9 @@
 //! parses them and notes the count here. A block needs the number of its first line only for a
 //! record without an id (its id is `FILE:LINE`), a skip or a warning: it then sums the counts of
 //! the blocks before it, counting those not counted yet itself.
+//!
+//! The tally keeps 32 bytes per block of about 256 KB (its range, its count and its first line
+//! number) until the file is read: 128 KB for a 1 GB file.
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
