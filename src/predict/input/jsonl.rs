@@ -250,7 +250,8 @@ impl JsonLines {
 enum FirstLine {
     /// Its number.
     Known(u64),
-    /// Block `.1` of a mapped file: its number is the lines of the blocks before it.
+    /// Block `.1` of a mapped file ([`LineTally`]; a line skipped as too long by the reader
+    /// is a block of its own): its number is one more than the lines of the blocks before it.
     Tallied(Arc<LineTally>, usize),
 }
 
