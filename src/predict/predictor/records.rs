@@ -139,7 +139,10 @@ impl Predictor {
         out: &mut Vec<u8>,
     ) -> Option<String> {
         let Worker { score, spans, units, furniture, prefix, .. } = worker;
-        self.splitter.split_into(&r.text, spans);
+        match escapes.0 {
+            Some(at) => self.splitter.split_into_at(&r.text, at, spans),
+            None => self.splitter.split_into(&r.text, spans),
+        }
         if spans.len() > MAX_RECORD_SENTENCES {
             // Its output is held whole until written (hundreds of bytes a sentence):
             // millions of sentences in one record would take gigabytes.
