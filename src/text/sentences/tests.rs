@@ -17,9 +17,8 @@ fn check_invariants(text: &str) -> Vec<SentenceSpan> {
     splitter.split_into(text, &mut reused);
     assert_eq!(spans, reused, "split_into must clear and match split");
     // Line ends taken from the offsets a JSONL reader notes (quotes, backslashes, controls).
-    let escapes: Vec<usize> = (0..text.len())
-        .filter(|&i| matches!(text.as_bytes()[i], b'"' | b'\\' | ..=0x1f))
-        .collect();
+    let escapes: Vec<usize> =
+        (0..text.len()).filter(|&i| matches!(text.as_bytes()[i], b'"' | b'\\' | ..=0x1f)).collect();
     splitter.split_into_at(text, &escapes, &mut reused);
     assert_eq!(spans, reused, "split_into_at must clear and match split");
     let mut previous_end = 0;
