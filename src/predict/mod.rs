@@ -11,11 +11,11 @@ mod input;
 mod output;
 mod predictor;
 
-pub(crate) use input::RawItem;
 pub use input::{
     InputFields, InputFormat, InputReader, InputSource, Item, Record, Skip,
     DEFAULT_MAX_RECORD_BYTES,
 };
+pub(crate) use input::{LineAt, RawItem};
 pub(crate) use output::json_string;
 pub use output::{OutputFormat, OutputUnit, RecordWriter, Unit, FIXED_FIELDS};
 pub use predictor::{

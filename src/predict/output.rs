@@ -368,8 +368,32 @@ impl RecordWriter {
         u: &OutputUnit<'_>,
         plain_text: bool,
     ) {
+        if plain_text {
+            self.write_json_unit_escaping(out, prefix, u, (&[], 0));
+        } else {
+            out.extend_from_slice(prefix);
+            self.json_fields(out, u, false);
+        }
+    }
+
+    /// As [`RecordWriter::write_json_unit`], for a unit whose text holds the characters a
+    /// JSON string must escape at `escapes` minus `base`, and nowhere else: split-only units
+    /// are then written without searching their text ([`encode::split_unit`]).
+    pub(crate) fn write_json_unit_escaping(
+        &self,
+        out: &mut Vec<u8>,
+        prefix: &[u8],
+        u: &OutputUnit<'_>,
+        escapes: (&[usize], usize),
+    ) {
+        if u.furniture.is_none()
+            && u.probabilities.is_none()
+            && encode::split_unit(out, prefix, u, escapes)
+        {
+            return;
+        }
         out.extend_from_slice(prefix);
-        self.json_fields(out, u, plain_text);
+        self.json_fields(out, u, escapes.0.is_empty());
     }
 
     /// The `"mentions"` and `"mention_chars"` fields of a JSONL unit.

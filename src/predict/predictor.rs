@@ -2,7 +2,9 @@
 //! results in input order through one buffered writer.
 //!
 //! Memory is bounded by the batch size, not the input: a batch of at most [`BATCH_RECORDS`]
-//! records or [`BATCH_BYTES`] of input is read, scored on the thread pool, written, and dropped.
+//! records or [`BATCH_BYTES`] of input is read, scored on the thread pool, written, and dropped
+//! (a JSONL file mapped into memory: [`BATCH_BYTES`] alone, as its lines are counted where they
+//! are parsed).
 //! The buffers that hold formatted output are kept and reused from batch to batch.
 
 mod batches;

@@ -1,11 +1,13 @@
 //! JSONL: one JSON object per line with `text` and optionally `id`. Lines are read in blocks
 //! of whole lines and parsed where the block is scored (on the worker threads in `predict`).
 
+use std::cell::OnceCell;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::mapped::{LineBytes, MappedLines};
+use super::tally::{count_lines, LineTally};
 use super::{generated_id, too_long, InputFields, Item, RawItem, Record, Skip};
 use crate::error::{Error, Location, Result};
 
@@ -31,8 +33,10 @@ pub(super) struct LinesInput {
     source: LinesSource,
     /// Longest line read; a longer one is skipped without being held.
     max_line: u64,
-    /// Lines read so far.
+    /// Lines read so far (read streams; a mapped file's are in `tally`).
     line: u64,
+    /// A mapped file's blocks, whose lines are counted where they are parsed.
+    tally: Option<Arc<LineTally>>,
     /// The start of a line whose end is not read yet.
     carry: Vec<u8>,
     fields: Arc<InputFields>,
@@ -45,7 +49,11 @@ impl LinesInput {
         fields: Arc<InputFields>,
         max_line: u64,
     ) -> Self {
-        LinesInput { path, source, max_line, line: 0, carry: Vec::new(), fields }
+        let tally = match &source {
+            LinesSource::Mapped(map) => Some(Arc::new(LineTally::new(map.mapping()))),
+            LinesSource::Read(_) => None,
+        };
+        LinesInput { path, source, max_line, line: 0, tally, carry: Vec::new(), fields }
     }
 
     /// The next block of whole lines, or the skip of a line longer than the limit; `None` at
@@ -59,23 +67,45 @@ impl LinesInput {
         .map_err(|e| Error::io(path, e))?;
         match block {
             None => {
-                if self.line == 0 && path.as_os_str() != "-" {
+                let no_line = self.tally.as_ref().map_or(self.line == 0, |t| t.is_empty());
+                if no_line && path.as_os_str() != "-" {
                     warnings.push(format!("{}: empty file, no records", path.display()));
                 }
                 Ok(None)
             }
             Some(Block::Lines(bytes)) => {
-                let mut lines = JsonLines::new(bytes, path.clone(), self.line + 1)
-                    .with_fields(Arc::clone(&self.fields));
+                let mut lines = match (&self.tally, &bytes) {
+                    // Its lines are counted where it is parsed.
+                    (Some(tally), LineBytes::Mapped(_, range)) => {
+                        let index = tally.push(range.clone(), None);
+                        JsonLines {
+                            bytes,
+                            path: path.clone(),
+                            first: FirstLine::Tallied(Arc::clone(tally), index),
+                            lines: None,
+                            max_line: u64::MAX,
+                            fields: Arc::default(),
+                        }
+                    }
+                    _ => {
+                        let lines = JsonLines::new(bytes, path.clone(), self.line + 1);
+                        self.line += lines.line_count();
+                        lines
+                    }
+                }
+                .with_fields(Arc::clone(&self.fields));
                 lines.max_line = self.max_line;
-                self.line += lines.line_count();
                 Ok(Some(RawItem::JsonLines(lines)))
             }
             Some(Block::TooLong(bytes)) => {
                 self.line += 1;
+                let line = match &self.tally {
+                    Some(tally) => tally.first_line(tally.push(0..0, Some(1))),
+                    None => self.line,
+                };
                 Ok(Some(RawItem::Item(Item::Skip(Skip {
                     id: None,
-                    origin: Location::line(path, self.line),
+                    origin: Location::line(path, line),
                     reason: too_long("a line", Some(bytes), self.max_line),
                 }))))
             }
@@ -84,13 +114,14 @@ impl LinesInput {
 }
 
 /// Whole JSONL lines read in one block (about [`JSONL_BLOCK`] bytes), and where they were read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct JsonLines {
     bytes: LineBytes,
     path: PathBuf,
-    first_line: u64,
-    /// Counted once, from `bytes`, which cannot change after.
-    lines: u64,
+    first: FirstLine,
+    /// Counted once, from `bytes`, which cannot change after; `None` for a block of a mapped
+    /// file, counted where it is parsed ([`LineTally`]).
+    lines: Option<u64>,
     /// A line longer than this is skipped.
     max_line: u64,
     /// The text key and the keys to keep.
@@ -102,9 +133,15 @@ impl JsonLines {
     /// `first_line`.
     pub fn new(bytes: impl Into<LineBytes>, path: PathBuf, first_line: u64) -> Self {
         let bytes = bytes.into();
-        let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-        let lines = newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
-        JsonLines { bytes, path, first_line, lines, max_line: u64::MAX, fields: Arc::default() }
+        let lines = count_lines(&bytes);
+        JsonLines {
+            bytes,
+            path,
+            first: FirstLine::Known(first_line),
+            lines: Some(lines),
+            max_line: u64::MAX,
+            fields: Arc::default(),
+        }
     }
 
     /// Reads the text from `fields.text` and keeps `fields.keep`.
@@ -124,14 +161,35 @@ impl JsonLines {
         matches!(self.bytes, LineBytes::Mapped(..))
     }
 
-    /// 1-based number of the first line.
-    #[cfg(test)]
+    /// 1-based number of the first line (for a block of a mapped file, the lines of the
+    /// blocks before it are counted now if nobody counted them yet).
     pub fn first_line(&self) -> u64 {
-        self.first_line
+        match &self.first {
+            FirstLine::Known(line) => *line,
+            FirstLine::Tallied(tally, index) => tally.first_line(*index),
+        }
+    }
+
+    /// Whether the first line is the first line of its file.
+    fn starts_file(&self) -> bool {
+        match &self.first {
+            FirstLine::Known(line) => *line == 1,
+            FirstLine::Tallied(_, index) => *index == 0,
+        }
     }
 
     /// Number of lines in the block, blank ones included.
     pub fn line_count(&self) -> u64 {
+        match (&self.first, self.lines) {
+            (_, Some(lines)) => lines,
+            (FirstLine::Tallied(tally, index), None) => tally.lines(*index),
+            (FirstLine::Known(_), None) => count_lines(&self.bytes),
+        }
+    }
+
+    /// [`JsonLines::line_count`] when it is known without counting: a block of a mapped file
+    /// is counted where it is parsed, not where it is read.
+    pub fn known_line_count(&self) -> Option<u64> {
         self.lines
     }
 
@@ -139,44 +197,96 @@ impl JsonLines {
     /// [`InputReader::next_item`] would, and hands each to `each`; blank lines are not records
     /// and are left out. Warnings (invalid UTF-8 replaced) are appended to `warnings`.
     pub fn parse(&self, warnings: &mut Vec<String>, mut each: impl FnMut(Item)) {
-        self.parse_noting_escapes(warnings, |item, _| each(item));
+        self.parse_noting_escapes(warnings, |item, _, at| match item {
+            Item::Record(mut r) => {
+                r.origin = at.origin();
+                each(Item::Record(r));
+            }
+            skip => each(skip),
+        });
     }
 
     /// As [`JsonLines::parse`], and hands each item the byte offsets in its text of the
     /// characters a JSON string must escape (`"`, `\` and control characters), in order, when
     /// the reader knows them: `None` for a line read through serde (see [`fast`]).
+    ///
+    /// The records handed to `each` have no origin (an empty path, no line): their line number
+    /// is found only when asked for ([`LineAt::origin`]), as finding it may mean counting the
+    /// lines of the blocks before this one. Skips have theirs.
     pub(crate) fn parse_noting_escapes(
         &self,
         warnings: &mut Vec<String>,
-        mut each: impl FnMut(Item, Option<&[usize]>),
+        mut each: impl FnMut(Item, Option<&[usize]>, &LineAt<'_>),
     ) {
-        let mut line = self.first_line;
+        let first = OnceCell::new();
+        let mut at = LineAt { lines: self, index: 0, first: &first };
         let mut start = 0;
         let mut escapes = Vec::new();
         while start < self.bytes.len() {
             let end = memchr::memchr(b'\n', &self.bytes[start..])
                 .map_or(self.bytes.len(), |i| start + i + 1);
-            let origin = Location::line(&self.path, line);
             let bytes = &self.bytes[start..end];
             let len = bytes.strip_suffix(b"\n").unwrap_or(bytes).len() as u64;
             if len > self.max_line {
-                each(
-                    Item::Skip(Skip {
-                        id: None,
-                        origin,
-                        reason: too_long("a line", Some(len), self.max_line),
-                    }),
-                    None,
-                );
+                let reason = too_long("a line", Some(len), self.max_line);
+                each(Item::Skip(Skip { id: None, origin: at.origin(), reason }), None, &at);
             } else if let Some((item, known)) =
-                jsonl_item(bytes, origin, &self.fields, warnings, &mut escapes)
+                jsonl_item(bytes, &at, &self.fields, warnings, &mut escapes)
             {
                 // A blank line gives no item.
-                each(item, known.then_some(escapes.as_slice()));
+                each(item, known.then_some(escapes.as_slice()), &at);
             }
-            line += 1;
+            at.index += 1;
             start = end;
         }
+        if let (FirstLine::Tallied(tally, index), None) = (&self.first, self.lines) {
+            tally.counted(*index, at.index);
+        }
+    }
+}
+
+/// Where the first line of a [`JsonLines`] block is in its file.
+#[derive(Debug, Clone)]
+enum FirstLine {
+    /// Its number.
+    Known(u64),
+    /// Block `.1` of a mapped file ([`LineTally`]; a line skipped as too long by the reader
+    /// is a block of its own): its number is one more than the lines of the blocks before it.
+    Tallied(Arc<LineTally>, usize),
+}
+
+impl PartialEq for JsonLines {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+            && self.path == other.path
+            && self.first_line() == other.first_line()
+            && self.line_count() == other.line_count()
+            && self.max_line == other.max_line
+            && self.fields == other.fields
+    }
+}
+
+impl Eq for JsonLines {}
+
+/// A line of a [`JsonLines`] block being parsed; its number in the file is found when first
+/// asked for, once for the block.
+pub(crate) struct LineAt<'a> {
+    lines: &'a JsonLines,
+    /// 0-based, in the block.
+    index: u64,
+    first: &'a OnceCell<u64>,
+}
+
+impl LineAt<'_> {
+    /// The file and line number.
+    pub(crate) fn origin(&self) -> Location {
+        let first = *self.first.get_or_init(|| self.lines.first_line());
+        Location::line(&self.lines.path, first + self.index)
+    }
+
+    /// Whether this is the first line of its file.
+    fn starts_file(&self) -> bool {
+        self.index == 0 && self.lines.starts_file()
     }
 }
 
@@ -331,23 +441,20 @@ fn controls_and_ascii(line: &[u8]) -> (bool, bool) {
 /// of the characters of its text that a JSON string must escape ([`fast::parse_default`]).
 fn jsonl_item(
     line: &[u8],
-    origin: Location,
+    at: &LineAt<'_>,
     fields: &InputFields,
     warnings: &mut Vec<String>,
     escapes: &mut Vec<usize>,
 ) -> Option<(Item, bool)> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let line = if origin.line == Some(1) {
-        line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
-    } else {
-        line
-    };
+    let line =
+        if at.starts_file() { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
     if line.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
     let skip = |id: Option<String>, reason: String| {
-        Some((Item::Skip(Skip { id, origin: origin.clone(), reason }), false))
+        Some((Item::Skip(Skip { id, origin: at.origin(), reason }), false))
     };
     // NUL is a control character: most lines hold none, and are not searched for it. The
     // same pass finds ASCII lines (most news), which need no UTF-8 validation.
@@ -364,7 +471,7 @@ fn jsonl_item(
     let text = match utf8 {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
-            warnings.push(format!("{origin}: invalid UTF-8 replaced with U+FFFD"));
+            warnings.push(format!("{}: invalid UTF-8 replaced with U+FFFD", at.origin()));
             String::from_utf8_lossy(line)
         }
     };
@@ -397,6 +504,9 @@ fn jsonl_item(
     if body.trim().is_empty() {
         return skip(id, format!("empty \"{key}\""));
     }
-    let id = id.unwrap_or_else(|| generated_id(&origin));
+    let id = id.unwrap_or_else(|| generated_id(&at.origin()));
+    // Found when asked for ([`JsonLines::parse_noting_escapes`]); an empty path allocates
+    // nothing.
+    let origin = Location { path: PathBuf::new(), line: None, column: None };
     Some((Item::Record(Record { id, text: body, origin, kept }), known))
 }

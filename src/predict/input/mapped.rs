@@ -190,6 +190,11 @@ impl MappedLines {
         }
     }
 
+    /// The mapped file.
+    pub(super) fn mapping(&self) -> Arc<Mapping> {
+        Arc::clone(&self.map)
+    }
+
     fn lines(&self, range: Range<usize>) -> Block {
         Block::Lines(LineBytes::Mapped(Arc::clone(&self.map), range))
     }

@@ -9,6 +9,7 @@ mod csv;
 mod jsonl;
 mod mapped;
 mod source;
+mod tally;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
 use csv::CsvInput;
-pub(crate) use jsonl::JsonLines;
+pub(crate) use jsonl::{JsonLines, LineAt};
 use jsonl::{LinesInput, LinesSource};
 use mapped::{MappedLines, Mapping};
 pub use source::InputSource;

@@ -92,6 +92,126 @@ pub(super) fn copy_digits(out: &mut Vec<u8>, digits: Digits) {
     }
 }
 
+/// Bytes a [`split_unit`] writes besides its prefix and its text, at most: the keys, five
+/// numbers of eight digits and the line end.
+const PLAIN_UNIT_ROOM: usize = 128;
+
+/// Appends a JSONL sentence unit of split-only output (no furniture kind, no predictions)
+/// after its record's `prefix`, when the characters of its text that JSON must escape are
+/// known: they are at `escapes` minus `base` in the text (none: the text is copied as it is).
+/// The bytes [`super::RecordWriter::write_json_unit`] writes, formatted with one capacity
+/// check for the whole unit instead of one per key, number and run of text, and without
+/// searching the text for escapes again. Numbers are written as eight-byte words
+/// ([`eight_digits`]) and the cursor moved by their digits. False (nothing written) when a
+/// number has more than eight digits.
+#[inline]
+pub(super) fn split_unit(
+    out: &mut Vec<u8>,
+    prefix: &[u8],
+    u: &super::OutputUnit<'_>,
+    (escapes, base): (&[usize], usize),
+) -> bool {
+    // `start <= end` and `char_start <= char_end`: the largest numbers bound the others.
+    if u.end.max(u.char_end).max(u.sentence) >= 100_000_000 {
+        return false;
+    }
+    let text = u.text.as_bytes();
+    // An escape is at most six bytes (`\u001f`) for one.
+    out.reserve(prefix.len() + text.len() + 5 * escapes.len() + PLAIN_UNIT_ROOM);
+    let spare = out.spare_capacity_mut();
+    let mut w = Cursor { at: spare.as_mut_ptr().cast::<u8>(), written: 0 };
+    // SAFETY: the room reserved above holds the prefix, the text and its escapes, the keys
+    // (66 bytes) and five numbers written as eight-byte words: `written` stays below the
+    // spare capacity.
+    // The escapes lie in the text (they were noted where it was decoded): the slicing below
+    // panics rather than write past the room if they did not.
+    unsafe {
+        w.put(prefix);
+        w.put(b",\"sentence\":");
+        w.number(u.sentence);
+        w.put(b",\"start\":");
+        let start = w.number(u.start);
+        w.put(b",\"end\":");
+        let end = w.number(u.end);
+        w.put(b",\"start_char\":");
+        if u.char_start == u.start {
+            w.word(start);
+        } else {
+            w.number(u.char_start);
+        }
+        w.put(b",\"end_char\":");
+        if u.char_end == u.end {
+            w.word(end);
+        } else {
+            w.number(u.char_end);
+        }
+        w.put(b",\"text\":\"");
+        let mut run = 0;
+        for &at in escapes {
+            let at = at - base;
+            w.put(&text[run..at]);
+            let (escaped, len) = escape(text[at]);
+            w.put(&escaped[..len]);
+            run = at + 1;
+        }
+        w.put(&text[run..]);
+        w.put(b"\"}\n");
+        let len = out.len() + w.written;
+        out.set_len(len);
+    }
+    true
+}
+
+/// How [`json_string`] writes a quote, a backslash or a control character: the bytes and
+/// their number.
+#[inline]
+fn escape(b: u8) -> ([u8; 6], usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => (*b"\\\"____", 2),
+        b'\\' => (*b"\\\\____", 2),
+        b'\n' => (*b"\\n____", 2),
+        b'\r' => (*b"\\r____", 2),
+        b'\t' => (*b"\\t____", 2),
+        _ => ([b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]], 6),
+    }
+}
+
+/// Where [`split_unit`] writes next: raw writes into reserved room.
+struct Cursor {
+    at: *mut u8,
+    written: usize,
+}
+
+impl Cursor {
+    /// Copies `bytes`. Safety: room for them is reserved.
+    #[inline(always)]
+    unsafe fn put(&mut self, bytes: &[u8]) {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.at.add(self.written), bytes.len());
+        self.written += bytes.len();
+    }
+
+    /// Writes `n` (below 10^8) in decimal; returns its digits as [`Cursor::word`] takes
+    /// them. Safety: room for eight bytes is reserved.
+    #[inline(always)]
+    unsafe fn number(&mut self, n: usize) -> (u64, usize) {
+        let digits = eight_digits(n as u32);
+        let zeros = (digits.trailing_zeros() / 8).min(7);
+        let word = (digits + ONES * u64::from(b'0')) >> (8 * zeros);
+        let digits = (word, 8 - zeros as usize);
+        self.word(digits);
+        digits
+    }
+
+    /// Writes the first `len` bytes of `word` (stored as a whole word, the cursor moved by
+    /// `len`). Safety: room for eight bytes is reserved.
+    #[inline(always)]
+    unsafe fn word(&mut self, (word, len): (u64, usize)) {
+        self.at.add(self.written).cast::<u64>().write_unaligned(word.to_le());
+        self.written += len;
+    }
+}
+
 /// The eight decimal digits of `n` (below 10^8, leading zeros included) as the bytes 0 to 9
 /// of a little-endian word, the most significant digit in the lowest byte. The word is split
 /// in lanes, each divided at once by multiplying with a reciprocal: two 32-bit lanes of four

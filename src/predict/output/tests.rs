@@ -131,8 +131,13 @@ fn a_unit_after_its_record_prefix_is_the_unit_written_whole() {
         OutputUnit { char_start: 118, char_end: 127, ..unit },
         OutputUnit { start: 123_456_789, end: 123_456_800, ..unit },
         OutputUnit { start: 0, end: 9, char_start: 0, char_end: 9, ..unit },
+        OutputUnit { start: 99_999_990, end: 99_999_999, char_start: 7, char_end: 16, ..unit },
+        OutputUnit { end: 100_000_000, char_end: 100_000_000, ..unit },
+        OutputUnit { sentence: 0, char_start: 120, char_end: 100_000_001, ..unit },
     ];
-    for u in units {
+    // Split-only units (no predictions) are written by a path of their own when plain.
+    let split_only = units.map(|u| OutputUnit { probabilities: None, ..u });
+    for u in units.into_iter().chain(split_only) {
         let mut whole = Vec::new();
         w.write(&mut whole, &u);
         // The text holds nothing to escape, so it may be copied as it is.
@@ -150,4 +155,51 @@ fn a_unit_after_its_record_prefix_is_the_unit_written_whole() {
     .unwrap();
     assert_eq!((v["id"].as_str(), v["source"].as_str()), (Some("a\"1"), Some("Al \"Jazeera\"")));
     assert_eq!((v["start"].as_u64(), v["start_char"].as_u64()), (Some(120), Some(118)));
+}
+
+#[test]
+fn a_unit_with_known_escapes_is_the_unit_written_whole() {
+    let w = RecordWriter::new(OutputFormat::Jsonl, &[]);
+    let text = "Il a dit \"non\" \\ à\ttous\r\n\u{1}\u{1f}.\"";
+    let start = 100;
+    // Offsets in the record's text, as the JSONL reader notes them.
+    let escapes: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|(i, _)| start + i)
+        .collect();
+    assert_eq!(escapes.len(), 9);
+    let unit = OutputUnit {
+        id: "r",
+        sentence: 2,
+        start,
+        end: start + text.len(),
+        char_start: 98,
+        mentions: None,
+        char_end: 98 + text.chars().count(),
+        kept: &[],
+        text,
+        furniture: None,
+        probabilities: None,
+        explanations: None,
+    };
+    let mut prefix = Vec::new();
+    w.json_prefix(&mut prefix, unit.id, unit.kept);
+    let too_long = OutputUnit { end: 100_000_000 + text.len(), ..unit };
+    let furniture = OutputUnit { furniture: Some("byline"), ..unit };
+    for u in [unit, too_long, furniture] {
+        let mut whole = Vec::new();
+        w.write(&mut whole, &u);
+        let mut out = b"x".to_vec();
+        w.write_json_unit_escaping(&mut out, &prefix, &u, (&escapes, start));
+        assert_eq!(out[1..], whole[..], "{}", String::from_utf8_lossy(&whole));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&{
+        let mut out = Vec::new();
+        w.write_json_unit_escaping(&mut out, &prefix, &unit, (&escapes, start));
+        out
+    })
+    .unwrap();
+    assert_eq!(v["text"].as_str(), Some(text));
 }

@@ -49,7 +49,9 @@ impl PendingBatch {
     fn push(&mut self, raw: RawItem) -> usize {
         let records = match &raw {
             RawItem::Item(Item::Record(_)) => 1,
-            RawItem::JsonLines(lines) => lines.line_count() as usize,
+            // A block of a mapped file is counted where it is parsed, not here: such
+            // batches end by their bytes.
+            RawItem::JsonLines(lines) => lines.known_line_count().unwrap_or(0) as usize,
             RawItem::Item(Item::Skip(_)) => 0,
         };
         let bytes = input_bytes(&raw);

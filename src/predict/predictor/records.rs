@@ -3,7 +3,7 @@
 
 use super::{input_bytes, ChunkOutput, Predictor, Worker, MAX_RECORD_SENTENCES};
 use crate::model::{Explanation, ScoreScratch};
-use crate::predict::{Item, OutputUnit, RawItem, Record, Skip, Unit};
+use crate::predict::{Item, LineAt, OutputUnit, RawItem, Record, Skip, Unit};
 use crate::text::SentenceSpan;
 
 impl Predictor {
@@ -24,11 +24,11 @@ impl Predictor {
         }
         for raw in items {
             match raw {
-                RawItem::Item(item) => self.item(item, None, &mut worker, &mut chunk),
+                RawItem::Item(item) => self.item(item, (None, None), &mut worker, &mut chunk),
                 RawItem::JsonLines(lines) => {
                     let mut warnings = Vec::new();
-                    lines.parse_noting_escapes(&mut warnings, |item, escapes| {
-                        self.item(&item, escapes, &mut worker, &mut chunk)
+                    lines.parse_noting_escapes(&mut warnings, |item, escapes, at| {
+                        self.item(&item, (escapes, Some(at)), &mut worker, &mut chunk)
                     });
                     chunk.warnings.append(&mut warnings);
                 }
@@ -38,12 +38,13 @@ impl Predictor {
     }
 
     /// Formats one record into the chunk, or records it as skipped. `escapes`: the offsets
-    /// in its text of the characters a JSON string must escape, when the reader knows them
-    /// ([`crate::predict::JsonLines::parse_noting_escapes`]).
+    /// in its text of the characters a JSON string must escape, when the reader knows them;
+    /// `at`: for a JSONL line, where it is (its record's `origin` holds no line number;
+    /// [`crate::predict::JsonLines::parse_noting_escapes`]).
     fn item(
         &self,
         item: &Item,
-        escapes: Option<&[usize]>,
+        (escapes, at): (Option<&[usize]>, Option<&LineAt<'_>>),
         worker: &mut Worker,
         chunk: &mut ChunkOutput,
     ) {
@@ -54,7 +55,7 @@ impl Predictor {
                 if let Some(reason) = self.record(r, text, worker, &mut chunk.bytes) {
                     chunk.skips.push(Skip {
                         id: Some(r.id.clone()),
-                        origin: r.origin.clone(),
+                        origin: at.map_or_else(|| r.origin.clone(), LineAt::origin),
                         reason,
                     });
                 }
@@ -123,8 +124,8 @@ impl Predictor {
             probabilities,
             explanations: explanations.as_deref(),
         };
-        let plain = escapes.none_in(0, r.text.len());
-        self.write_unit(&worker.prefix, &unit, plain, out);
+        let known = escapes.none_in(0, r.text.len()).then_some(&[][..]);
+        self.write_unit(&worker.prefix, &unit, known, out);
         worker.units += 1;
     }
 
@@ -138,7 +139,10 @@ impl Predictor {
         out: &mut Vec<u8>,
     ) -> Option<String> {
         let Worker { score, spans, units, furniture, prefix, .. } = worker;
-        self.splitter.split_into(&r.text, spans);
+        match escapes.0 {
+            Some(at) => self.splitter.split_into_at(&r.text, at, spans),
+            None => self.splitter.split_into(&r.text, spans),
+        }
         if spans.len() > MAX_RECORD_SENTENCES {
             // Its output is held whole until written (hundreds of bytes a sentence):
             // millions of sentences in one record would take gigabytes.
@@ -153,6 +157,7 @@ impl Predictor {
         // -1, -2, ... (see `OutputUnit::sentence`), so no two units share an index.
         let (mut index, mut furniture_index) = (0, 0);
         let mut offsets = CharOffsets::new(&r.text);
+        let mut next_escape = 0;
         for span in spans.iter() {
             let chars = offsets.of(span);
             let is_furniture = span.is_furniture();
@@ -163,8 +168,8 @@ impl Predictor {
                 }
             }
             let sentence = if is_furniture { furniture_index } else { index };
-            let plain = escapes.none_in(span.start, span.end);
-            self.write_span(r, span, (sentence, chars), score, (prefix, plain), out);
+            let known = escapes.in_span(&mut next_escape, span.start, span.end);
+            self.write_span(r, span, (sentence, chars), score, (prefix, known), out);
             if is_furniture {
                 furniture_index += 1;
             } else {
@@ -177,8 +182,8 @@ impl Predictor {
 
     /// Writes one span of a record: a sentence scored, or furniture flagged and unscored (it
     /// does not take a sentence index), with its sentence index and character offsets in the
-    /// record; `(prefix, plain)`: the record's JSONL prefix, and whether the span's text holds
-    /// nothing to escape. Always inlined: it runs once a sentence, and as a call it cost
+    /// record; `(prefix, escapes)`: the record's JSONL prefix, and where the span's text holds
+    /// characters to escape (offsets in the record's text), when known. Always inlined: it runs once a sentence, and as a call it cost
     /// `predict --split-only` 0.6% more instructions.
     #[inline(always)]
     fn write_span(
@@ -187,7 +192,7 @@ impl Predictor {
         span: &SentenceSpan,
         (sentence, (char_start, char_end)): (usize, (usize, usize)),
         score: &mut ScoreScratch,
-        (prefix, plain): (&[u8], bool),
+        (prefix, escapes): (&[u8], Option<&[usize]>),
         out: &mut Vec<u8>,
     ) {
         let is_furniture = span.is_furniture();
@@ -212,15 +217,27 @@ impl Predictor {
             probabilities,
             explanations: explanations.as_deref(),
         };
-        self.write_unit(prefix, &unit, plain, out);
+        self.write_unit(prefix, &unit, escapes, out);
     }
 
-    /// Writes a unit: in JSONL after its record's `prefix`, its text copied as it is when
-    /// `plain` (nothing in it to escape).
+    /// Writes a unit: in JSONL after its record's `prefix`; `escapes`: where its text holds
+    /// characters to escape, as offsets in the record's text (the unit's text starts at
+    /// `unit.start`), when known.
     #[inline(always)]
-    fn write_unit(&self, prefix: &[u8], unit: &OutputUnit<'_>, plain: bool, out: &mut Vec<u8>) {
+    fn write_unit(
+        &self,
+        prefix: &[u8],
+        unit: &OutputUnit<'_>,
+        escapes: Option<&[usize]>,
+        out: &mut Vec<u8>,
+    ) {
         if self.writer.is_jsonl() {
-            self.writer.write_json_unit(out, prefix, unit, plain);
+            match escapes {
+                Some(at) => {
+                    self.writer.write_json_unit_escaping(out, prefix, unit, (at, unit.start))
+                }
+                None => self.writer.write_json_unit(out, prefix, unit, false),
+            }
         } else {
             self.writer.write(out, unit);
         }
@@ -232,13 +249,35 @@ impl Predictor {
 #[derive(Clone, Copy)]
 struct TextEscapes<'a>(Option<&'a [usize]>);
 
-impl TextEscapes<'_> {
+impl<'a> TextEscapes<'a> {
     /// True when `start..end` of the text is known to hold none of them.
     #[inline]
     fn none_in(self, start: usize, end: usize) -> bool {
         self.0.is_some_and(|at| {
             let i = at.partition_point(|&p| p < start);
             at.get(i).is_none_or(|&p| p >= end)
+        })
+    }
+
+    /// The offsets in `start..end`, when known, for spans taken in order: `next` is the index
+    /// of the first offset not before the previous span's start, and the search goes on from
+    /// there (a span starting before it searches again from the first offset).
+    #[inline]
+    fn in_span(self, next: &mut usize, start: usize, end: usize) -> Option<&'a [usize]> {
+        self.0.map(|at| {
+            let mut i = *next;
+            if i > 0 && at[i - 1] >= start {
+                i = at.partition_point(|&p| p < start);
+            }
+            while at.get(i).is_some_and(|&p| p < start) {
+                i += 1;
+            }
+            *next = i;
+            let mut j = i;
+            while at.get(j).is_some_and(|&p| p < end) {
+                j += 1;
+            }
+            &at[i..j]
         })
     }
 }

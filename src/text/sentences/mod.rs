@@ -194,6 +194,29 @@ impl SentenceSplitter {
 
     /// Same, into a reused buffer (cleared first) so hot loops do not allocate.
     pub fn split_into(&self, text: &str, out: &mut Vec<SentenceSpan>) {
+        self.split_lines(text, out, |bytes, from| {
+            memchr2(b'\n', b'\r', &bytes[from..]).map(|offset| from + offset)
+        });
+    }
+
+    /// [`SentenceSplitter::split_into`] for a text whose line ends (`\n`, `\r`) are all among
+    /// `offsets`, in order (the JSONL reader notes where a text holds characters that JSON
+    /// escapes, line ends among them): the text is not searched for them.
+    pub(crate) fn split_into_at(&self, text: &str, offsets: &[usize], out: &mut Vec<SentenceSpan>) {
+        let bytes = text.as_bytes();
+        let mut ends = offsets.iter().copied().filter(|&i| matches!(bytes[i], b'\n' | b'\r'));
+        self.split_lines(text, out, |_, _| ends.next());
+    }
+
+    /// Splits `text` line by line; `next_end(bytes, from)` is the first line end at or after
+    /// `from`.
+    #[inline]
+    fn split_lines(
+        &self,
+        text: &str,
+        out: &mut Vec<SentenceSpan>,
+        mut next_end: impl FnMut(&[u8], usize) -> Option<usize>,
+    ) {
         out.clear();
         let bytes = text.as_bytes();
         let mut cx = engine::LineContext {
@@ -209,10 +232,7 @@ impl SentenceSplitter {
         while line_start <= bytes.len() {
             // A lone `\r` (old Mac files) is a line break too; `\r\n` just
             // yields an empty line in between, which produces nothing.
-            let line_end = match memchr2(b'\n', b'\r', &bytes[line_start..]) {
-                Some(offset) => line_start + offset,
-                None => bytes.len(),
-            };
+            let line_end = next_end(bytes, line_start).unwrap_or(bytes.len());
             engine::split_line(text, line_start, line_end, &mut cx, out);
             line_start = line_end + 1;
         }

@@ -16,6 +16,11 @@ fn check_invariants(text: &str) -> Vec<SentenceSpan> {
     let mut reused = vec![SentenceSpan { start: 0, end: 0, kind: SpanKind::Sentence }];
     splitter.split_into(text, &mut reused);
     assert_eq!(spans, reused, "split_into must clear and match split");
+    // Line ends taken from the offsets a JSONL reader notes (quotes, backslashes, controls).
+    let escapes: Vec<usize> =
+        (0..text.len()).filter(|&i| matches!(text.as_bytes()[i], b'"' | b'\\' | ..=0x1f)).collect();
+    splitter.split_into_at(text, &escapes, &mut reused);
+    assert_eq!(spans, reused, "split_into_at must clear and match split");
     let mut previous_end = 0;
     for span in &spans {
         assert!(span.start < span.end, "empty span {span:?} in {text:?}");

@@ -111,3 +111,57 @@ fn files_are_mapped_and_streams_read_with_the_same_records() {
     assert_eq!(texts(&mapped[0]), (true, expected.clone()));
     assert_eq!(texts(&read[0]), (false, expected));
 }
+
+/// The records, skips and warnings of each item, each block parsed on its own.
+fn parsed(items: &[RawItem]) -> Vec<(Vec<Item>, Vec<String>)> {
+    let parse = |raw: &RawItem| match raw {
+        RawItem::Item(item) => (vec![item.clone()], Vec::new()),
+        RawItem::JsonLines(lines) => {
+            let (mut items, mut warnings) = (Vec::new(), Vec::new());
+            lines.parse(&mut warnings, |item| items.push(item));
+            (items, warnings)
+        }
+    };
+    items.iter().map(parse).collect()
+}
+
+#[test]
+fn line_numbers_of_a_mapped_file_are_found_in_any_order() {
+    let mut content = Vec::new();
+    for i in 0..3000 {
+        match i % 7 {
+            0 => content.extend(format!("{{\"text\":\"Line {i}. No id.\"}}\n").bytes()),
+            1 if i % 97 == 1 => content.extend(b"not json\n"),
+            2 if i % 131 == 2 => content.extend(b"{\"text\":\"bad \xff byte\"}\n"),
+            3 if i % 700 == 3 => content.extend(line(i, 400_000).bytes()),
+            _ => content.extend(line(i, [10, 900, 4000][i % 3]).bytes()),
+        }
+    }
+    let (read, error, _) = raw_items(&content, 300_000, false);
+    assert!(error.is_none(), "{error:?}");
+    let (mapped, ..) = raw_items(&content, 300_000, true);
+    assert!(mapped.iter().any(|r| matches!(r, RawItem::JsonLines(l) if l.is_mapped())));
+    // Later blocks first: their line numbers count the lines of the blocks before them.
+    let mut backwards: Vec<RawItem> = mapped.iter().rev().cloned().collect();
+    let mut from_mapped = parsed(&backwards);
+    from_mapped.reverse();
+    let expected = parsed(&read);
+    assert_eq!(from_mapped, expected);
+    // The ids made from line numbers, the skips and the warnings name the right lines.
+    let all: Vec<&Item> = expected.iter().flat_map(|(items, _)| items).collect();
+    let ids: Vec<&str> = all
+        .iter()
+        .filter_map(|i| match i {
+            Item::Record(r) => Some(r.id.as_str()),
+            Item::Skip(_) => None,
+        })
+        .collect();
+    assert!(ids.iter().any(|id| id.ends_with(":2997")), "{:?}", &ids[ids.len() - 3..]);
+    assert!(all.iter().any(|i| matches!(i, Item::Skip(s) if s.origin.line == Some(2104))));
+    assert!(all.iter().any(|i| matches!(i, Item::Skip(s) if s.origin.line == Some(681))));
+    assert!(expected.iter().any(|(_, w)| w.iter().any(|w| w.contains(":920:"))));
+    // In order, and again after that (counts noted by the first parse).
+    backwards.reverse();
+    assert_eq!(parsed(&backwards), expected);
+    assert_eq!(parsed(&mapped), expected);
+}

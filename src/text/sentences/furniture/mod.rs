@@ -230,9 +230,24 @@ pub(super) struct FurnitureTable {
     /// a line, in rule order: indices into the user rules followed by [`BUILTIN_RULES`].
     /// A rule anchored at the start of the line is listed only under its pattern's first byte,
     /// so a line is tried against about ten rules instead of all seventy (checking every rule
-    /// was 4% of `predict --split-only`).
-    by_first_byte: Vec<Box<[u32]>>,
+    /// was 4% of `predict --split-only`). A rule anchored by two bytes or more is listed with
+    /// its second byte, and a line is tried against it only when that is the line's second
+    /// byte: most rules listed under a letter are then passed over without being read.
+    by_first_byte: Vec<Box<[Candidate]>>,
 }
+
+/// A rule listed in [`FurnitureTable::by_first_byte`]: its index, and the second byte (ASCII
+/// lowercased) of every line it can match, or [`ANY_SECOND`].
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: u32,
+    second: u16,
+}
+
+/// A rule that does not constrain a line's second byte.
+const ANY_SECOND: u16 = 256;
+/// The second byte of a line of one byte: no rule anchored by two bytes matches it.
+const NO_SECOND: u16 = 257;
 
 impl Default for FurnitureTable {
     fn default() -> Self {
@@ -346,8 +361,12 @@ impl FurnitureTable {
     /// The first rule that matches a whole trimmed line.
     fn line_rule(&self, line: &str) -> Option<&Rule> {
         let core = normalise(line)?;
-        let candidates = &self.by_first_byte[usize::from(core[0].to_ascii_lowercase())];
-        candidates.iter().map(|&i| self.rule(i)).find(|rule| rule.matches(core))
+        let second = core.get(1).map_or(NO_SECOND, |b| u16::from(b.to_ascii_lowercase()));
+        self.by_first_byte[usize::from(core[0].to_ascii_lowercase())]
+            .iter()
+            .filter(|c| c.second == ANY_SECOND || c.second == second)
+            .map(|c| self.rule(c.rule))
+            .find(|rule| rule.matches(core))
     }
 
     /// The furniture kind of one sentence of a longer line (scraped pages run widgets, credits
@@ -376,7 +395,8 @@ impl FurnitureTable {
         self.user.get(i).unwrap_or_else(|| &BUILTIN_RULES[i - self.user.len()])
     }
 
-    /// Fills [`FurnitureTable::by_first_byte`] from the rules.
+    /// Fills [`FurnitureTable::by_first_byte`] from the rules. A line counted by a number
+    /// ([`Match::Counted`]) starts with a digit.
     fn index_rules(&mut self) {
         let rules: Vec<&Rule> = self.user.iter().chain(BUILTIN_RULES).collect();
         self.by_first_byte = (0..=255u8)
@@ -385,9 +405,15 @@ impl FurnitureTable {
                     .zip(&rules)
                     .filter(|(_, rule)| match rule.anchor() {
                         Some(b) => b.to_ascii_lowercase() == first,
+                        None if matches!(rule.how, Match::Counted) => first.is_ascii_digit(),
                         None => true,
                     })
-                    .map(|(i, _)| i)
+                    .map(|(i, rule)| {
+                        let second = rule.anchor().and(rule.pattern.as_bytes().get(1));
+                        let second =
+                            second.map_or(ANY_SECOND, |b| u16::from(b.to_ascii_lowercase()));
+                        Candidate { rule: i, second }
+                    })
                     .collect()
             })
             .collect();
@@ -435,12 +461,10 @@ impl Rule {
         !matches!(self.how, Match::Prefix | Match::Suffix | Match::Contains | Match::Label)
     }
 
+    /// Whether the rule matches `line` (normalised, not empty), a line listed under its
+    /// first byte ([`FurnitureTable::by_first_byte`]): a rule's anchor is not checked again.
     fn matches(&self, line: &[u8]) -> bool {
         let pattern = self.pattern.as_bytes();
-        // Most rules are anchored at the start: one byte rules most of them out.
-        if self.anchor().is_some_and(|b| !line[0].eq_ignore_ascii_case(&b)) {
-            return false;
-        }
         match self.how {
             Match::Line => line.eq_ignore_ascii_case(pattern),
             Match::Prefix | Match::Opening => starts_with_ignore_case(line, pattern),

@@ -1,7 +1,7 @@
 //! Datelines ("MOSCOW (AP) —", "BEIRUT, Oct 9 (Reuters) -"): a city in capitals, optional
 //! region or date groups, then an agency in brackets and/or a dash.
 
-use super::{skip_spaces, word_at, AGENCIES};
+use super::{is_agency, skip_spaces, word_at};
 
 /// A dateline at the start of a paragraph: a city in capitals (`MOSCOW`, `ARSAL, Lebanon`,
 /// `BEIRUT, Oct 9`), then an agency in brackets and/or a dash: `MOSCOW (AP) —`,
@@ -105,7 +105,7 @@ fn bracketed_agency(bytes: &[u8], pos: usize, end: usize) -> Option<usize> {
     }
     let close = memchr::memchr(b')', &bytes[q..end.min(q + 24)])?;
     let name = &bytes[q + 1..q + close];
-    AGENCIES.iter().any(|a| a.as_bytes() == name).then_some(q + close + 1)
+    is_agency(name).then_some(q + close + 1)
 }
 
 /// A word in capitals of three letters or more ending one space before `at`: the city of a
