@@ -7,6 +7,7 @@ use crate::model::{argmax, Explanation, TaskHead};
 use crate::text::{Mention, MentionFinder};
 
 mod encode;
+mod predictions;
 
 #[cfg(test)]
 pub(crate) use encode::has_control;
@@ -81,6 +82,8 @@ pub struct RecordWriter {
     /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
     json_task_keys: Vec<String>,
     json_class_keys: Vec<Vec<String>>,
+    /// The `"predictions"` object's pieces (JSONL units without explanations).
+    predictions: predictions::Predictions,
     /// CSV only: a `furniture` column (the kind, empty for sentences) after `text`.
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
@@ -138,6 +141,7 @@ impl RecordWriter {
             heads: heads.to_vec(),
             json_task_keys,
             json_class_keys,
+            predictions: predictions::Predictions::new(heads),
             furniture_column: false,
             mentions: None,
             json_actor_keys: Vec::new(),
@@ -433,7 +437,9 @@ impl RecordWriter {
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
             self.mentions_fields(out, finder, u);
         }
-        if let Some(p) = u.probabilities {
+        if let (Some(p), None) = (u.probabilities, u.explanations) {
+            self.predictions.write(out, &self.heads, p);
+        } else if let Some(p) = u.probabilities {
             out.extend_from_slice(b",\"predictions\":{");
             for (t, h) in self.heads.iter().enumerate() {
                 if t > 0 {

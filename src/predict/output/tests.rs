@@ -151,3 +151,43 @@ fn a_unit_after_its_record_prefix_is_the_unit_written_whole() {
     assert_eq!((v["id"].as_str(), v["source"].as_str()), (Some("a\"1"), Some("Al \"Jazeera\"")));
     assert_eq!((v["start"].as_u64(), v["start_char"].as_u64()), (Some(120), Some(118)));
 }
+
+#[test]
+fn predictions_from_pieces_are_the_object_written_key_by_key() {
+    let heads = vec![
+        TaskHead {
+            name: "assad".into(),
+            classes: vec!["anti".into(), "neutral".into(), "pro".into()],
+            offset: 0,
+        },
+        TaskHead { name: "q\"t".into(), classes: vec!["a\\b".into(), "n".into()], offset: 3 },
+    ];
+    let w = RecordWriter::new(OutputFormat::Jsonl, &heads);
+    let cases: [[f64; 5]; 4] = [
+        [0.71, 0.22, 0.07, 0.4, 0.6],
+        [0.1, 0.2, 0.7, 0.99995, 0.00005],
+        [0.3, 0.3, 0.4, 0.5, 0.5],
+        [0.0, 1.0, 0.0, f64::NAN, 1.0],
+    ];
+    for probs in cases {
+        let unit = |explanations| OutputUnit {
+            id: "a",
+            sentence: 0,
+            start: 0,
+            end: 1,
+            char_start: 0,
+            mentions: None,
+            char_end: 1,
+            kept: &[],
+            text: "x",
+            furniture: None,
+            probabilities: Some(&probs),
+            explanations,
+        };
+        let (mut pieces, mut keys) = (Vec::new(), Vec::new());
+        w.write(&mut pieces, &unit(None));
+        // A unit with explanations (none for these tasks) is written key by key.
+        w.write(&mut keys, &unit(Some(&[])));
+        assert_eq!(String::from_utf8(pieces).unwrap(), String::from_utf8(keys).unwrap());
+    }
+}
