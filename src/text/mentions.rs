@@ -336,10 +336,13 @@ impl MentionFinder {
         // starts a dozen).
         let mut after_next = words.clone();
         let next = after_next.next();
+        // It and the word before are lowercased once for all the aliases too.
+        let next_word = next.map(|(s, e)| Lowered::new(&text[s..e]));
+        let previous_word = previous.map(|(s, e)| Lowered::new(&text[s..e]));
         entries.iter().find_map(|&(a, k)| {
             let alias = &self.actors[a].aliases[k];
-            if let Some((ps, pe)) = previous {
-                if alias.not_after.iter().any(|n| same_word(&text[ps..pe], n)) {
+            if let Some(p) = &previous_word {
+                if alias.not_after.iter().any(|n| p.is(n)) {
                     return None;
                 }
             }
@@ -348,7 +351,7 @@ impl MentionFinder {
             let mut last = (start, end);
             if let Some(second) = alias.words.get(1) {
                 let (s, e) = next?;
-                if !same_word(&text[s..e], second) {
+                if !next_word.as_ref().is_some_and(|n| n.is(second)) {
                     return None;
                 }
                 last = (s, e);
@@ -364,6 +367,37 @@ impl MentionFinder {
             let mention = Mention { actor: a, keep_words: alias.keep_words, start, end: last.1 };
             Some((mention, rest, last))
         })
+    }
+}
+
+/// A word of the text compared with lowercase words of aliases: an ASCII word of up to 32
+/// bytes is lowercased once (into a buffer), others are compared with [`same_word`].
+struct Lowered<'t> {
+    word: &'t str,
+    lower: [u8; 32],
+    /// The length of the lowercased word in `lower`, or `None` for one compared as it is.
+    len: Option<usize>,
+}
+
+impl<'t> Lowered<'t> {
+    #[inline]
+    fn new(word: &'t str) -> Self {
+        let mut lower = [0; 32];
+        let len = (word.len() <= lower.len() && word.is_ascii()).then(|| {
+            lower[..word.len()].copy_from_slice(word.as_bytes());
+            lower[..word.len()].make_ascii_lowercase();
+            word.len()
+        });
+        Lowered { word, lower, len }
+    }
+
+    /// Whether the word is `alias_word` (lowercase), ignoring case, as [`same_word`].
+    #[inline]
+    fn is(&self, alias_word: &str) -> bool {
+        match self.len {
+            Some(len) => &self.lower[..len] == alias_word.as_bytes(),
+            None => same_word(self.word, alias_word),
+        }
     }
 }
 
