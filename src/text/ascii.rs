@@ -144,6 +144,14 @@ pub(crate) fn next_clear(mask: &[u64], pos: usize, to: usize) -> usize {
 /// Whether any bit of `mask` in `from..to` is set.
 #[inline]
 pub(crate) fn any_in(mask: &[u64], from: usize, to: usize) -> bool {
+    if from >= to {
+        return false;
+    }
+    if from / 64 == (to - 1) / 64 {
+        // Within one word (a token nearly always): its `to - from` bits from `from`, moved to
+        // the top of the word.
+        return (mask[from / 64] >> (from % 64)) << (64 - (to - from)) != 0;
+    }
     let mut i = from;
     while i < to {
         let w = i / 64;
