@@ -90,6 +90,8 @@ pub struct RecordWriter {
     mentions: Option<MentionFinder>,
     /// Per actor of `mentions`, `"name":[` pre-escaped.
     json_actor_keys: Vec<Vec<u8>>,
+    /// The `"mentions"` and `"mention_chars"` fields of a unit without mentions.
+    json_no_mentions: Vec<u8>,
     /// Names of the kept input fields, and per name `,"name":` pre-escaped for JSONL.
     kept: Vec<String>,
     json_kept_keys: Vec<Vec<u8>>,
@@ -145,6 +147,7 @@ impl RecordWriter {
             furniture_column: false,
             mentions: None,
             json_actor_keys: Vec::new(),
+            json_no_mentions: Vec::new(),
             kept: Vec::new(),
             json_kept_keys: Vec::new(),
             terms_columns: false,
@@ -211,6 +214,15 @@ impl RecordWriter {
                 key
             })
             .collect();
+        let mut empty = vec![b'{'];
+        for (a, key) in self.json_actor_keys.iter().enumerate() {
+            empty.extend_from_slice(if a > 0 { b"," } else { b"" });
+            empty.extend_from_slice(key);
+            empty.push(b']');
+        }
+        empty.push(b'}');
+        self.json_no_mentions =
+            [&b",\"mentions\":"[..], &empty, b",\"mention_chars\":", &empty].concat();
         self
     }
 
@@ -380,6 +392,11 @@ impl RecordWriter {
     fn mentions_fields(&self, out: &mut Vec<u8>, finder: &MentionFinder, u: &OutputUnit<'_>) {
         let found = mentions_of(finder, u);
         let found = found.as_ref();
+        if found.is_empty() {
+            // Most units: both objects list every actor with no mention.
+            out.extend_from_slice(&self.json_no_mentions);
+            return;
+        }
         out.extend_from_slice(b",\"mentions\":");
         let at = out.len();
         self.mentions_json(out, finder, u, found, false);

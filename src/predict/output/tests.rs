@@ -191,3 +191,58 @@ fn predictions_from_pieces_are_the_object_written_key_by_key() {
         assert_eq!(String::from_utf8(pieces).unwrap(), String::from_utf8(keys).unwrap());
     }
 }
+
+#[test]
+fn units_without_mentions_list_every_actor_empty() {
+    use crate::text::{Actor, ActorAlias};
+    let alias =
+        |w: &str| ActorAlias { words: vec![w.into()], not_after: vec![], keep_words: false };
+    let actors = [
+        Actor { name: "assad".into(), aliases: vec![alias("assad")] },
+        Actor { name: "ru\"s".into(), aliases: vec![alias("putin")] },
+    ];
+    let w = RecordWriter::new(OutputFormat::Jsonl, &heads())
+        .with_mentions(Some(MentionFinder::new(&actors)));
+    let probs = [0.2, 0.5, 0.3];
+    for (text, char_start, want) in [
+        (
+            "No one.",
+            0,
+            r#""mentions":{"assad":[],"ru\"s":[]},"mention_chars":{"assad":[],"ru\"s":[]}"#,
+        ),
+        (
+            "No one.",
+            3,
+            r#""mentions":{"assad":[],"ru\"s":[]},"mention_chars":{"assad":[],"ru\"s":[]}"#,
+        ),
+        (
+            "Putin.",
+            0,
+            r#""mentions":{"assad":[],"ru\"s":[[0,5]]},"mention_chars":{"assad":[],"ru\"s":[[0,5]]}"#,
+        ),
+        (
+            "Putin.",
+            3,
+            r#""mentions":{"assad":[],"ru\"s":[[0,5]]},"mention_chars":{"assad":[],"ru\"s":[[3,8]]}"#,
+        ),
+    ] {
+        let mut out = Vec::new();
+        let unit = OutputUnit {
+            id: "a",
+            sentence: 0,
+            start: 0,
+            end: text.len(),
+            char_start,
+            mentions: None,
+            char_end: char_start + text.len(),
+            kept: &[],
+            text,
+            furniture: None,
+            probabilities: Some(&probs),
+            explanations: None,
+        };
+        w.write(&mut out, &unit);
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains(&format!(",{want},")), "{out}");
+    }
+}
