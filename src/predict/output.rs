@@ -7,6 +7,7 @@ use crate::model::{argmax, Explanation, TaskHead};
 use crate::text::{Mention, MentionFinder};
 
 mod encode;
+mod predictions;
 
 #[cfg(test)]
 pub(crate) use encode::has_control;
@@ -81,12 +82,16 @@ pub struct RecordWriter {
     /// Per task: `"name":{"label":` and per class `"class":`, pre-escaped.
     json_task_keys: Vec<String>,
     json_class_keys: Vec<Vec<String>>,
+    /// The `"predictions"` object's pieces (JSONL units without explanations).
+    predictions: predictions::Predictions,
     /// CSV only: a `furniture` column (the kind, empty for sentences) after `text`.
     furniture_column: bool,
     /// Actor mentions to report per scored unit, when the model has actors.
     mentions: Option<MentionFinder>,
     /// Per actor of `mentions`, `"name":[` pre-escaped.
     json_actor_keys: Vec<Vec<u8>>,
+    /// The `"mentions"` and `"mention_chars"` fields of a unit without mentions.
+    json_no_mentions: Vec<u8>,
     /// Names of the kept input fields, and per name `,"name":` pre-escaped for JSONL.
     kept: Vec<String>,
     json_kept_keys: Vec<Vec<u8>>,
@@ -138,9 +143,11 @@ impl RecordWriter {
             heads: heads.to_vec(),
             json_task_keys,
             json_class_keys,
+            predictions: predictions::Predictions::new(heads),
             furniture_column: false,
             mentions: None,
             json_actor_keys: Vec::new(),
+            json_no_mentions: Vec::new(),
             kept: Vec::new(),
             json_kept_keys: Vec::new(),
             terms_columns: false,
@@ -207,6 +214,15 @@ impl RecordWriter {
                 key
             })
             .collect();
+        let mut empty = vec![b'{'];
+        for (a, key) in self.json_actor_keys.iter().enumerate() {
+            empty.extend_from_slice(if a > 0 { b"," } else { b"" });
+            empty.extend_from_slice(key);
+            empty.push(b']');
+        }
+        empty.push(b'}');
+        self.json_no_mentions =
+            [&b",\"mentions\":"[..], &empty, b",\"mention_chars\":", &empty].concat();
         self
     }
 
@@ -400,6 +416,11 @@ impl RecordWriter {
     fn mentions_fields(&self, out: &mut Vec<u8>, finder: &MentionFinder, u: &OutputUnit<'_>) {
         let found = mentions_of(finder, u);
         let found = found.as_ref();
+        if found.is_empty() {
+            // Most units: both objects list every actor with no mention.
+            out.extend_from_slice(&self.json_no_mentions);
+            return;
+        }
         out.extend_from_slice(b",\"mentions\":");
         let at = out.len();
         self.mentions_json(out, finder, u, found, false);
@@ -457,7 +478,9 @@ impl RecordWriter {
         if let (Some(finder), Some(_)) = (&self.mentions, u.probabilities) {
             self.mentions_fields(out, finder, u);
         }
-        if let Some(p) = u.probabilities {
+        if let (Some(p), None) = (u.probabilities, u.explanations) {
+            self.predictions.write(out, &self.heads, p);
+        } else if let Some(p) = u.probabilities {
             out.extend_from_slice(b",\"predictions\":{");
             for (t, h) in self.heads.iter().enumerate() {
                 if t > 0 {

@@ -75,6 +75,21 @@ impl AsciiClasses {
             mask.clear();
             mask.resize(words, 0);
         }
+        #[cfg(target_arch = "x86_64")]
+        for w in 0..words {
+            let (mut letter, mut digit, mut upper) = (0, 0, 0);
+            for k in 0..4 {
+                let (l, d, u) = sixteen_classes(bytes, w * 64 + k * 16);
+                letter |= l << (16 * k);
+                digit |= d << (16 * k);
+                upper |= u << (16 * k);
+            }
+            self.alnum[w] = letter | digit;
+            self.letter[w] = letter;
+            self.digit[w] = digit;
+            self.upper[w] = upper;
+        }
+        #[cfg(not(target_arch = "x86_64"))]
         for w in 0..words {
             let (mut letter, mut digit, mut upper) = (0, 0, 0);
             for k in 0..8 {
@@ -89,6 +104,43 @@ impl AsciiClasses {
             self.digit[w] = digit;
             self.upper[w] = upper;
         }
+    }
+}
+
+/// The letters, digits and capitals among the sixteen bytes of `bytes` from `at` (zeros past
+/// its end), one bit a byte: SSE2 (every x86-64 processor has it) compares sixteen bytes at
+/// once, where the eight-byte words of the portable version take three times the instructions.
+/// A byte `x` is in `lo..=hi` when `x + 0x80 - lo`, as a signed byte, is below
+/// `hi - lo - 0x80 + 1` (the sum does not wrap for ASCII bytes).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn sixteen_classes(bytes: &[u8], at: usize) -> (u64, u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let mut padded = [0u8; 16];
+    let block: &[u8; 16] = match bytes.get(at..at + 16) {
+        Some(b) => b.try_into().expect("16 bytes"),
+        None => {
+            let rest = &bytes[at.min(bytes.len())..];
+            padded[..rest.len()].copy_from_slice(rest);
+            &padded
+        }
+    };
+    // SAFETY: SSE2 is part of x86-64; the load reads the sixteen bytes of `block`.
+    unsafe {
+        let x = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        let in_range = |lo: u8, hi: u8| {
+            let shifted = _mm_add_epi8(x, _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8));
+            let bound = _mm_set1_epi8((hi - lo) as i8 - 127);
+            _mm_cmplt_epi8(shifted, bound)
+        };
+        let capital = in_range(b'A', b'Z');
+        let letter = _mm_or_si128(capital, in_range(b'a', b'z'));
+        let digit = in_range(b'0', b'9');
+        let bits = |m| u64::from(_mm_movemask_epi8(m) as u16);
+        (bits(letter), bits(digit), bits(capital))
     }
 }
 
@@ -144,6 +196,14 @@ pub(crate) fn next_clear(mask: &[u64], pos: usize, to: usize) -> usize {
 /// Whether any bit of `mask` in `from..to` is set.
 #[inline]
 pub(crate) fn any_in(mask: &[u64], from: usize, to: usize) -> bool {
+    if from >= to {
+        return false;
+    }
+    if from / 64 == (to - 1) / 64 {
+        // Within one word (a token nearly always): its `to - from` bits from `from`, moved to
+        // the top of the word.
+        return (mask[from / 64] >> (from % 64)) << (64 - (to - from)) != 0;
+    }
     let mut i = from;
     while i < to {
         let w = i / 64;

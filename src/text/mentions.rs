@@ -158,6 +158,10 @@ pub struct MentionFinder {
     /// matches a first word only if it has that length and those bytes, so most ASCII words
     /// that pass the two-byte filter ("said", "more", "people") are turned away here.
     triples: Box<[u64; TRIPLE_WORDS]>,
+    /// The filter of the search in ASCII text ([`MentionFinder::find_in_ascii`]): a bit set
+    /// over a hash of the first four bytes and the length of the ASCII first words of
+    /// aliases (see [`heads::head_bit`]).
+    heads: Box<[u64; heads::HEAD_WORDS]>,
 }
 
 /// Words of [`MentionFinder::triples`].
@@ -196,6 +200,7 @@ impl MentionFinder {
         let mut index: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
         let (mut prefixes, mut lengths) = (Box::new([0u64; 1024]), 0u64);
         let mut triples = Box::new([0u64; TRIPLE_WORDS]);
+        let mut heads = Box::new([0u64; heads::HEAD_WORDS]);
         for (a, actor) in actors.iter().enumerate() {
             for (k, alias) in actor.aliases.iter().enumerate() {
                 let first = &alias.words[0];
@@ -205,12 +210,17 @@ impl MentionFinder {
                 lengths |= 1u64.checked_shl(first.len() as u32).unwrap_or(1 << 63);
                 let bit = triple_bit(first.as_bytes());
                 triples[bit / 64] |= 1 << (bit % 64);
+                // A first word that is not ASCII never equals an ASCII word.
+                if first.is_ascii() {
+                    let bit = heads::head_bit(heads::four(first.as_bytes(), 0), first.len());
+                    heads[bit / 64] |= 1 << (bit % 64);
+                }
             }
         }
         for entries in index.values_mut() {
             entries.sort_by_key(|&(a, k)| std::cmp::Reverse(actors[a].aliases[k].words.len()));
         }
-        MentionFinder { actors: actors.to_vec(), index, prefixes, lengths, triples }
+        MentionFinder { actors: actors.to_vec(), index, prefixes, lengths, triples, heads }
     }
 
     /// The actors, in table order.
@@ -243,7 +253,7 @@ impl MentionFinder {
         let mut mask = [0u64; ASCII_MASK_WORDS];
         if text.len() <= ASCII_MASK_WORDS * 64 && text.is_ascii() {
             let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut mask);
-            self.find_in_words::<true, _>(text, AsciiWords { mask, len: text.len(), pos }, out);
+            self.find_in_ascii(text, mask, pos, out);
         } else {
             self.find_in_words::<false, _>(text, Words { text, pos }, out);
         }
@@ -256,9 +266,7 @@ impl MentionFinder {
         if self.index.is_empty() {
             return;
         }
-        let pos = dateline_len(text);
-        let words = AsciiWords { mask: alnum, len: text.len(), pos };
-        self.find_in_words::<true, _>(text, words, out);
+        self.find_in_ascii(text, alnum, dateline_len(text), out);
     }
 
     /// The search of [`MentionFinder::find_into`] over `words`, the words of `text` from where
@@ -282,51 +290,11 @@ impl MentionFinder {
                     || (self.prefixes[bit / 64] & (1 << (bit % 64)) != 0
                         && self.lengths & len_bit != 0)
             };
-            let mut found = None;
-            if candidate {
-                key.clear();
-                if w.is_ascii() {
-                    key.push_str(w);
-                    key.make_ascii_lowercase();
-                } else {
-                    key.extend(w.chars().flat_map(char::to_lowercase));
-                }
-                found = self.index.get(&key).and_then(|entries| {
-                    // The next word, found once for all the aliases starting with this one
-                    // ("Syrian" starts a dozen).
-                    let mut after_next = words.clone();
-                    let next = after_next.next();
-                    entries.iter().find_map(|&(a, k)| {
-                        let alias = &self.actors[a].aliases[k];
-                        if let Some((ps, pe)) = previous {
-                            if alias.not_after.iter().any(|n| same_word(&text[ps..pe], n)) {
-                                return None;
-                            }
-                        }
-                        // The alias's other words must follow, in order.
-                        let mut rest = words.clone();
-                        let mut last = (start, end);
-                        if let Some(second) = alias.words.get(1) {
-                            let (s, e) = next?;
-                            if !same_word(&text[s..e], second) {
-                                return None;
-                            }
-                            last = (s, e);
-                            rest = after_next.clone();
-                        }
-                        for expected in alias.words.iter().skip(2) {
-                            let (s, e) = rest.next()?;
-                            if !same_word(&text[s..e], expected) {
-                                return None;
-                            }
-                            last = (s, e);
-                        }
-                        let mention =
-                            Mention { actor: a, keep_words: alias.keep_words, start, end: last.1 };
-                        Some((mention, rest, last))
-                    })
-                });
-            }
+            let found = if candidate {
+                self.match_at(text, (start, end), &words, previous, &mut key)
+            } else {
+                None
+            };
             match found {
                 Some((mention, rest, last)) => {
                     out.push(mention);
@@ -335,6 +303,100 @@ impl MentionFinder {
                 }
                 None => previous = Some((start, end)),
             }
+        }
+    }
+
+    /// The mention whose name starts with the word `text[start..end]`, if any: the longest
+    /// alias starting with that word whose other words are the next ones of `words` (the
+    /// words after it) and that does not follow one of its `not_after` words (`previous`, the
+    /// word before, if any). With it, the words after the name and the name's last word.
+    /// `key` is scratch space.
+    #[inline]
+    fn match_at<W>(
+        &self,
+        text: &str,
+        (start, end): (usize, usize),
+        words: &W,
+        previous: Option<(usize, usize)>,
+        key: &mut String,
+    ) -> Option<(Mention, W, (usize, usize))>
+    where
+        W: Iterator<Item = (usize, usize)> + Clone,
+    {
+        let w = &text[start..end];
+        key.clear();
+        if w.is_ascii() {
+            key.push_str(w);
+            key.make_ascii_lowercase();
+        } else {
+            key.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        let entries = self.index.get(key.as_str())?;
+        // The next word, found once for all the aliases starting with this one ("Syrian"
+        // starts a dozen).
+        let mut after_next = words.clone();
+        let next = after_next.next();
+        // It and the word before are lowercased once for all the aliases too.
+        let next_word = next.map(|(s, e)| Lowered::new(&text[s..e]));
+        let previous_word = previous.map(|(s, e)| Lowered::new(&text[s..e]));
+        entries.iter().find_map(|&(a, k)| {
+            let alias = &self.actors[a].aliases[k];
+            if let Some(p) = &previous_word {
+                if alias.not_after.iter().any(|n| p.is(n)) {
+                    return None;
+                }
+            }
+            // The alias's other words must follow, in order.
+            let mut rest = words.clone();
+            let mut last = (start, end);
+            if let Some(second) = alias.words.get(1) {
+                let (s, e) = next?;
+                if !next_word.as_ref().is_some_and(|n| n.is(second)) {
+                    return None;
+                }
+                last = (s, e);
+                rest = after_next.clone();
+            }
+            for expected in alias.words.iter().skip(2) {
+                let (s, e) = rest.next()?;
+                if !same_word(&text[s..e], expected) {
+                    return None;
+                }
+                last = (s, e);
+            }
+            let mention = Mention { actor: a, keep_words: alias.keep_words, start, end: last.1 };
+            Some((mention, rest, last))
+        })
+    }
+}
+
+/// A word of the text compared with lowercase words of aliases: an ASCII word of up to 32
+/// bytes is lowercased once (into a buffer), others are compared with [`same_word`].
+struct Lowered<'t> {
+    word: &'t str,
+    lower: [u8; 32],
+    /// The length of the lowercased word in `lower`, or `None` for one compared as it is.
+    len: Option<usize>,
+}
+
+impl<'t> Lowered<'t> {
+    #[inline]
+    fn new(word: &'t str) -> Self {
+        let mut lower = [0; 32];
+        let len = (word.len() <= lower.len() && word.is_ascii()).then(|| {
+            lower[..word.len()].copy_from_slice(word.as_bytes());
+            lower[..word.len()].make_ascii_lowercase();
+            word.len()
+        });
+        Lowered { word, lower, len }
+    }
+
+    /// Whether the word is `alias_word` (lowercase), ignoring case, as [`same_word`].
+    #[inline]
+    fn is(&self, alias_word: &str) -> bool {
+        match self.len {
+            Some(len) => &self.lower[..len] == alias_word.as_bytes(),
+            None => same_word(self.word, alias_word),
         }
     }
 }
@@ -497,6 +559,8 @@ pub fn dateline_len(text: &str) -> usize {
         _ => 0,
     }
 }
+
+mod heads;
 
 #[cfg(test)]
 mod tests;

@@ -138,13 +138,11 @@ impl Tokenizer {
             let mut pending = None;
             while end < to {
                 let (c, next) = (bytes[end], end + 1);
-                let join = next < to
+                // The byte first: most often a space, which joins nothing.
+                let join = if numeric { c == b'.' || c == b',' } else { c == b'\'' || c == b'`' }
+                    && next < to
                     && is_set(&classes.alnum, next)
-                    && if numeric {
-                        (c == b'.' || c == b',') && is_set(&classes.digit, next)
-                    } else {
-                        c == b'\'' || c == b'`'
-                    };
+                    && (!numeric || is_set(&classes.digit, next));
                 if !join {
                     break;
                 }

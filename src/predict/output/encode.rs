@@ -241,16 +241,24 @@ const DIGIT_PAIRS: [u8; 200] = {
 
 /// Writes a probability with four decimals ("0.7123", "1.0000").
 pub(super) fn probability(out: &mut Vec<u8>, p: f64) {
-    let v = (p.clamp(0.0, 1.0) * 10_000.0).round() as u32;
-    let digits = [
-        b'0' + (v / 10_000) as u8,
-        b'.',
-        b'0' + (v / 1000 % 10) as u8,
-        b'0' + (v / 100 % 10) as u8,
-        b'0' + (v / 10 % 10) as u8,
-        b'0' + (v % 10) as u8,
-    ];
-    out.extend_from_slice(&digits);
+    out.extend_from_slice(&probability_digits(p));
+}
+
+/// The six bytes of a probability with four decimals ("0.7123", "1.0000"; 0 for NaN): `p`
+/// clamped to `0..=1`, times 10,000, rounded half away from zero (as `f64::round`, here
+/// without a call: the fraction above the integer part, which the subtraction finds
+/// exactly, is compared with one half), its five digits made at once by [`eight_digits`]
+/// and a point put after the first.
+#[inline]
+pub(super) fn probability_digits(p: f64) -> [u8; 6] {
+    let x = p.clamp(0.0, 1.0) * 10_000.0;
+    let whole = x as u32;
+    let v = whole + u32::from(x - f64::from(whole) >= 0.5);
+    // Eight digits of which the last five are `v`'s (v <= 10,000), from byte 3 on.
+    let digits = (eight_digits(v) + ONES * u64::from(b'0')) >> 24;
+    let word = (digits & 0xff) | u64::from(b'.') << 8 | (digits & !0xff) << 8;
+    let bytes = word.to_le_bytes();
+    [bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5]]
 }
 
 /// Writes `s` as a JSON string literal.

@@ -203,3 +203,98 @@ fn a_unit_with_known_escapes_is_the_unit_written_whole() {
     .unwrap();
     assert_eq!(v["text"].as_str(), Some(text));
 }
+
+#[test]
+fn predictions_from_pieces_are_the_object_written_key_by_key() {
+    let heads = vec![
+        TaskHead {
+            name: "assad".into(),
+            classes: vec!["anti".into(), "neutral".into(), "pro".into()],
+            offset: 0,
+        },
+        TaskHead { name: "q\"t".into(), classes: vec!["a\\b".into(), "n".into()], offset: 3 },
+    ];
+    let w = RecordWriter::new(OutputFormat::Jsonl, &heads);
+    let cases: [[f64; 5]; 4] = [
+        [0.71, 0.22, 0.07, 0.4, 0.6],
+        [0.1, 0.2, 0.7, 0.99995, 0.00005],
+        [0.3, 0.3, 0.4, 0.5, 0.5],
+        [0.0, 1.0, 0.0, f64::NAN, 1.0],
+    ];
+    for probs in cases {
+        let unit = |explanations| OutputUnit {
+            id: "a",
+            sentence: 0,
+            start: 0,
+            end: 1,
+            char_start: 0,
+            mentions: None,
+            char_end: 1,
+            kept: &[],
+            text: "x",
+            furniture: None,
+            probabilities: Some(&probs),
+            explanations,
+        };
+        let (mut pieces, mut keys) = (Vec::new(), Vec::new());
+        w.write(&mut pieces, &unit(None));
+        // A unit with explanations (none for these tasks) is written key by key.
+        w.write(&mut keys, &unit(Some(&[])));
+        assert_eq!(String::from_utf8(pieces).unwrap(), String::from_utf8(keys).unwrap());
+    }
+}
+
+#[test]
+fn units_without_mentions_list_every_actor_empty() {
+    use crate::text::{Actor, ActorAlias};
+    let alias =
+        |w: &str| ActorAlias { words: vec![w.into()], not_after: vec![], keep_words: false };
+    let actors = [
+        Actor { name: "assad".into(), aliases: vec![alias("assad")] },
+        Actor { name: "ru\"s".into(), aliases: vec![alias("putin")] },
+    ];
+    let w = RecordWriter::new(OutputFormat::Jsonl, &heads())
+        .with_mentions(Some(MentionFinder::new(&actors)));
+    let probs = [0.2, 0.5, 0.3];
+    for (text, char_start, want) in [
+        (
+            "No one.",
+            0,
+            r#""mentions":{"assad":[],"ru\"s":[]},"mention_chars":{"assad":[],"ru\"s":[]}"#,
+        ),
+        (
+            "No one.",
+            3,
+            r#""mentions":{"assad":[],"ru\"s":[]},"mention_chars":{"assad":[],"ru\"s":[]}"#,
+        ),
+        (
+            "Putin.",
+            0,
+            r#""mentions":{"assad":[],"ru\"s":[[0,5]]},"mention_chars":{"assad":[],"ru\"s":[[0,5]]}"#,
+        ),
+        (
+            "Putin.",
+            3,
+            r#""mentions":{"assad":[],"ru\"s":[[0,5]]},"mention_chars":{"assad":[],"ru\"s":[[3,8]]}"#,
+        ),
+    ] {
+        let mut out = Vec::new();
+        let unit = OutputUnit {
+            id: "a",
+            sentence: 0,
+            start: 0,
+            end: text.len(),
+            char_start,
+            mentions: None,
+            char_end: char_start + text.len(),
+            kept: &[],
+            text,
+            furniture: None,
+            probabilities: Some(&probs),
+            explanations: None,
+        };
+        w.write(&mut out, &unit);
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains(&format!(",{want},")), "{out}");
+    }
+}

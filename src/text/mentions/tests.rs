@@ -111,3 +111,99 @@ fn table_errors_name_the_line() {
         .unwrap_err();
     assert!(err.to_string().contains("twice"), "{err}");
 }
+
+/// ASCII texts of names, near-names, `not_after` words, datelines and separators, at random
+/// (a fixed seed), and a few made to put names across the 64-byte blocks of the masks.
+fn ascii_texts() -> Vec<String> {
+    let words = [
+        "assad",
+        "Assad",
+        "ASSAD",
+        "assads",
+        "ass",
+        "Bashar",
+        "al",
+        "AL",
+        "Syrian",
+        "syria",
+        "government",
+        "GOVERNMENT",
+        "Damascus",
+        "damascu",
+        "in",
+        "near",
+        "of",
+        "to",
+        "from",
+        "Russia",
+        "russian",
+        "the",
+        "The",
+        "Kremlin",
+        "kreml",
+        "Moscow",
+        "regime",
+        "Iranian",
+        "regimes",
+        "said",
+        "x",
+        "3",
+        "a1",
+        "Assad's",
+        "Moscow's",
+        "president",
+    ];
+    let separators = [" ", "  ", ", ", "-", "'", ". ", "; ", " (", ") ", "\n"];
+    let mut state = 12345u64;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    let mut texts: Vec<String> = vec![
+        String::new(),
+        "Assad".into(),
+        "MOSCOW (AP) - Moscow said Assad met the Kremlin".into(),
+        "DAMASCUS, Syria -- in Damascus, Damascus".into(),
+        format!("{}Assad", "w".repeat(63)),
+        format!("{} Assad", "w".repeat(63)),
+        format!("{} Bashar al-Assad", "w".repeat(58)),
+        format!("{} the Kremlin", "in ".repeat(40)),
+    ];
+    for _ in 0..3000 {
+        let mut text = String::new();
+        if next(4) == 0 {
+            text.push_str(["MOSCOW (AP) - ", "DAMASCUS, Syria -- ", "  AL-BAB - "][next(3)]);
+        }
+        for _ in 0..next(40) {
+            text.push_str(words[next(words.len())]);
+            text.push_str(separators[next(separators.len())]);
+        }
+        texts.push(text);
+    }
+    texts
+}
+
+#[test]
+fn the_ascii_search_finds_what_the_word_by_word_search_finds() {
+    let f = MentionFinder::new(&table());
+    let texts = ascii_texts();
+    for text in &texts {
+        assert!(text.is_ascii());
+        let mut slow = Vec::new();
+        f.find_in_words::<false, _>(text, Words { text, pos: dateline_len(text) }, &mut slow);
+        let mut buf = [0u64; ASCII_MASK_WORDS];
+        let mask = crate::text::ascii::alnum_mask(text.as_bytes(), &mut buf);
+        let mut fast = Vec::new();
+        f.find_into_ascii(text, mask, &mut fast);
+        assert_eq!(fast, slow, "{text:?}");
+        assert_eq!(f.find(text), slow, "{text:?}");
+        // A search starting anywhere, inside a word too.
+        for pos in [1, 2, 7, 64].into_iter().filter(|&p| p <= text.len()) {
+            let mut slow = Vec::new();
+            f.find_in_words::<false, _>(text, Words { text, pos }, &mut slow);
+            let mut fast = Vec::new();
+            f.find_in_ascii(text, mask, pos, &mut fast);
+            assert_eq!(fast, slow, "{text:?} from {pos}");
+        }
+    }
+}

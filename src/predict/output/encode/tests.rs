@@ -77,6 +77,28 @@ fn probabilities_are_rounded_to_four_places() {
 }
 
 #[test]
+fn probability_digits_round_as_f64_round() {
+    let reference = |p: f64| {
+        let v = (p.clamp(0.0, 1.0) * 10_000.0).round() as u32;
+        format!("{}.{:04}", v / 10_000, v % 10_000).into_bytes()
+    };
+    let mut values = vec![f64::NAN, -1.0, 2.0, 0.0, 1.0, 0.5, 0.00005, 0.99995, 0.12345];
+    // Every step of a ten-thousandth, the halves between them and their neighbours.
+    for k in 0..=20_000u32 {
+        let half = f64::from(k) / 20_000.0;
+        values.extend([half, half.next_down(), half.next_up()]);
+    }
+    let mut state = 7u64;
+    for _ in 0..100_000 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        values.push((state >> 11) as f64 / (1u64 << 53) as f64);
+    }
+    for p in values {
+        assert_eq!(probability_digits(p).to_vec(), reference(p), "{p:e}");
+    }
+}
+
+#[test]
 fn eight_digit_numbers_are_written_in_full() {
     // Every number of up to eight digits takes the word-at-a-time path; a step coprime with
     // ten reaches every digit at every place.
