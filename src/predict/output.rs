@@ -1,8 +1,6 @@
 //! Prediction records as JSONL or CSV, formatted into byte buffers so worker threads format in
 //! parallel and one writer emits them in input order.
 
-use std::io::Write;
-
 use crate::model::{argmax, Explanation, TaskHead};
 use crate::text::{Mention, MentionFinder};
 
@@ -12,7 +10,7 @@ mod predictions;
 #[cfg(test)]
 pub(crate) use encode::has_control;
 pub use encode::json_string;
-use encode::{copy_digits, decimal, probability};
+use encode::{copy_digits, decimal, explanation_json, probability, terms_json};
 pub(crate) use encode::{next_escape, next_quote};
 
 /// Output format of `predict`.
@@ -573,29 +571,6 @@ fn mentions_of<'a>(finder: &MentionFinder, u: &OutputUnit<'a>) -> std::borrow::C
         Some(found) => std::borrow::Cow::Borrowed(found),
         None => std::borrow::Cow::Owned(finder.find(u.text)),
     }
-}
-
-/// Appends `,"terms":[...],"intercept":..,"rest":..,"score":..` for an explanation (inside
-/// its task's object). Weights are written in full (shortest round-trip form), so that they
-/// add up.
-fn explanation_json(out: &mut Vec<u8>, e: &Explanation) {
-    out.extend_from_slice(b",\"terms\":");
-    terms_json(out, e);
-    let _ = write!(out, ",\"intercept\":{},\"rest\":{},\"score\":{}", e.intercept, e.rest, e.score);
-}
-
-/// `[{"term":"...","weight":..},...]`.
-fn terms_json(out: &mut Vec<u8>, e: &Explanation) {
-    out.push(b'[');
-    for (i, t) in e.terms.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"term\":");
-        json_string(out, &t.term);
-        let _ = write!(out, ",\"weight\":{}}}", t.weight);
-    }
-    out.push(b']');
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! The primitives of the JSONL and CSV writers: integers, probabilities and JSON string
-//! literals appended to a byte buffer without `fmt` machinery (they run for every unit).
+//! literals appended to a byte buffer without `fmt` machinery (they run for every unit), and
+//! the explanations of `--explain`.
 
 use std::io::Write;
+
+use crate::model::Explanation;
 
 /// Writes an unsigned integer in decimal (without `fmt` machinery: this runs per unit) and
 /// returns what was written, to write it again with [`copy_digits`]. A number below 10^8
@@ -367,6 +370,29 @@ const HIGHS: u64 = ONES << 7;
 #[inline]
 fn control_mask(word: u64) -> u64 {
     word.wrapping_sub(ONES * 0x20) & !word & HIGHS
+}
+
+/// Appends `,"terms":[...],"intercept":..,"rest":..,"score":..` for an explanation (inside
+/// its task's object). Weights are written in full (shortest round-trip form), so that they
+/// add up.
+pub(super) fn explanation_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.extend_from_slice(b",\"terms\":");
+    terms_json(out, e);
+    let _ = write!(out, ",\"intercept\":{},\"rest\":{},\"score\":{}", e.intercept, e.rest, e.score);
+}
+
+/// `[{"term":"...","weight":..},...]`.
+pub(super) fn terms_json(out: &mut Vec<u8>, e: &Explanation) {
+    out.push(b'[');
+    for (i, t) in e.terms.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"term\":");
+        json_string(out, &t.term);
+        let _ = write!(out, ",\"weight\":{}}}", t.weight);
+    }
+    out.push(b']');
 }
 
 #[cfg(test)]
