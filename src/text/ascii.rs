@@ -37,18 +37,24 @@ fn pack(flags: u64) -> u64 {
     (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
+/// `N` bytes of `bytes` from `at`, zeros past its end.
+#[inline(always)]
+pub(crate) fn padded<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    match bytes.get(at..at + N) {
+        Some(b) => b.try_into().expect("N bytes"),
+        None => {
+            let mut buf = [0u8; N];
+            let rest = &bytes[at.min(bytes.len())..];
+            buf[..rest.len()].copy_from_slice(rest);
+            buf
+        }
+    }
+}
+
 /// Eight bytes of `bytes` from `at` (zeros past its end) as one little-endian word.
 #[inline]
 fn eight(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
-        None => {
-            let mut buf = [0u8; 8];
-            let rest = &bytes[at.min(bytes.len())..];
-            buf[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(buf)
-        }
-    }
+    u64::from_le_bytes(padded(bytes, at))
 }
 
 /// The letter-and-digit mask of ASCII `bytes` into `out` (at least `bytes.len().div_ceil(64)`

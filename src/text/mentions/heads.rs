@@ -25,15 +25,7 @@ pub(super) fn head_bit(first4: u32, len: usize) -> usize {
 /// The four bytes of `bytes` from `at` as a little-endian word (zeros past the end).
 #[inline(always)]
 pub(super) fn four(bytes: &[u8], at: usize) -> u32 {
-    match bytes.get(at..at + 4) {
-        Some(b) => u32::from_le_bytes(b.try_into().expect("4 bytes")),
-        None => {
-            let mut buf = [0u8; 4];
-            let rest = &bytes[at.min(bytes.len())..];
-            buf[..rest.len()].copy_from_slice(rest);
-            u32::from_le_bytes(buf)
-        }
-    }
+    u32::from_le_bytes(crate::text::ascii::padded(bytes, at))
 }
 
 /// The last bit below `before` that is set in `mask` (with `set`) or clear (without).
